@@ -1,0 +1,25 @@
+/**
+ * Seeds the catalogue's reference data from the gazette: departments and the 214 licensing
+ * items. Idempotent: a second run changes nothing.
+ */
+import type { Db } from '../gateway/store/db';
+import { parseDepartments, parseLicensingItems } from './gazette';
+
+export async function seedReferenceData(db: Db): Promise<{ departments: number; licensingItems: number }> {
+  const now = Date.now();
+  const departments = parseDepartments();
+  const items = parseLicensingItems();
+  await db.transaction(async (trx) => {
+    await trx('departments')
+      .insert(departments.map((d) => ({ code: d.code, name: d.name, kind: d.kind, created_at: now })))
+      .onConflict('code')
+      .merge(['name', 'kind']);
+    for (let i = 0; i < items.length; i += 200) {
+      await trx('licensing_items')
+        .insert(items.slice(i, i + 200).map((it) => ({ seq: it.seq, code: it.code, department: it.department, name: it.name })))
+        .onConflict('seq')
+        .merge(['code', 'department', 'name']);
+    }
+  });
+  return { departments: departments.length, licensingItems: items.length };
+}

@@ -1,0 +1,173 @@
+/**
+ * Configuration: read from the environment once, validated, frozen into a typed object.
+ * This is the only module that reads process.env for settings.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type DbClient = 'sqlite' | 'mysql';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface JwtKey {
+  kid: string;
+  secret: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  db: {
+    client: DbClient;
+    /** mysql://user:pass@host:port/db (or ?socket=/path) when client is mysql */
+    url: string | null;
+    /** SQLite file when client is sqlite */
+    sqliteFile: string;
+  };
+  publicUrl: string;
+  jwt: {
+    /** The first key signs; every key listed verifies (rotation). */
+    keys: JwtKey[];
+    issuer: string;
+    ttlSeconds: number;
+  };
+  /** HMAC key for the audit log's query-key hashes. */
+  auditKey: string;
+  logLevel: LogLevel;
+  /** Largest accepted request body, JSON or SOAP. */
+  bodyLimitBytes: number;
+  /** Requests taking longer than this are answered with 500 and logged. */
+  requestTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`配置错误 ${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(env: Env, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `必须是整数，收到 "${raw}"`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(name, `必须在 ${min} 到 ${max} 之间，收到 ${n}`);
+  return n;
+}
+
+function enumVar<T extends string>(env: Env, name: string, allowed: readonly T[], dflt: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const v = raw.trim().toLowerCase() as T;
+  if (!allowed.includes(v)) throw new ConfigError(name, `必须是 ${allowed.join(' / ')} 之一，收到 "${raw}"`);
+  return v;
+}
+
+function urlVar(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `不是合法的 URL`);
+  }
+  if (!protocols.includes(u.protocol)) throw new ConfigError(name, `协议必须是 ${protocols.join(' / ')}，收到 ${u.protocol}`);
+  return raw;
+}
+
+/** JWT_KEYS="kid1:secret1,kid2:secret2" (first signs) or JWT_SECRET="secret" (kid "k1"). */
+function jwtKeys(env: Env, secrets: () => PersistedSecrets): JwtKey[] {
+  if (env.JWT_KEYS) {
+    const keys = env.JWT_KEYS.split(',').map((part) => {
+      const i = part.indexOf(':');
+      if (i <= 0) throw new ConfigError('JWT_KEYS', '格式应为 kid:secret[,kid:secret]');
+      return { kid: part.slice(0, i).trim(), secret: part.slice(i + 1).trim() };
+    });
+    for (const k of keys) {
+      if (k.secret.length < 32) throw new ConfigError('JWT_KEYS', `密钥 ${k.kid} 至少 32 个字符`);
+    }
+    return keys;
+  }
+  if (env.JWT_SECRET) {
+    if (env.JWT_SECRET.length < 32) throw new ConfigError('JWT_SECRET', '至少 32 个字符');
+    return [{ kid: 'k1', secret: env.JWT_SECRET }];
+  }
+  return [{ kid: secrets().jwtKid, secret: secrets().jwtSecret }];
+}
+
+interface PersistedSecrets {
+  jwtKid: string;
+  jwtSecret: string;
+  auditKey: string;
+}
+
+/**
+ * For the embedded default, keys nobody configured are generated once and kept in
+ * DATA_DIR/secrets.json (mode 0600), so tokens and audit hashes survive restarts.
+ */
+function persistedSecrets(dataDir: string): PersistedSecrets {
+  const file = path.join(dataDir, 'secrets.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as PersistedSecrets;
+  } catch {
+    const fresh: PersistedSecrets = {
+      jwtKid: 'k' + crypto.randomBytes(3).toString('hex'),
+      jwtSecret: crypto.randomBytes(48).toString('base64url'),
+      auditKey: crypto.randomBytes(48).toString('base64url'),
+    };
+    fs.mkdirSync(dataDir, { recursive: true });
+    try {
+      fs.writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600, flag: 'wx' });
+      return fresh;
+    } catch {
+      // another process created it first: use theirs
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as PersistedSecrets;
+    }
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = intVar(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '0.0.0.0';
+  const dataDir = path.resolve(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : './data');
+  const client = enumVar(env, 'DB_CLIENT', ['sqlite', 'mysql'] as const, 'sqlite');
+  const url = urlVar(env, 'DATABASE_URL', ['mysql:', 'mariadb:', 'sqlite:', 'file:']);
+  if (client === 'mysql' && (!url || !/^(mysql|mariadb):/.test(url))) {
+    throw new ConfigError('DATABASE_URL', 'DB_CLIENT=mysql 时必须设置 mysql://user:pass@host:port/db');
+  }
+  let sqliteFile = path.join(dataDir, 'gateway.db');
+  if (client === 'sqlite' && url) sqliteFile = path.resolve(url.replace(/^(sqlite|file):(\/\/)?/, ''));
+  const publicUrl = (urlVar(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const logLevel = enumVar(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
+  const ttlSeconds = intVar(env, 'JWT_TTL_SECONDS', 3600, 60, 3600);
+  const bodyLimitBytes = intVar(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024);
+  const requestTimeoutMs = intVar(env, 'REQUEST_TIMEOUT_MS', 30000, 100, 600000);
+
+  let cached: PersistedSecrets | undefined;
+  const secrets = () => (cached ??= persistedSecrets(dataDir));
+  const keys = jwtKeys(env, secrets);
+  let auditKey = env.AUDIT_KEY ?? '';
+  if (auditKey !== '' && auditKey.length < 32) throw new ConfigError('AUDIT_KEY', '至少 32 个字符');
+  if (auditKey === '') auditKey = secrets().auditKey;
+
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    db: { client, url: client === 'mysql' ? url : null, sqliteFile },
+    publicUrl,
+    jwt: { keys, issuer: env.JWT_ISSUER && env.JWT_ISSUER !== '' ? env.JWT_ISSUER : 'dprs', ttlSeconds },
+    auditKey,
+    logLevel,
+    bodyLimitBytes,
+    requestTimeoutMs,
+  });
+}

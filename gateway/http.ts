@@ -1,0 +1,71 @@
+/**
+ * Shared HTTP plumbing: request ids, the per-request logger, the access log line, and the
+ * one place that turns an error into an answer.
+ */
+import crypto from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from './logger';
+import { ApiError, Envelope, errorEnvelope, httpStatusOf } from './result-codes';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      id: string;
+      log: Logger;
+      startedAt: bigint;
+    }
+  }
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function requestContext(log: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const incoming = req.get('x-request-id');
+    req.id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    req.log = log.child({ reqId: req.id });
+    req.startedAt = process.hrtime.bigint();
+    res.setHeader('X-Request-Id', req.id);
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - req.startedAt) / 1e6;
+      // path only: query strings may carry ID numbers
+      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
+
+export function sendEnvelope(res: Response, envelope: Envelope<unknown>): void {
+  res.status(httpStatusOf(envelope.result_code)).type('application/json; charset=utf-8').send(JSON.stringify(envelope));
+}
+
+/** Body-parser and other middleware errors that are the caller's fault. */
+function clientErrorOf(err: unknown): ApiError | null {
+  const e = err as { type?: string; status?: number };
+  if (e?.type === 'entity.too.large') return new ApiError('BAD_PARAM', '请求体过大', 'body');
+  if (e?.type === 'entity.parse.failed') return new ApiError('BAD_PARAM', '请求体不是合法的JSON', 'body');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new ApiError('BAD_PARAM', '不支持的字符编码', 'body');
+  if (e?.type === 'request.aborted') return new ApiError('BAD_PARAM', '请求被中断', 'body');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new ApiError('BAD_PARAM', '请求无法解析', 'body');
+  return null;
+}
+
+/** The last middleware: every error becomes an envelope; internals go to the log only. */
+export function errorHandler() {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const known = err instanceof ApiError ? err : clientErrorOf(err);
+    if (!known) req.log?.error({ err }, 'unhandled error');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendEnvelope(res, errorEnvelope(known ?? err));
+  };
+}
+
+export function notFoundHandler() {
+  return (_req: Request, res: Response): void => {
+    sendEnvelope(res, errorEnvelope(new ApiError('NOT_FOUND', '接口不存在', 'path')));
+  };
+}

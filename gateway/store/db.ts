@@ -1,0 +1,103 @@
+/**
+ * The one place that opens the gateway database. Everything else receives the Knex instance
+ * (or a transaction) from here; nothing else constructs a connection to the gateway store.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import type { Config } from '../config';
+import { migrationSource } from './migrations';
+
+export type Db = Knex;
+
+/** Turns mysql://user:pass@host:port/db?socket=/run/mysqld/mysqld.sock into mysql2 options. */
+export function mysqlConnection(url: string): Knex.MySql2ConnectionConfig {
+  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const socket = u.searchParams.get('socket');
+  return {
+    host: socket ? undefined : u.hostname || '127.0.0.1',
+    port: socket ? undefined : Number(u.port || 3306),
+    socketPath: socket ?? undefined,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')),
+    charset: 'utf8mb4',
+    // times are stored as epoch-ms integers or UTC text; keep the driver from shifting them
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  };
+}
+
+export interface OpenOptions {
+  client: 'sqlite' | 'mysql';
+  url?: string | null;
+  sqliteFile?: string;
+  poolMax?: number;
+}
+
+export function openKnex(opts: OpenOptions): Db {
+  if (opts.client === 'mysql') {
+    if (!opts.url) throw new Error('mysql needs a url');
+    return knexFactory({
+      client: 'mysql2',
+      connection: mysqlConnection(opts.url),
+      pool: { min: 0, max: opts.poolMax ?? 10 },
+      acquireConnectionTimeout: 10000,
+    });
+  }
+  const file = opts.sqliteFile ?? ':memory:';
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('busy_timeout = 5000');
+        conn.pragma('foreign_keys = ON');
+        done(null, conn);
+      },
+    },
+  });
+}
+
+export function openDatabase(config: Config): Db {
+  return openKnex({ client: config.db.client, url: config.db.url, sqliteFile: config.db.sqliteFile });
+}
+
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+  return applied;
+}
+
+export async function migrateRollbackAll(db: Db): Promise<void> {
+  await db.migrate.rollback({ migrationSource }, true);
+}
+
+export async function isReachable(db: Db): Promise<boolean> {
+  try {
+    await db.raw('select 1 as ok');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Rows per multi-row insert. On SQLite knex writes a multi-row insert as a compound SELECT,
+ * capped at 500 terms, and a statement takes at most 32,766 bound variables.
+ */
+export function batchRowsFor(db: Db, columns: number, wanted = 500): number {
+  const cap = isSqlite(db) ? Math.min(500, Math.floor(32766 / Math.max(1, columns))) : 5000;
+  return Math.max(1, Math.min(wanted, cap));
+}
+
+export function isSqlite(db: Db): boolean {
+  return db.client.config.client === 'better-sqlite3';
+}

@@ -1,0 +1,63 @@
+/**
+ * Migrations are listed here in order, imported statically so they work from TypeScript
+ * sources and from the compiled dist alike. One table (or one DDL change) per migration:
+ * MySQL cannot roll back DDL, so a failed step must leave nothing half-applied.
+ */
+import type { Knex } from 'knex';
+
+export interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+import * as m001 from './001_population';
+import * as m002 from './002_legal_entity';
+import * as m003 from './003_licence';
+import * as m004 from './004_departments';
+import * as m005 from './005_licensing_items';
+import * as m006 from './006_resources';
+import * as m007 from './007_resource_items';
+import * as m008 from './008_interfaces';
+import * as m009 from './009_consumers';
+import * as m010 from './010_demands';
+import * as m011 from './011_applications';
+import * as m012 from './012_grants';
+import * as m013 from './013_sync_jobs';
+import * as m014 from './014_sync_watermarks';
+import * as m015 from './015_sync_runs';
+import * as m016 from './016_sync_rejects';
+import * as m017 from './017_leases';
+import * as m018 from './018_audit_log';
+
+const migrations: Record<string, Migration> = {
+  '001_population': m001,
+  '002_legal_entity': m002,
+  '003_licence': m003,
+  '004_departments': m004,
+  '005_licensing_items': m005,
+  '006_resources': m006,
+  '007_resource_items': m007,
+  '008_interfaces': m008,
+  '009_consumers': m009,
+  '010_demands': m010,
+  '011_applications': m011,
+  '012_grants': m012,
+  '013_sync_jobs': m013,
+  '014_sync_watermarks': m014,
+  '015_sync_runs': m015,
+  '016_sync_rejects': m016,
+  '017_leases': m017,
+  '018_audit_log': m018,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  async getMigrations() {
+    return Object.keys(migrations).sort();
+  },
+  getMigrationName(name) {
+    return name;
+  },
+  async getMigration(name) {
+    return migrations[name];
+  },
+};

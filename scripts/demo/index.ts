@@ -1,0 +1,98 @@
+/**
+ * The first-run demo: a front-end database full of synthetic department data, the catalogue's
+ * reference data, a demo consumer, and the base libraries filled. Every step is skipped when
+ * its result is already there, so a second `npm start` reuses everything.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppContext } from '../../gateway/context';
+import { openKnex } from '../../gateway/store/db';
+import { parseLicensingItems } from '../../catalog/gazette';
+import { seedReferenceData } from '../../catalog/seed';
+import { addConsumer, findConsumer } from '../../catalog/consumers';
+import { createFrontendTables, DEFAULT_DEMO_SIZE, DemoSize, fillFrontend, frontendExists } from './frontend';
+import { copyFrontendIntoBase } from './copy';
+
+export const DEMO_CONSUMER_ID = 'zc-yichuang';
+export const DEMO_CONSUMER_NAME = '周村区一窗受理平台';
+export const ALL_LOOKUPS = ['getRKZP', 'getRKHY', 'batchRKHY', 'getFRXX', 'getDZZZ', 'getDZZZHY'];
+
+export function frontendDemoFile(dataDir: string): string {
+  return path.join(dataDir, 'frontend-demo.db');
+}
+
+/**
+ * Builds the demo front-end SQLite file. It is written under a temporary name and renamed
+ * when complete, so an interrupted build never leaves a half-filled database behind.
+ */
+export async function buildFrontendDemoFile(
+  file: string,
+  size: DemoSize = DEFAULT_DEMO_SIZE,
+  onProgress?: (table: string, done: number, total: number) => void,
+): Promise<void> {
+  const tmp = `${file}.building-${process.pid}`;
+  fs.rmSync(tmp, { force: true });
+  const db = openKnex({ client: 'sqlite', sqliteFile: tmp });
+  try {
+    await createFrontendTables(db);
+    await fillFrontend(db, size, parseLicensingItems(), onProgress);
+    await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+  } finally {
+    await db.destroy();
+  }
+  for (const ext of ['-wal', '-shm']) fs.rmSync(tmp + ext, { force: true });
+  fs.renameSync(tmp, file);
+}
+
+export interface DemoState {
+  frontendFile: string;
+  builtFrontend: boolean;
+  copied: Record<string, number> | null;
+  consumerSecret: string | null;
+}
+
+async function ensureDemoConsumer(ctx: AppContext): Promise<string | null> {
+  const file = path.join(ctx.config.dataDir, 'demo-consumer.json');
+  if (await findConsumer(ctx.db, DEMO_CONSUMER_ID)) {
+    try {
+      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { client_secret: string }).client_secret;
+    } catch {
+      return null;
+    }
+  }
+  const { secret } = await addConsumer(ctx.db, {
+    id: DEMO_CONSUMER_ID,
+    name: DEMO_CONSUMER_NAME,
+    departmentCode: 'ZC901',
+    methods: ALL_LOOKUPS,
+  });
+  fs.mkdirSync(ctx.config.dataDir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ client_id: DEMO_CONSUMER_ID, client_secret: secret }, null, 2), { mode: 0o600 });
+  return secret;
+}
+
+export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_SIZE): Promise<DemoState> {
+  const frontendFile = frontendDemoFile(ctx.config.dataDir);
+  let builtFrontend = false;
+  if (!fs.existsSync(frontendFile)) {
+    ctx.log.info({ file: frontendFile, ...size }, 'building the demo front-end database');
+    await buildFrontendDemoFile(frontendFile, size);
+    builtFrontend = true;
+  }
+  await seedReferenceData(ctx.db);
+  const consumerSecret = await ensureDemoConsumer(ctx);
+
+  let copied: Record<string, number> | null = null;
+  const existing = await ctx.db('population').count({ n: '*' }).first();
+  if (Number(existing?.n ?? 0) === 0) {
+    const source = openKnex({ client: 'sqlite', sqliteFile: frontendFile });
+    try {
+      if (!(await frontendExists(source))) await createFrontendTables(source);
+      copied = await copyFrontendIntoBase(source, ctx.db);
+    } finally {
+      await source.destroy();
+    }
+    ctx.log.info({ copied }, 'demo data copied into the base libraries');
+  }
+  return { frontendFile, builtFrontend, copied, consumerSecret };
+}

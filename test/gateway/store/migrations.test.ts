@@ -1,0 +1,61 @@
+import { migrateLatest, migrateRollbackAll } from '../../../gateway/store/db';
+import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
+
+const TABLES = [
+  'population', 'legal_entity', 'licence',
+  'departments', 'licensing_items', 'resources', 'resource_items', 'interfaces', 'consumers', 'demands', 'applications', 'grants',
+  'sync_jobs', 'sync_watermarks', 'sync_runs', 'sync_rejects', 'leases',
+  'audit_log',
+];
+
+describe.each(STORAGE_TARGETS)('migrations on %s', (target) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await freshDatabase(target, { migrate: false });
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('create every table, are idempotent, and roll back cleanly', async () => {
+    const applied = await migrateLatest(t.db);
+    expect(applied.length).toBeGreaterThanOrEqual(TABLES.length);
+    for (const table of TABLES) expect(await t.db.schema.hasTable(table)).toBe(true);
+    expect(await migrateLatest(t.db)).toEqual([]);
+    await migrateRollbackAll(t.db);
+    for (const table of TABLES) expect(await t.db.schema.hasTable(table)).toBe(false);
+    await migrateLatest(t.db);
+    for (const table of TABLES) expect(await t.db.schema.hasTable(table)).toBe(true);
+  });
+
+  it('keep Chinese text, micro-second source times and epoch-ms integers intact', async () => {
+    const row = {
+      rybh: 'RY1', gmsfzh: '11010519491231002X', xm: '欧阳𠮷', csrq: '19491231', mz: '01', xb: '2',
+      jg: '山东省淄博市周村区', csd: '山东省淄博市周村区', hjd: '山东省淄博市周村区丝绸路街道正阳路1号',
+      src_updated_at: '2026-01-01 00:00:00.123456', synced_at: 1795627684556, deleted: false,
+    };
+    await t.db('population').insert(row);
+    const back = await t.db('population').where({ rybh: 'RY1' }).first();
+    expect(back.xm).toBe('欧阳𠮷');
+    expect(back.src_updated_at).toBe('2026-01-01 00:00:00.123456');
+    expect(Number(back.synced_at)).toBe(1795627684556);
+    expect(Boolean(back.deleted)).toBe(false);
+  });
+
+  it('upserts on the primary key without duplicating', async () => {
+    const base = { tyshxydm: '91370306000000000T', jgmc: '淄博测试有限公司', synced_at: 1, deleted: false };
+    await t.db('legal_entity').insert(base).onConflict('tyshxydm').merge();
+    await t.db('legal_entity').insert({ ...base, jgmc: '淄博测试二有限公司', zczb: 5000000000000 }).onConflict('tyshxydm').merge();
+    const rows = await t.db('legal_entity').where({ tyshxydm: base.tyshxydm });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].jgmc).toBe('淄博测试二有限公司');
+    expect(Number(rows[0].zczb)).toBe(5000000000000);
+  });
+
+  it('rejects a second person with the same ID number', async () => {
+    const p = { gmsfzh: '440524188001010014', xm: '甲', synced_at: 1, deleted: false };
+    await t.db('population').insert({ rybh: 'A', ...p });
+    // a knex builder is a thenable, not a Promise: run it inside an async function
+    await expect((async () => t.db('population').insert({ rybh: 'B', ...p }))()).rejects.toThrow(/unique|duplicate/i);
+  });
+});

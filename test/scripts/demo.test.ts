@@ -1,0 +1,87 @@
+import { checkCreditCode, checkIdNumber, isEthnicityCode } from '../../schemas/checksums';
+import { parseLicensingItems } from '../../catalog/gazette';
+import { entity, licence, person } from '../../scripts/demo/records';
+import { ensureDemo, frontendDemoFile } from '../../scripts/demo';
+import { STORAGE_TARGETS } from '../support/databases';
+import { testContext, TestContext } from '../support/context';
+
+const SEED = 20181009;
+
+describe('synthetic records', () => {
+  const items = parseLicensingItems();
+
+  it('are deterministic', () => {
+    expect(person(SEED, 42)).toEqual(person(SEED, 42));
+    expect(entity(SEED, 7)).toEqual(entity(SEED, 7));
+    expect(licence(SEED, 9, items, 100, 100)).toEqual(licence(SEED, 9, items, 100, 100));
+    expect(person(SEED + 1, 42).XM === person(SEED, 42).XM && person(SEED + 1, 42).HJD === person(SEED, 42).HJD).toBe(false);
+  });
+
+  it('carry valid, unique codes', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 20000; i++) {
+      const p = person(SEED, i);
+      expect(checkIdNumber(p.GMSFZH)).toBeNull();
+      expect(['1', '2']).toContain(p.XB);
+      expect(Number(p.GMSFZH[16]) % 2 === 1 ? '1' : '2').toBe(p.XB); // GB 11643 sequence parity = sex
+      expect(isEthnicityCode(p.MZ)).toBe(true);
+      expect(p.CSRQ).toBe(p.GMSFZH.slice(6, 14));
+      ids.add(p.GMSFZH);
+    }
+    expect(ids.size).toBe(20000);
+    const codes = new Set<string>();
+    const names = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      const e = entity(SEED, i);
+      expect(checkCreditCode(e.TYSHXYDM)).toBeNull();
+      codes.add(e.TYSHXYDM);
+      names.add(e.JGMC);
+    }
+    expect(codes.size).toBe(5000);
+    expect(names.size).toBe(5000);
+  });
+
+  it('spread licences over the 214 licensing items, held by generated people or entities', () => {
+    const types = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const l = licence(SEED, i, items, 1000, 1000);
+      types.add(l.ZZLXDM);
+      const holderOk = l.CZZTDMLX === '公民身份号码' ? checkIdNumber(l.CZZTDM) : checkCreditCode(l.CZZTDM);
+      expect(holderOk).toBeNull();
+      expect(items.find((it) => it.code === l.ZZLXDM)?.name).toBe(l.SXMC);
+    }
+    expect(types.size).toBe(214);
+  });
+});
+
+describe.each(STORAGE_TARGETS)('the demo on %s', (target) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await testContext(target);
+  });
+  afterAll(async () => {
+    await ctx.dispose();
+  });
+
+  it('builds the front-end, seeds the catalogue and fills the base libraries; a second run reuses them', async () => {
+    const size = { people: 300, entities: 80, licences: 200, seed: SEED };
+    const first = await ensureDemo(ctx, size);
+    expect(first.builtFrontend).toBe(true);
+    expect(first.copied).toEqual({ population: 300, legal_entity: 80, licence: 200 });
+    expect(first.consumerSecret).toBeTruthy();
+    const count = async (t: string) => Number((await ctx.db(t).count({ n: '*' }).first())!.n);
+    expect(await count('licensing_items')).toBe(214);
+    expect(await count('departments')).toBeGreaterThan(30);
+    expect(await count('consumers')).toBe(1);
+
+    const second = await ensureDemo(ctx, size);
+    expect(second.builtFrontend).toBe(false);
+    expect(second.copied).toBeNull();
+    expect(second.consumerSecret).toBe(first.consumerSecret);
+    expect(second.frontendFile).toBe(frontendDemoFile(ctx.config.dataDir));
+    expect(await count('population')).toBe(300);
+    const p = person(SEED, 5);
+    const stored = await ctx.db('population').where({ rybh: p.RYBH }).first();
+    expect(stored).toMatchObject({ gmsfzh: p.GMSFZH, xm: p.XM, hjd: p.HJD, src_updated_at: p.GXSJ });
+  });
+});

@@ -1,0 +1,30 @@
+/** A full AppContext over a fresh test database, with logs silenced. */
+import { loadConfig } from '../../gateway/config';
+import type { AppContext } from '../../gateway/context';
+import { createLogger } from '../../gateway/logger';
+import { freshDatabase, Target, tempDir, TestDatabase } from './databases';
+
+export interface TestContext extends AppContext {
+  database: TestDatabase;
+  dispose(): Promise<void>;
+}
+
+export async function testContext(target: Target, env: Record<string, string> = {}): Promise<TestContext> {
+  const database = await freshDatabase(target);
+  const dataDir = tempDir('dprs-data-');
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    AUDIT_KEY: 'test-audit-key-test-audit-key-0123456789abcdef',
+    ...(target === 'mysql' ? { DB_CLIENT: 'mysql', DATABASE_URL: database.url } : { DATABASE_URL: `sqlite:${database.url}` }),
+    ...env,
+  });
+  return {
+    config,
+    db: database.db,
+    log: createLogger('silent'),
+    database,
+    dispose: () => database.drop(),
+  };
+}
