@@ -1,0 +1,31 @@
+/** What every command needs: the configuration (exit 2 on error) and a context. */
+import { InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig, Config } from '../../gateway/config';
+import { createContext, destroyContext } from '../../gateway/bootstrap';
+import type { AppContext } from '../../gateway/context';
+
+export function config(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export function positiveInt(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('必须是非负整数');
+  return Number(v);
+}
+
+export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = createContext(config());
+  try {
+    return await fn(ctx);
+  } finally {
+    await destroyContext(ctx);
+  }
+}

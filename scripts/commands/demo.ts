@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { openKnex, migrateLatest } from '../../gateway/store/db';
+import { parseLicensingItems } from '../../catalog/gazette';
+import { buildFrontendDemoFile, ensureDemo, frontendDemoFile } from '../demo';
+import { createFrontendTables, DEFAULT_DEMO_SIZE, fillFrontend } from '../demo/frontend';
+import { config, positiveInt, withContext } from './common';
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('build the demo front-end database and fill the base libraries')
+    .option('--people <n>', 'people in the 公安 table', positiveInt, DEFAULT_DEMO_SIZE.people)
+    .option('--entities <n>', 'legal entities in the 工商 table', positiveInt, DEFAULT_DEMO_SIZE.entities)
+    .option('--licences <n>', 'licences in the licence table', positiveInt, DEFAULT_DEMO_SIZE.licences)
+    .option('--seed <n>', 'random seed (same seed, same data)', positiveInt, DEFAULT_DEMO_SIZE.seed)
+    .option('--frontend-url <url>', 'write the front-end tables to this MySQL database instead of the demo SQLite file')
+    .option('--frontend-only', 'only build the front-end database')
+    .action(async (opts: { people: number; entities: number; licences: number; seed: number; frontendUrl?: string; frontendOnly?: boolean }) => {
+      const size = { people: opts.people, entities: opts.entities, licences: opts.licences, seed: opts.seed };
+      const progress = (table: string, done: number, total: number) => {
+        if (process.stderr.isTTY) process.stderr.write(`\r${table} ${done}/${total}   `);
+      };
+      if (opts.frontendUrl) {
+        const fe = openKnex({ client: 'mysql', url: opts.frontendUrl });
+        try {
+          await createFrontendTables(fe);
+          await fillFrontend(fe, size, parseLicensingItems(), progress);
+        } finally {
+          await fe.destroy();
+        }
+        process.stdout.write(`front-end tables written to ${opts.frontendUrl.replace(/:[^:@/]*@/, ':***@')}\n`);
+        return;
+      }
+      const cfg = config();
+      const file = frontendDemoFile(cfg.dataDir);
+      await buildFrontendDemoFile(file, size, progress);
+      process.stdout.write(`\nfront-end database: ${file}\n`);
+      if (opts.frontendOnly) return;
+      await withContext(async (ctx) => {
+        await migrateLatest(ctx.db);
+        const state = await ensureDemo(ctx, size);
+        process.stdout.write(`base libraries: ${JSON.stringify(state.copied ?? 'already filled')}\n`);
+      });
+    });
+}

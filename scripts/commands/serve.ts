@@ -1,0 +1,70 @@
+/** start / serve: run the gateway until SIGTERM or SIGINT, then shut down gracefully. */
+import type { Command } from 'commander';
+import { startServer } from '../../gateway/server';
+import type { AppContext } from '../../gateway/context';
+import { migrateLatest } from '../../gateway/store/db';
+import { createContext, destroyContext } from '../../gateway/bootstrap';
+import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
+import { config } from './common';
+
+async function serve(ctx: AppContext, banner?: (port: number) => string): Promise<void> {
+  const running = await startServer(ctx);
+  ctx.log.info({ port: running.port }, 'dprs listening');
+  if (banner) process.stdout.write(banner(running.port));
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      ctx.log.info({ signal }, 'shutting down');
+      running.close().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+function startBanner(ctx: AppContext, secret: string | null): (port: number) => string {
+  return (port) => {
+    const base = ctx.config.publicUrl.includes(`:${ctx.config.port}`) ? ctx.config.publicUrl.replace(`:${ctx.config.port}`, `:${port}`) : ctx.config.publicUrl;
+    const lines = [
+      '',
+      'dprs 周村区信息共享交换网关 is running',
+      `  health         ${base}/healthz   ${base}/readyz`,
+      `  portal         ${base}/portal/`,
+      `  WSDL           ${base}/dprs/webService/DataService?wsdl`,
+      `  OpenAPI        ${base}/dprs/api/openapi.json`,
+      `  demo consumer  ${DEMO_CONSUMER_ID}${secret ? `  secret ${secret}` : ''}`,
+      `  get a token    npm run --silent dprs -- token issue`,
+      `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
+      '',
+    ];
+    return lines.join('\n') + '\n';
+  };
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('start')
+    .description('first-run friendly: migrate, build the demo data if absent, serve')
+    .action(async () => {
+      const ctx = createContext(config());
+      try {
+        await migrateLatest(ctx.db);
+        const demo = await ensureDemo(ctx);
+        await serve(ctx, startBanner(ctx, demo.consumerSecret));
+      } finally {
+        await destroyContext(ctx);
+      }
+    });
+
+  program
+    .command('serve')
+    .description('migrate to the latest schema and serve')
+    .action(async () => {
+      const ctx = createContext(config());
+      try {
+        await migrateLatest(ctx.db);
+        await serve(ctx);
+      } finally {
+        await destroyContext(ctx);
+      }
+    });
+}
