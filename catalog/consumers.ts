@@ -65,3 +65,8 @@ export async function setConsumerDisabled(db: Db, id: string, disabled: boolean)
   const n = await db('consumers').where({ id }).update({ disabled, updated_at: Date.now() });
   return n > 0;
 }
+
+export async function listConsumers(db: Db): Promise<Consumer[]> {
+  const rows = (await db<ConsumerRow>('consumers').orderBy('id')) as ConsumerRow[];
+  return rows.map(toConsumer);
+}

@@ -39,6 +39,14 @@ export interface Config {
   bodyLimitBytes: number;
   /** Requests taking longer than this are answered with 500 and logged. */
   requestTimeoutMs: number;
+  rateLimit: {
+    /** lookups per consumer and method per window; 0 = unlimited */
+    defaultLimit: number;
+    perMethod: Record<string, number>;
+    windowMs: number;
+  };
+  /** audit rows older than this are pruned by `dprs audit prune` (never below 180) */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -134,6 +142,18 @@ function persistedSecrets(dataDir: string): PersistedSecrets {
   }
 }
 
+/** RATE_LIMITS="getRKZP:1200,batchRKHY:30" → { getRKZP: 1200, batchRKHY: 30 } */
+export function parseMethodLimits(spec: string): Record<string, number> | null {
+  const out: Record<string, number> = {};
+  if (spec.trim() === '') return out;
+  for (const part of spec.split(',')) {
+    const m = part.trim().match(/^([A-Za-z][A-Za-z0-9]*):(\d+)$/);
+    if (!m) return null;
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = intVar(env, 'PORT', 8080, 0, 65535);
   const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '0.0.0.0';
@@ -150,6 +170,10 @@ export function loadConfig(env: Env = process.env): Config {
   const ttlSeconds = intVar(env, 'JWT_TTL_SECONDS', 3600, 60, 3600);
   const bodyLimitBytes = intVar(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024);
   const requestTimeoutMs = intVar(env, 'REQUEST_TIMEOUT_MS', 30000, 100, 600000);
+  const rateDefault = intVar(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10000000);
+  const perMethod = parseMethodLimits(env.RATE_LIMITS ?? '');
+  if (!perMethod) throw new ConfigError('RATE_LIMITS', '格式应为 方法名:每分钟次数[,方法名:每分钟次数]，如 getRKZP:1200,batchRKHY:30');
+  const auditRetentionDays = intVar(env, 'AUDIT_RETENTION_DAYS', 365, 180, 36500);
 
   let cached: PersistedSecrets | undefined;
   const secrets = () => (cached ??= persistedSecrets(dataDir));
@@ -169,5 +193,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     bodyLimitBytes,
     requestTimeoutMs,
+    rateLimit: { defaultLimit: rateDefault, perMethod, windowMs: 60000 },
+    auditRetentionDays,
   });
 }

@@ -28,6 +28,8 @@ import * as m015 from './015_sync_runs';
 import * as m016 from './016_sync_rejects';
 import * as m017 from './017_leases';
 import * as m018 from './018_audit_log';
+import * as m401 from './401_audit_chain';
+import * as m402 from './402_rate_limit_counters';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -48,6 +50,8 @@ const migrations: Record<string, Migration> = {
   '016_sync_rejects': m016,
   '017_leases': m017,
   '018_audit_log': m018,
+  '401_audit_chain': m401,
+  '402_rate_limit_counters': m402,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

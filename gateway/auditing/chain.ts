@@ -1,0 +1,82 @@
+/**
+ * The audit hash chain: each row's hash covers its own fields and the previous row's hash,
+ * so editing, deleting or reordering any row breaks the chain from that row on.
+ */
+import crypto from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What one lookup leaves behind. The query key is only ever a keyed hash. */
+export interface AuditEntry {
+  at: number;
+  requestId: string;
+  consumerId: string | null;
+  method: string;
+  interface: 'json' | 'soap';
+  purpose: string | null;
+  queryKeyHash: string | null;
+  resultCode: string;
+  rows: number;
+}
+
+export interface AuditRow {
+  id: number;
+  at: number;
+  request_id: string;
+  consumer_id: string | null;
+  method: string;
+  interface: string;
+  purpose: string | null;
+  query_key_hash: string | null;
+  result_code: string;
+  rows: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Canonical text of a row: fixed field order, JSON-escaped, ids and times as integers. */
+function canonical(row: Omit<AuditRow, 'hash'>): string {
+  return JSON.stringify([
+    Number(row.id),
+    Number(row.at),
+    row.request_id,
+    row.consumer_id,
+    row.method,
+    row.interface,
+    row.purpose,
+    row.query_key_hash,
+    row.result_code,
+    Number(row.rows),
+    row.prev_hash,
+  ]);
+}
+
+export function rowHash(row: Omit<AuditRow, 'hash'>): string {
+  return crypto.createHash('sha256').update(canonical(row)).digest('hex');
+}
+
+export function toRow(id: number, prevHash: string, e: AuditEntry): AuditRow {
+  const base = {
+    id,
+    at: e.at,
+    request_id: e.requestId,
+    consumer_id: e.consumerId,
+    method: e.method,
+    interface: e.interface,
+    purpose: e.purpose,
+    query_key_hash: e.queryKeyHash,
+    result_code: e.resultCode,
+    rows: e.rows,
+    prev_hash: prevHash,
+  };
+  return { ...base, hash: rowHash(base) };
+}
+
+/**
+ * The keyed hash of a query key (an ID number, a credit code, a licence number). The same
+ * key always gives the same hash under one AUDIT_KEY, which is what lets the operator ask
+ * "who looked this person up" without the log holding the plain number.
+ */
+export function queryKeyHash(auditKey: string, key: string): string {
+  return crypto.createHmac('sha256', auditKey).update(key.trim().toUpperCase()).digest('hex');
+}

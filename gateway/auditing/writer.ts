@@ -1,0 +1,54 @@
+/**
+ * Group commit for audit rows. Requests hand their entry to the writer and wait; entries that
+ * arrive while a batch is being committed go into the next batch. Every request is answered
+ * only after its own row is durable, and a failed batch fails every request in it.
+ */
+import type { Db } from '../store/db';
+import type { AuditEntry } from './chain';
+import { appendEntries } from './store';
+
+interface Pending {
+  entry: AuditEntry;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export class AuditWriter {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxBatch = 500,
+  ) {}
+
+  append(entry: AuditEntry): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject });
+      if (!this.flushing) this.flushing = this.drain();
+    });
+  }
+
+  /** Resolves when everything queued so far is committed (or has failed). */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    // let the requests of the current tick join the first batch
+    await new Promise((r) => setImmediate(r));
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        await appendEntries(
+          this.db,
+          batch.map((p) => p.entry),
+        );
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.flushing = null;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Per-consumer, per-method request limits that hold across gateway processes sharing one
+ * database. Each process counts locally and every `syncMs` adds its count to the shared
+ * counter of the current window and reads the total back. A process therefore knows the
+ * others' traffic at most `syncMs` late: the limit can be overshot by what the other
+ * processes admit within that interval, never more.
+ */
+import type { Db } from './store/db';
+import { isSqlite } from './store/db';
+
+export interface RateLimitRule {
+  /** requests per window per consumer and method; 0 = unlimited */
+  defaultLimit: number;
+  perMethod: Record<string, number>;
+  windowMs: number;
+}
+
+interface Bucket {
+  window: number;
+  /** total of all processes at the last sync, this process's unsynced count included */
+  shared: number;
+  /** admitted by this process since the last sync */
+  local: number;
+}
+
+export class RateLimiter {
+  private buckets = new Map<string, Bucket>();
+  private timer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly rule: RateLimitRule,
+    private readonly syncMs = 200,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  limitFor(method: string): number {
+    return this.rule.perMethod[method] ?? this.rule.defaultLimit;
+  }
+
+  /** Admits one request (true) or refuses it (false). Never waits on the database. */
+  take(consumerId: string, method: string): boolean {
+    const limit = this.limitFor(method);
+    if (limit <= 0) return true;
+    const window = Math.floor(this.now() / this.rule.windowMs);
+    const key = `${consumerId}|${method}`;
+    let b = this.buckets.get(key);
+    if (!b || b.window !== window) {
+      b = { window, shared: 0, local: 0 };
+      this.buckets.set(key, b);
+    }
+    if (b.shared + b.local >= limit) return false;
+    b.local++;
+    this.schedule();
+    return true;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.sync().catch(() => undefined);
+    }, this.syncMs);
+    this.timer.unref();
+  }
+
+  /** Pushes local counts to the shared counters and pulls the totals. */
+  async sync(): Promise<void> {
+    while (this.syncing) await this.syncing;
+    this.syncing = this.doSync().finally(() => (this.syncing = null));
+    return this.syncing;
+  }
+
+  private async doSync(): Promise<void> {
+    const current = Math.floor(this.now() / this.rule.windowMs);
+    for (const [key, b] of this.buckets) {
+      if (b.window < current) {
+        this.buckets.delete(key);
+        continue;
+      }
+      const delta = b.local;
+      b.local = 0;
+      const bucket = `${key}|${b.window}`;
+      const expiresAt = (b.window + 2) * this.rule.windowMs;
+      try {
+        b.shared = await this.addAndRead(bucket, delta, expiresAt);
+      } catch (err) {
+        b.local += delta; // keep the count; try again on the next sync
+        throw err;
+      }
+    }
+    await this.db('rate_limit_counters').where('expires_at', '<', this.now()).del();
+  }
+
+  private async addAndRead(bucket: string, delta: number, expiresAt: number): Promise<number> {
+    if (isSqlite(this.db)) {
+      const rows = (await this.db.raw(
+        'insert into rate_limit_counters (bucket, count, expires_at) values (?, ?, ?) on conflict(bucket) do update set count = count + excluded.count returning count',
+        [bucket, delta, expiresAt],
+      )) as Array<{ count: number }>;
+      return Number(rows[0].count);
+    }
+    return this.db.transaction(async (trx) => {
+      await trx.raw(
+        'insert into rate_limit_counters (bucket, count, expires_at) values (?, ?, ?) on duplicate key update count = count + values(count)',
+        [bucket, delta, expiresAt],
+      );
+      const row = (await trx('rate_limit_counters').where({ bucket }).first('count')) as { count: number };
+      return Number(row.count);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.sync().catch(() => undefined);
+  }
+}
