@@ -3,16 +3,32 @@
  * Route modules stay thin: parse → authorise → call a service → shape the envelope.
  */
 import express, { Express } from 'express';
+import helmet from 'helmet';
 import type { AppContext } from './context';
 import { healthRoutes } from './health';
-import { errorHandler, notFoundHandler, requestContext } from './http';
+import { errorHandler, notFoundHandler, requestContext, requestTimeout } from './http';
+import { httpRequests, registry, routeGroup } from './metrics';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContext(ctx.log));
+  // security headers; no CORS headers at all: browsers on other origins may not call lookups
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+    }),
+  );
+  app.use(requestTimeout(ctx.config.requestTimeoutMs));
+  app.use((req, res, next) => {
+    res.on('finish', () => httpRequests.inc({ route: routeGroup(req.path), status: String(res.statusCode) }));
+    next();
+  });
   app.use(healthRoutes(ctx));
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

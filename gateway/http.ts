@@ -37,7 +37,22 @@ export function requestContext(log: Logger) {
 }
 
 export function sendEnvelope(res: Response, envelope: Envelope<unknown>): void {
+  if (res.headersSent) return; // already answered (e.g. by the timeout)
   res.status(httpStatusOf(envelope.result_code)).type('application/json; charset=utf-8').send(JSON.stringify(envelope));
+}
+
+/** A request still unanswered after `ms` gets the 500 envelope; the work is logged, not leaked. */
+export function requestTimeout(ms: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      req.log.warn({ ms }, 'request timed out');
+      sendEnvelope(res, errorEnvelope(new ApiError('INTERNAL', '处理超时')));
+    }, ms);
+    timer.unref();
+    res.on('close', () => clearTimeout(timer));
+    next();
+  };
 }
 
 /** Body-parser and other middleware errors that are the caller's fault. */

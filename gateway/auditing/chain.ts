@@ -17,6 +17,8 @@ export interface AuditEntry {
   queryKeyHash: string | null;
   resultCode: string;
   rows: number;
+  /** request arrival to audit write */
+  durationMs: number | null;
 }
 
 export interface AuditRow {
@@ -30,6 +32,7 @@ export interface AuditRow {
   query_key_hash: string | null;
   result_code: string;
   rows: number;
+  duration_ms: number | null;
   prev_hash: string;
   hash: string;
 }
@@ -47,6 +50,7 @@ function canonical(row: Omit<AuditRow, 'hash'>): string {
     row.query_key_hash,
     row.result_code,
     Number(row.rows),
+    row.duration_ms === null || row.duration_ms === undefined ? null : Number(row.duration_ms),
     row.prev_hash,
   ]);
 }
@@ -67,6 +71,7 @@ export function toRow(id: number, prevHash: string, e: AuditEntry): AuditRow {
     query_key_hash: e.queryKeyHash,
     result_code: e.resultCode,
     rows: e.rows,
+    duration_ms: e.durationMs,
     prev_hash: prevHash,
   };
   return { ...base, hash: rowHash(base) };

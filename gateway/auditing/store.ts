@@ -53,7 +53,7 @@ export async function appendEntries(db: Db, entries: AuditEntry[]): Promise<Audi
       rows.push(row);
       prev = row.hash;
     }
-    const batch = batchRowsFor(db, 12);
+    const batch = batchRowsFor(db, 13);
     for (let i = 0; i < rows.length; i += batch) await trx('audit_log').insert(rows.slice(i, i + batch));
     await trx('audit_chain').where({ id: HEAD_ID }).update({ last_id: id, last_hash: prev, updated_at: Date.now() });
     return rows;
@@ -134,5 +134,36 @@ export async function lookupsOfKey(db: Db, keyHash: string, limit = 1000): Promi
     purpose: r.purpose,
     resultCode: r.result_code,
     rows: Number(r.rows),
+  }));
+}
+
+export interface ConsumerMethodStats {
+  consumerId: string | null;
+  method: string;
+  calls: number;
+  /** answers other than 200 and 404 (404 is a normal "no such person") */
+  errors: number;
+  avgMs: number | null;
+  maxMs: number | null;
+}
+
+/** Per-consumer, per-method statistics since a time, from the audit log (all processes). */
+export async function consumerMethodStats(db: Db, sinceMs: number): Promise<ConsumerMethodStats[]> {
+  const rows = (await db('audit_log')
+    .where('at', '>=', sinceMs)
+    .groupBy('consumer_id', 'method')
+    .select('consumer_id', 'method')
+    .count({ calls: '*' })
+    .sum({ errors: db.raw("case when result_code in ('200', '404') then 0 else 1 end") })
+    .avg({ avg_ms: 'duration_ms' })
+    .max({ max_ms: 'duration_ms' })
+    .orderBy([{ column: 'consumer_id' }, { column: 'method' }])) as Array<Record<string, unknown>>;
+  return rows.map((r) => ({
+    consumerId: (r.consumer_id as string | null) ?? null,
+    method: r.method as string,
+    calls: Number(r.calls),
+    errors: Number(r.errors ?? 0),
+    avgMs: r.avg_ms === null || r.avg_ms === undefined ? null : Math.round(Number(r.avg_ms) * 10) / 10,
+    maxMs: r.max_ms === null || r.max_ms === undefined ? null : Number(r.max_ms),
   }));
 }

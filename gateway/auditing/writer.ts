@@ -6,6 +6,7 @@
 import type { Db } from '../store/db';
 import type { AuditEntry } from './chain';
 import { appendEntries } from './store';
+import { auditBatchSize, auditWriteDuration } from '../metrics';
 
 interface Pending {
   entry: AuditEntry;
@@ -39,11 +40,14 @@ export class AuditWriter {
     await new Promise((r) => setImmediate(r));
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
+      const stop = auditWriteDuration.startTimer();
       try {
         await appendEntries(
           this.db,
           batch.map((p) => p.entry),
         );
+        stop();
+        auditBatchSize.observe(batch.length);
         for (const p of batch) p.resolve();
       } catch (err) {
         for (const p of batch) p.reject(err);

@@ -31,6 +31,21 @@ describe.each(STORAGE_TARGETS)('health endpoints on %s', (target) => {
     expect(await r.json()).toEqual({ msg: '未查询到数据：path 接口不存在', result_code: '404', data: [] });
   });
 
+  it('sends security headers and no CORS headers', async () => {
+    const r = await fetch(url('/healthz'), { headers: { Origin: 'http://evil.example' } });
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('access-control-allow-origin')).toBeNull();
+    expect(r.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const r = await fetch(url('/metrics'));
+    expect(r.status).toBe(200);
+    const text = await r.text();
+    expect(text).toContain('dprs_http_requests_total{route="healthz",status="200"}');
+    expect(text).toContain('dprs_process_resident_memory_bytes');
+  });
+
   it('reports 503 when the database is gone', async () => {
     await ctx.db.destroy();
     const r = await fetch(url('/readyz'));

@@ -34,6 +34,7 @@ describe.each(STORAGE_TARGETS)('dprs audit on %s', (target) => {
         queryKeyHash: queryKeyHash(AUDIT_KEY, i === 2 || i === 5 ? '11010519491231002X' : `ID${i}`),
         resultCode: '200',
         rows: 1,
+        durationMs: 2,
       })),
     );
   });

@@ -30,6 +30,7 @@ import * as m017 from './017_leases';
 import * as m018 from './018_audit_log';
 import * as m401 from './401_audit_chain';
 import * as m402 from './402_rate_limit_counters';
+import * as m403 from './403_audit_duration';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '018_audit_log': m018,
   '401_audit_chain': m401,
   '402_rate_limit_counters': m402,
+  '403_audit_duration': m403,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -17,6 +17,7 @@ function entry(i: number, over: Partial<AuditEntry> = {}): AuditEntry {
     queryKeyHash: queryKeyHash(KEY, `37030619800101001${i % 10}`),
     resultCode: '200',
     rows: 1,
+    durationMs: 3,
     ...over,
   };
 }
