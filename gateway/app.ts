@@ -6,6 +6,9 @@ import express, { Express } from 'express';
 import type { AppContext } from './context';
 import { healthRoutes } from './health';
 import { errorHandler, notFoundHandler, requestContext } from './http';
+import { tokenRoutes } from './auth/routes';
+import { jsonApiRoutes } from './json-api';
+import { soapRoutes } from './soap/service';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -13,6 +16,9 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', 'loopback');
   app.use(requestContext(ctx.log));
   app.use(healthRoutes(ctx));
+  app.use(tokenRoutes(ctx));
+  app.use(jsonApiRoutes(ctx));
+  app.use(soapRoutes(ctx));
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
