@@ -63,7 +63,9 @@ export const PARAM_SCHEMAS: Record<string, JsonSchema> = {
     title: '电子证照信息 getDZZZ（证照编号，或持证主体代码加可选的证照类型代码）',
     type: 'object',
     properties: { zzbh: licenceNumber, czztdm: holderCode, zzlxdm: { type: 'string', description: '证照类型代码', minLength: 1, maxLength: 16 } },
-    oneOf: [{ required: ['zzbh'], not: { anyOf: [{ required: ['czztdm'] }, { required: ['zzlxdm'] }] } }, { required: ['czztdm'] }],
+    oneOf: [{ required: ['zzbh'] }, { required: ['czztdm'] }],
+    // zzlxdm only narrows a holder query
+    not: { required: ['zzbh', 'zzlxdm'] },
     additionalProperties: false,
   },
   getDZZZHY: {
