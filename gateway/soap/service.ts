@@ -32,14 +32,27 @@ interface XmlParser {
   xmlToObject(xml: string): XmlObject;
 }
 
-/** Element text as node-soap gives it: '' for an empty element, the string otherwise. */
+/**
+ * Parameter values from node-soap's object: an element with attributes (xsi:type="xsd:string",
+ * xml:lang) arrives as {attributes, $value}, an empty or nil element as {attributes} or null —
+ * both become the element's text. Anything with child elements stays an object (a 400).
+ */
+function textOf(v: unknown): unknown {
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'object' || Array.isArray(v)) return v;
+  const keys = Object.keys(v).filter((k) => k !== 'attributes');
+  if (keys.length === 0) return '';
+  const value = (v as XmlObject).$value;
+  if (keys.length === 1 && keys[0] === '$value' && (typeof value === 'string' || typeof value === 'number')) return String(value);
+  return v;
+}
+
 function argumentsOf(raw: unknown): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   if (raw === null || typeof raw !== 'object') return args;
   for (const [k, v] of Object.entries(raw as XmlObject)) {
     if (k === 'attributes' || k === '$xml') continue;
-    const emptyElement = v !== null && typeof v === 'object' && Object.keys(v).every((x) => x === 'attributes');
-    args[k] = emptyElement || v === null || v === undefined ? '' : v;
+    args[k] = textOf(v);
   }
   return args;
 }

@@ -114,6 +114,15 @@ describe.each(STORAGE_TARGETS)('SOAP WebService on %s', (target) => {
     }
   });
 
+  it('reads values with attributes (xsi:type, xml:lang), CDATA and entities as text', async () => {
+    const body =
+      `<s:Envelope xmlns:s="${SOAP11}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><s:Body>` +
+      `<d:getRKHY xmlns:d="${TNS}"><xm xsi:type="xsd:string" xml:lang="zh">${fx.alice.xm}</xm><gmsfzh><![CDATA[${fx.alice.gmsfzh}]]></gmsfzh></d:getRKHY></s:Body></s:Envelope>`;
+    expect(returned((await post(body)).text).data).toEqual([{ HYJG: '一致', HYJGDM: '1' }]);
+    const nested = `<s:Envelope xmlns:s="${SOAP11}"><s:Body><getRKHY><xm>&lt;b&gt;</xm><gmsfzh><a>1</a></gmsfzh></getRKHY></s:Body></s:Envelope>`;
+    expect(returned((await post(nested)).text).msg).toBe('参数错误：gmsfzh 类型错误，应为字符串');
+  });
+
   it('answers business failures as envelopes with HTTP 200', async () => {
     const body = envelopes['s: prefix']('getRKZP', { xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh.slice(0, 17) + (fx.alice.gmsfzh[17] === '0' ? '1' : '0') });
     const bad = await post(body);
