@@ -237,6 +237,12 @@ describe.each(STORAGE_TARGETS)('JSON lookups on %s', (target) => {
     expect(a.body).toEqual({ msg: '未查询到数据：method 接口方法不存在', result_code: '404', data: [] });
   });
 
+  it('leaves non-method names under /dprs/api/ to other routes (plain not-found here)', async () => {
+    const r = await fetch(`${base}/dprs/api/openapi.json`, { headers });
+    expect(r.status).toBe(404);
+    expect(await r.json()).toEqual({ msg: '未查询到数据：path 接口不存在', result_code: '404', data: [] });
+  });
+
   it('never puts an ID number into the audit table', async () => {
     const rows = (await ctx.db('audit_log').select('*')) as Record<string, unknown>[];
     expect(rows.length).toBeGreaterThan(10);
