@@ -8,6 +8,9 @@ import type { AppContext } from './context';
 import { healthRoutes } from './health';
 import { errorHandler, notFoundHandler, requestContext, requestTimeout } from './http';
 import { httpRequests, registry, routeGroup } from './metrics';
+import { tokenRoutes } from './auth/routes';
+import { jsonApiRoutes } from './json-api';
+import { soapRoutes } from './soap/service';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -29,6 +32,9 @@ export function createApp(ctx: AppContext): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
+  app.use(tokenRoutes(ctx));
+  app.use(jsonApiRoutes(ctx));
+  app.use(soapRoutes(ctx));
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

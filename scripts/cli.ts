@@ -9,6 +9,7 @@ import { registerMigrateCommand } from './commands/migrate';
 import { registerDemoCommand } from './commands/demo';
 import { registerAuditCommands } from './commands/audit';
 import { registerConsumerCommands } from './commands/consumer';
+import { registerTokenCommand } from './commands/token';
 
 const program = new Command();
 program.name('dprs').description('周村区信息共享交换网关 dprs').showHelpAfterError();
@@ -18,6 +19,7 @@ registerMigrateCommand(program);
 registerDemoCommand(program);
 registerAuditCommands(program);
 registerConsumerCommands(program);
+registerTokenCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // driver errors can quote whole statements: keep the message short and free of data

@@ -1,0 +1,46 @@
+/**
+ * POST /dprs/api/token — OAuth2 client credentials. The success answer is OAuth2-shaped
+ * ({access_token, token_type, expires_in}); failures are the usual envelopes.
+ */
+import express, { Router } from 'express';
+import type { AppContext } from '../context';
+import { authenticateConsumer } from '../../catalog/consumers';
+import { ApiError, badParam, errorEnvelope } from '../result-codes';
+import { sendEnvelope } from '../http';
+import { issueToken } from './tokens';
+
+function field(body: unknown, name: string): string | undefined {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function tokenRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const limit = ctx.config.bodyLimitBytes;
+  r.post(
+    '/dprs/api/token',
+    express.json({ limit, type: ['application/json', 'application/*+json'] }),
+    express.urlencoded({ limit, extended: false }),
+    async (req, res, next) => {
+      try {
+        const grantType = field(req.body, 'grant_type');
+        const clientId = field(req.body, 'client_id');
+        const clientSecret = field(req.body, 'client_secret');
+        if (grantType !== 'client_credentials') throw badParam('grant_type', '须为 client_credentials');
+        if (!clientId) throw badParam('client_id', '缺少参数');
+        if (!clientSecret) throw badParam('client_secret', '缺少参数');
+        const consumer = await authenticateConsumer(ctx.db, clientId.slice(0, 64), clientSecret.slice(0, 256));
+        if (!consumer) {
+          req.log.warn({ clientId: clientId.slice(0, 64) }, 'token refused');
+          sendEnvelope(res, errorEnvelope(new ApiError('UNAUTHENTICATED', '客户端凭据错误')));
+          return;
+        }
+        res.setHeader('Cache-Control', 'no-store');
+        res.status(200).json(issueToken(ctx.config, consumer.id, consumer.methods));
+      } catch (err) {
+        next(err);
+      }
+    },
+  );
+  return r;
+}

@@ -1,0 +1,90 @@
+/**
+ * The base-library repository: the only code that reads population, legal_entity and
+ * licence. Soft-deleted rows (deleted = true) are never returned. Rows come back in the
+ * template's field names and order, values as stored.
+ */
+import type { Db } from '../store/db';
+
+export type PersonRecord = {
+  RYBH: string; GMSFZH: string; XM: string; CSRQ: string | null; MZ: string | null; XB: string | null;
+  JG: string | null; CSD: string | null; HJD: string | null;
+};
+
+export type EntityRecord = {
+  TYSHXYDM: string; JGMC: string; JGLX: string | null; FDDBR: string | null; ZCZB: number | null; CLRQ: string | null;
+  DJJG: string | null; ZS: string | null; JYFW: string | null; DJZT: string | null;
+};
+
+export type LicenceRecord = {
+  ZZBH: string; ZZMC: string; ZZLXDM: string; CZZT: string; CZZTDM: string; CZZTDMLX: string; ZZBFJG: string | null;
+  ZZBFRQ: string | null; ZZYXQQSRQ: string | null; ZZYXQJZRQ: string | null; ZZZT: string; SXMC: string | null;
+};
+
+/** Template order of each library's fields (column = lower-case field name). */
+export const PERSON_FIELDS = ['RYBH', 'GMSFZH', 'XM', 'CSRQ', 'MZ', 'XB', 'JG', 'CSD', 'HJD'] as const;
+export const ENTITY_FIELDS = ['TYSHXYDM', 'JGMC', 'JGLX', 'FDDBR', 'ZCZB', 'CLRQ', 'DJJG', 'ZS', 'JYFW', 'DJZT'] as const;
+export const LICENCE_FIELDS = ['ZZBH', 'ZZMC', 'ZZLXDM', 'CZZT', 'CZZTDM', 'CZZTDMLX', 'ZZBFJG', 'ZZBFRQ', 'ZZYXQQSRQ', 'ZZYXQJZRQ', 'ZZZT', 'SXMC'] as const;
+
+/** A query by a non-unique key never returns more than this many rows. */
+export const MAX_ROWS = 100;
+
+function columns(fields: readonly string[]): string[] {
+  return fields.map((f) => f.toLowerCase());
+}
+
+function toRecord<T>(fields: readonly string[], row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    let v = row[f.toLowerCase()];
+    if (typeof v === 'bigint') v = Number(v);
+    // mysql2 returns DECIMAL / big integers as strings in some settings: money stays a number
+    if (f === 'ZCZB' && typeof v === 'string' && /^\d+$/.test(v)) v = Number(v);
+    out[f] = v ?? null;
+  }
+  return out as T;
+}
+
+export class BaseLibraries {
+  constructor(private readonly db: Db) {}
+
+  async personById(gmsfzh: string): Promise<PersonRecord | null> {
+    const row = await this.db('population').select(columns(PERSON_FIELDS)).where({ gmsfzh, deleted: false }).first();
+    return row ? toRecord<PersonRecord>(PERSON_FIELDS, row) : null;
+  }
+
+  /** 姓名 by 公民身份号码 for many numbers at once (batch comparison); deleted rows absent. */
+  async namesByIds(ids: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = (await this.db('population').select('gmsfzh', 'xm').whereIn('gmsfzh', unique.slice(i, i + 500)).andWhere({ deleted: false })) as {
+        gmsfzh: string;
+        xm: string;
+      }[];
+      for (const r of rows) names.set(r.gmsfzh, r.xm);
+    }
+    return names;
+  }
+
+  async entityByCreditCode(tyshxydm: string): Promise<EntityRecord | null> {
+    const row = await this.db('legal_entity').select(columns(ENTITY_FIELDS)).where({ tyshxydm, deleted: false }).first();
+    return row ? toRecord<EntityRecord>(ENTITY_FIELDS, row) : null;
+  }
+
+  async entitiesByName(jgmc: string): Promise<EntityRecord[]> {
+    const rows = await this.db('legal_entity').select(columns(ENTITY_FIELDS)).where({ jgmc, deleted: false }).orderBy('tyshxydm').limit(MAX_ROWS);
+    return rows.map((r: Record<string, unknown>) => toRecord<EntityRecord>(ENTITY_FIELDS, r));
+  }
+
+  async licenceByNumber(zzbh: string): Promise<LicenceRecord | null> {
+    const row = await this.db('licence').select(columns(LICENCE_FIELDS)).where({ zzbh, deleted: false }).first();
+    return row ? toRecord<LicenceRecord>(LICENCE_FIELDS, row) : null;
+  }
+
+  async licencesByHolder(czztdm: string, zzlxdm?: string): Promise<LicenceRecord[]> {
+    const q = this.db('licence').select(columns(LICENCE_FIELDS)).where({ czztdm, deleted: false });
+    if (zzlxdm !== undefined) q.andWhere({ zzlxdm });
+    const rows = await q.orderBy('zzbh').limit(MAX_ROWS);
+    return rows.map((r: Record<string, unknown>) => toRecord<LicenceRecord>(LICENCE_FIELDS, r));
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The one lookup pipeline both interfaces call:
+ *   parse → authenticate → purpose + validate → authorise (token methods, resolveAccess)
+ *   → lookup → project items / mask → audit → envelope.
+ * It never throws: every outcome, including internal failures, is an envelope. The audit row
+ * is written before the envelope is returned; if it cannot be written the caller gets 500
+ * and no data.
+ *
+ * Not audited: an unknown method (there is no lookup) and a 401 (there is no authenticated
+ * consumer to attribute it to, and unauthenticated traffic must not be able to grow the
+ * audit table); both are logged as warnings with the request id.
+ */
+import { resolveAccess } from '../catalog/access';
+import type { AppContext } from './context';
+import type { Logger } from './logger';
+import { recordLookup } from './audit';
+import { bearerToken, TokenClaims, TokenError, verifyToken } from './auth/tokens';
+import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/methods';
+import { BaseLibraries } from './lookups/repository';
+import { projectRecord } from './masking';
+import { parsePurpose } from './purpose';
+import { ApiError, Envelope, errorEnvelope, ok } from './result-codes';
+
+export interface LookupCall {
+  method: string;
+  iface: Interface;
+  params: unknown;
+  authorization: string | undefined;
+  purposeHeader: string | undefined;
+  requestId: string;
+  log: Logger;
+}
+
+function authenticate(ctx: AppContext, authorization: string | undefined): TokenClaims {
+  const token = bearerToken(authorization);
+  if (!token) throw new ApiError('UNAUTHENTICATED', '缺少 Authorization: Bearer 令牌');
+  try {
+    return verifyToken(ctx.config, token);
+  } catch (err) {
+    if (err instanceof TokenError) throw new ApiError('UNAUTHENTICATED', err.message);
+    throw err;
+  }
+}
+
+export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<Envelope<LookupRecord>> {
+  const method = lookupMethod(call.method, call.iface);
+  if (!method) {
+    call.log.warn({ iface: call.iface }, 'unknown lookup method');
+    return errorEnvelope(new ApiError('NOT_FOUND', '接口方法不存在', 'method'));
+  }
+
+  let claims: TokenClaims;
+  try {
+    claims = authenticate(ctx, call.authorization);
+  } catch (err) {
+    call.log.warn({ method: method.name, iface: call.iface, reason: err instanceof ApiError ? err.message : 'error' }, 'lookup refused: not authenticated');
+    return errorEnvelope(err);
+  }
+
+  let purpose: string | null = null;
+  let queryKey: string | null = null;
+  let envelope: Envelope<LookupRecord>;
+  try {
+    purpose = parsePurpose(call.purposeHeader);
+    const params = method.parse(call.params);
+    queryKey = method.queryKey(params);
+    if (!claims.methods.includes(method.name)) throw new ApiError('FORBIDDEN', `令牌未授权调用 ${method.name}`);
+    const access = await resolveAccess(ctx.db, claims.consumerId, method.name);
+    if (!access.ok) throw new ApiError('FORBIDDEN', access.reason);
+    const records = await method.run(new BaseLibraries(ctx.db), params, todayInChina());
+    if (records.length === 0) throw new ApiError('NOT_FOUND');
+    envelope = ok(records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked)));
+  } catch (err) {
+    // internals (driver messages can quote SQL and values) go to the log, never the caller
+    if (!(err instanceof ApiError)) call.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'lookup failed');
+    envelope = errorEnvelope(err);
+  }
+
+  try {
+    await recordLookup(ctx.db, ctx.config.auditKey, {
+      at: Date.now(),
+      requestId: call.requestId,
+      consumerId: claims.consumerId,
+      method: method.name,
+      interface: call.iface,
+      purpose,
+      queryKey,
+      resultCode: envelope.result_code,
+      rows: envelope.data.length,
+    });
+  } catch (err) {
+    call.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'audit write failed: answer withheld');
+    return errorEnvelope(new Error('audit'));
+  }
+  return envelope;
+}

@@ -1,0 +1,151 @@
+/**
+ * The WebService (SOAP 1.1, document/literal wrapped) at /dprs/webService/DataService. Thin:
+ * each operation hands its arguments and the HTTP headers to the lookup pipeline and puts the
+ * envelope JSON into `return` (HTTP 200 for every business outcome).
+ *
+ * node-soap is only trusted with well-formed requests. Before it sees a body, this module
+ * buffers it with the configured limit (node-soap has none), refuses any DTD (XXE and entity
+ * expansion), parses it once to check it is a SOAP 1.1 envelope naming a known operation,
+ * and drops SOAPAction so node-soap routes by the body element (SOAPAction is optional here).
+ * Everything that is not valid SOAP is a soap:Fault from ./faults, HTTP 500, no stack.
+ */
+import express, { NextFunction, Request, Response, Router } from 'express';
+import * as soap from 'soap';
+import type { AppContext } from '../context';
+import { answerLookup } from '../pipeline';
+import { PURPOSE_HEADER } from '../purpose';
+import { sendEnvelope } from '../http';
+import { ApiError, errorEnvelope } from '../result-codes';
+import { dataServiceWsdl, SOAP_OPERATIONS, SOAP_PATH } from '../../schemas/wsdl';
+import { sendFault } from './faults';
+
+const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
+const DTD = /<!\s*(DOCTYPE|ENTITY)/i;
+/** The document element, after an optional declaration, comments and processing instructions. */
+const ROOT = /^\uFEFF?\s*(?:<\?[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?Envelope[\s/>]/;
+/** The first element inside Body: the operation's wrapper element (any prefix, or none). */
+const OPERATION = /<(?:[A-Za-z_][\w.-]*:)?Body(?:\s[^>]*)?>\s*(?:<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]/;
+
+type XmlObject = Record<string, unknown>;
+interface XmlParser {
+  xmlToObject(xml: string): XmlObject;
+}
+
+/**
+ * Parameter values from node-soap's object: an element with attributes (xsi:type="xsd:string",
+ * xml:lang) arrives as {attributes, $value}, an empty or nil element as {attributes} or null —
+ * both become the element's text. Anything with child elements stays an object (a 400).
+ */
+function textOf(v: unknown): unknown {
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'object' || Array.isArray(v)) return v;
+  const keys = Object.keys(v).filter((k) => k !== 'attributes');
+  if (keys.length === 0) return '';
+  const value = (v as XmlObject).$value;
+  if (keys.length === 1 && keys[0] === '$value' && (typeof value === 'string' || typeof value === 'number')) return String(value);
+  return v;
+}
+
+function argumentsOf(raw: unknown): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  if (raw === null || typeof raw !== 'object') return args;
+  for (const [k, v] of Object.entries(raw as XmlObject)) {
+    if (k === 'attributes' || k === '$xml') continue;
+    args[k] = textOf(v);
+  }
+  return args;
+}
+
+function operationOf(parsed: XmlObject): string | null {
+  const body = parsed.Body;
+  if (!body || typeof body !== 'object') return null;
+  const names = Object.keys(body).filter((k) => k !== 'attributes');
+  return names.length === 1 ? names[0] : null;
+}
+
+export function soapRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const wsdl = dataServiceWsdl(ctx.config.publicUrl + SOAP_PATH);
+
+  r.get(SOAP_PATH, (req, res) => {
+    const wantsWsdl = Object.keys(req.query).some((k) => k.toLowerCase() === 'wsdl');
+    if (!wantsWsdl) {
+      sendEnvelope(res, errorEnvelope(new ApiError('NOT_FOUND', '请以 POST 提交 SOAP 请求，或以 ?wsdl 获取服务描述', 'path')));
+      return;
+    }
+    res.type('text/xml; charset=utf-8').send(wsdl);
+  });
+
+  const services: soap.IServices = { DataService: { DataServicePort: {} } };
+  const port = services.DataService.DataServicePort;
+  for (const op of Object.keys(SOAP_OPERATIONS)) {
+    port[op] = async (args: unknown, _cb: unknown, _headers: unknown, req: Request) => {
+      let envelope;
+      try {
+        envelope = await answerLookup(ctx, {
+          method: op,
+          iface: 'soap',
+          params: argumentsOf(args),
+          authorization: req.get('authorization'),
+          purposeHeader: req.get(PURPOSE_HEADER),
+          requestId: req.id,
+          log: req.log,
+        });
+      } catch {
+        // answerLookup does not throw; if it ever did, node-soap would leak error.toString()
+        envelope = errorEnvelope(new Error('soap handler'));
+      }
+      return { return: JSON.stringify(envelope) };
+    };
+  }
+
+  // node-soap registers its route on this router once its WSDL object is ready; mounting the
+  // router now keeps it ahead of the app's not-found and error handlers
+  const soapRouter = Router();
+  const server = soap.listen(soapRouter as unknown as express.Express, {
+    path: SOAP_PATH,
+    services,
+    xml: wsdl,
+    suppressStack: true,
+    returnFault: true,
+  } as soap.IServerOptions & { returnFault: boolean });
+  const parser = (server as unknown as { wsdl: XmlParser }).wsdl;
+
+  const preflight = (req: Request, res: Response, next: NextFunction) => {
+    const body = req.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) return sendFault(res, 'soap:Client', '请求体为空，须为 SOAP 1.1 信封');
+    const xml = body.toString('utf8');
+    // refused before any parser sees it: no entity is declared, resolved or expanded
+    if (DTD.test(xml)) return sendFault(res, 'soap:Client', '不接受含 DTD 或实体声明的请求');
+    const root = ROOT.exec(xml);
+    if (!root) return sendFault(res, 'soap:Client', '请求不是 SOAP 信封');
+    if (xml.includes(SOAP12_NS) && !xml.includes(SOAP11_NS)) return sendFault(res, 'soap:VersionMismatch', '仅支持 SOAP 1.1');
+    if (!xml.includes(SOAP11_NS)) return sendFault(res, 'soap:Client', '请求不是 SOAP 1.1 信封');
+    const named = OPERATION.exec(xml)?.[1];
+    if (!named || !Object.prototype.hasOwnProperty.call(SOAP_OPERATIONS, named)) return sendFault(res, 'soap:Client', '未知的操作');
+    let parsed: XmlObject;
+    try {
+      parsed = parser.xmlToObject(xml);
+    } catch {
+      return sendFault(res, 'soap:Client', '请求不是合法的XML');
+    }
+    if (operationOf(parsed) !== named) return sendFault(res, 'soap:Client', 'SOAP Body 须且只能包含一个操作元素');
+    delete req.headers.soapaction;
+    next();
+  };
+
+  r.post(SOAP_PATH, express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes }), preflight, soapRouter, (req: Request, res: Response) => {
+    // node-soap did not take the request (its WSDL not ready yet)
+    sendFault(res, 'soap:Server', '服务暂不可用');
+  });
+  r.all(SOAP_PATH, (req: Request, res: Response) => sendFault(res, 'soap:Client', '仅支持 POST（SOAP）与 GET ?wsdl'));
+
+  // body-parser failures (too large, aborted) on this path are SOAP faults, not envelopes
+  r.use(SOAP_PATH, (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const tooLarge = (err as { type?: string })?.type === 'entity.too.large';
+    if (!tooLarge) req.log.error({ errName: (err as Error)?.name }, 'soap request failed');
+    sendFault(res, tooLarge ? 'soap:Client' : 'soap:Server', tooLarge ? '请求体过大' : '系统错误');
+  });
+  return r;
+}

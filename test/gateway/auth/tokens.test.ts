@@ -1,0 +1,34 @@
+import jwt from 'jsonwebtoken';
+import { loadConfig } from '../../../gateway/config';
+import { bearerToken, issueToken, TokenError, verifyToken } from '../../../gateway/auth/tokens';
+import { tempDir } from '../../support/databases';
+
+const OLD = 'old-key-old-key-old-key-old-key-0123456789';
+const NEW = 'new-key-new-key-new-key-new-key-0123456789';
+
+describe('tokens', () => {
+  const rotated = loadConfig({ DATA_DIR: tempDir(), JWT_KEYS: `k2:${NEW},k1:${OLD}`, AUDIT_KEY: 'a'.repeat(40) });
+  const previous = loadConfig({ DATA_DIR: tempDir(), JWT_KEYS: `k1:${OLD}`, AUDIT_KEY: 'a'.repeat(40) });
+
+  it('signs with the first key and verifies with any configured key by kid (rotation)', () => {
+    const fresh = issueToken(rotated, 'c1', ['getRKZP']).access_token;
+    expect(jwt.decode(fresh, { complete: true })!.header.kid).toBe('k2');
+    expect(verifyToken(rotated, fresh)).toEqual({ consumerId: 'c1', methods: ['getRKZP'] });
+    const older = issueToken(previous, 'c1', ['getRKHY']).access_token;
+    expect(verifyToken(rotated, older).methods).toEqual(['getRKHY']);
+    // a key removed from the configuration no longer verifies
+    expect(() => verifyToken(previous, fresh)).toThrow(TokenError);
+  });
+
+  it('expires after the configured lifetime', () => {
+    const t = issueToken(rotated, 'c1', [], Date.now() - (rotated.jwt.ttlSeconds + 5) * 1000).access_token;
+    expect(() => verifyToken(rotated, t)).toThrow('令牌已过期');
+  });
+
+  it('reads only Bearer tokens', () => {
+    expect(bearerToken('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(bearerToken('bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(bearerToken('Basic abc')).toBeNull();
+    expect(bearerToken(undefined)).toBeNull();
+  });
+});
