@@ -1,17 +1,15 @@
 /**
- * The lookup audit: one append-only row per answered lookup, written before the answer
- * leaves. The query key is stored only as HMAC-SHA256 under config.auditKey, so "who looked
- * this number up" can be answered without the table holding the number.
- *
- * prev_hash / hash stay null for now. The chain will be added here and only here: every
- * write goes through recordLookup, which can read the last hash and link the new row inside
- * one transaction.
+ * The lookup audit as the pipeline sees it: one row per answered lookup, handed to this
+ * process's AuditWriter (group commit into the hash chain, gateway/auditing/) and awaited
+ * before the answer leaves. The query key is stored only as HMAC-SHA256 under
+ * config.auditKey, so "who looked this number up" can be answered without the table
+ * holding the number.
  */
-import crypto from 'node:crypto';
-import type { Db } from './store/db';
+import type { AppContext } from './context';
 import type { ResultCode } from './result-codes';
+import { queryKeyHash } from './auditing/chain';
 
-export interface AuditEntry {
+export interface LookupAudit {
   at: number;
   requestId: string;
   consumerId: string | null;
@@ -22,28 +20,24 @@ export interface AuditEntry {
   queryKey: string | null;
   resultCode: ResultCode;
   rows: number;
+  durationMs: number;
 }
 
 /** Longest purpose text kept (the column is 512 characters). */
 export const AUDIT_PURPOSE_MAX = 200;
 
-export function hashQueryKey(auditKey: string, queryKey: string): string {
-  return crypto.createHmac('sha256', auditKey).update(queryKey, 'utf8').digest('hex');
-}
-
-/** Writes the entry; rejects when the row could not be written (the caller then serves nothing). */
-export async function recordLookup(db: Db, auditKey: string, e: AuditEntry): Promise<void> {
-  await db('audit_log').insert({
+/** Resolves once the row is durable; rejects when it could not be written (serve nothing then). */
+export function recordLookup(ctx: AppContext, e: LookupAudit): Promise<void> {
+  return ctx.audit.append({
     at: e.at,
-    request_id: e.requestId.slice(0, 64),
-    consumer_id: e.consumerId,
+    requestId: e.requestId.slice(0, 64),
+    consumerId: e.consumerId,
     method: e.method.slice(0, 64),
     interface: e.interface,
     purpose: e.purpose === null ? null : e.purpose.slice(0, AUDIT_PURPOSE_MAX),
-    query_key_hash: e.queryKey === null ? null : hashQueryKey(auditKey, e.queryKey),
-    result_code: e.resultCode,
+    queryKeyHash: e.queryKey === null ? null : queryKeyHash(ctx.config.auditKey, e.queryKey),
+    resultCode: e.resultCode,
     rows: e.rows,
-    prev_hash: null,
-    hash: null,
+    durationMs: Math.round(e.durationMs),
   });
 }

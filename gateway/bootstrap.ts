@@ -2,12 +2,23 @@
 import { Config } from './config';
 import type { AppContext } from './context';
 import { createLogger } from './logger';
-import { openDatabase } from './store/db';
+import { openDatabase, Db } from './store/db';
+import { AuditWriter } from './auditing/writer';
+import { RateLimiter } from './rate-limit';
+import type { Logger } from './logger';
 
-export function createContext(config: Config): AppContext {
-  return { config, db: openDatabase(config), log: createLogger(config.logLevel) };
+/** The services every context holds, over a database someone else opened. */
+export function contextOver(config: Config, db: Db, log: Logger): AppContext {
+  return { config, db, log, audit: new AuditWriter(db), rateLimiter: new RateLimiter(db, config.rateLimit) };
 }
 
+export function createContext(config: Config): AppContext {
+  return contextOver(config, openDatabase(config), createLogger(config.logLevel));
+}
+
+/** Flushes what is pending (audit rows, rate counters) before the database closes. */
 export async function destroyContext(ctx: AppContext): Promise<void> {
+  await ctx.audit.flush().catch(() => undefined);
+  await ctx.rateLimiter.close();
   await ctx.db.destroy();
 }

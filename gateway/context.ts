@@ -5,9 +5,15 @@
 import type { Config } from './config';
 import type { Db } from './store/db';
 import type { Logger } from './logger';
+import type { AuditWriter } from './auditing/writer';
+import type { RateLimiter } from './rate-limit';
 
 export interface AppContext {
   config: Config;
   db: Db;
   log: Logger;
+  /** group-committing, hash-chaining audit writer of this process */
+  audit: AuditWriter;
+  /** per-consumer, per-method limits shared with the other processes through the database */
+  rateLimiter: RateLimiter;
 }

@@ -20,6 +20,7 @@ import { BaseLibraries } from './lookups/repository';
 import { projectRecord } from './masking';
 import { parsePurpose } from './purpose';
 import { ApiError, Envelope, errorEnvelope, ok } from './result-codes';
+import { lookupDuration, lookupRequests } from './metrics';
 
 export interface LookupCall {
   method: string;
@@ -43,6 +44,7 @@ function authenticate(ctx: AppContext, authorization: string | undefined): Token
 }
 
 export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<Envelope<LookupRecord>> {
+  const startedAt = performance.now();
   const method = lookupMethod(call.method, call.iface);
   if (!method) {
     call.log.warn({ iface: call.iface }, 'unknown lookup method');
@@ -54,7 +56,9 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     claims = authenticate(ctx, call.authorization);
   } catch (err) {
     call.log.warn({ method: method.name, iface: call.iface, reason: err instanceof ApiError ? err.message : 'error' }, 'lookup refused: not authenticated');
-    return errorEnvelope(err);
+    const refused = errorEnvelope(err);
+    lookupRequests.inc({ method: method.name, interface: call.iface, consumer: '-', result_code: refused.result_code });
+    return refused;
   }
 
   let purpose: string | null = null;
@@ -65,6 +69,9 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     const params = method.parse(call.params);
     queryKey = method.queryKey(params);
     if (!claims.methods.includes(method.name)) throw new ApiError('FORBIDDEN', `令牌未授权调用 ${method.name}`);
+    if (!ctx.rateLimiter.take(claims.consumerId, method.name)) {
+      throw new ApiError('RATE_LIMITED', `每分钟最多调用 ${ctx.rateLimiter.limitFor(method.name)} 次 ${method.name}`);
+    }
     const access = await resolveAccess(ctx.db, claims.consumerId, method.name);
     if (!access.ok) throw new ApiError('FORBIDDEN', access.reason);
     const records = await method.run(new BaseLibraries(ctx.db), params, todayInChina());
@@ -77,7 +84,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   }
 
   try {
-    await recordLookup(ctx.db, ctx.config.auditKey, {
+    await recordLookup(ctx, {
       at: Date.now(),
       requestId: call.requestId,
       consumerId: claims.consumerId,
@@ -87,10 +94,13 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
       queryKey,
       resultCode: envelope.result_code,
       rows: envelope.data.length,
+      durationMs: performance.now() - startedAt,
     });
   } catch (err) {
     call.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'audit write failed: answer withheld');
-    return errorEnvelope(new Error('audit'));
+    envelope = errorEnvelope(new Error('audit'));
   }
+  lookupRequests.inc({ method: method.name, interface: call.iface, consumer: claims.consumerId, result_code: envelope.result_code });
+  lookupDuration.observe({ method: method.name, interface: call.iface }, (performance.now() - startedAt) / 1000);
   return envelope;
 }

@@ -2,6 +2,7 @@
 import { loadConfig } from '../../gateway/config';
 import type { AppContext } from '../../gateway/context';
 import { createLogger } from '../../gateway/logger';
+import { contextOver } from '../../gateway/bootstrap';
 import { freshDatabase, Target, tempDir, TestDatabase } from './databases';
 
 export interface TestContext extends AppContext {
@@ -15,16 +16,21 @@ export async function testContext(target: Target, env: Record<string, string> = 
   const config = loadConfig({
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
+    // suites make many calls quickly; the limiter's own suite sets its limits explicitly
+    RATE_LIMIT_PER_MINUTE: '1000000',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     AUDIT_KEY: 'test-audit-key-test-audit-key-0123456789abcdef',
     ...(target === 'mysql' ? { DB_CLIENT: 'mysql', DATABASE_URL: database.url } : { DATABASE_URL: `sqlite:${database.url}` }),
     ...env,
   });
+  const ctx = contextOver(config, database.db, createLogger('silent'));
   return {
-    config,
-    db: database.db,
-    log: createLogger('silent'),
+    ...ctx,
     database,
-    dispose: () => database.drop(),
+    dispose: async () => {
+      await ctx.audit.flush().catch(() => undefined);
+      await ctx.rateLimiter.close();
+      await database.drop();
+    },
   };
 }

@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import * as access from '../../../catalog/access';
 import { setConsumerDisabled } from '../../../catalog/consumers';
-import { hashQueryKey } from '../../../gateway/audit';
+import { queryKeyHash as hashQueryKey } from '../../../gateway/auditing/chain';
+import { verifyChain } from '../../../gateway/auditing/store';
 import { startServer, RunningServer } from '../../../gateway/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
@@ -179,10 +180,12 @@ describe.each(STORAGE_TARGETS)('authentication, purpose and audit on %s', (targe
         const row = await ctx.db('audit_log').where({ request_id: requestId }).first();
         expect(row).toMatchObject({ consumer_id: CONSUMER, method, interface: 'json', purpose: '办理个体工商户营业执照', result_code: code, rows });
         expect(Number(row.at)).toBeGreaterThan(Date.now() - 60000);
-        expect(row.prev_hash).toBeNull();
+        expect(row.prev_hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
         if (method === 'getRKZP' && code !== '400') expect(row.query_key_hash).toBe(hashQueryKey(ctx.config.auditKey, fx.alice.gmsfzh));
         if (code === '400') expect(row.query_key_hash).toBeNull();
       }
+      expect(await verifyChain(ctx.db)).toMatchObject({ ok: true });
     });
 
     it('when the audit row cannot be written the caller gets 500 and no data', async () => {
