@@ -11,6 +11,7 @@ import { httpRequests, registry, routeGroup } from './metrics';
 import { tokenRoutes } from './auth/routes';
 import { jsonApiRoutes } from './json-api';
 import { soapRoutes } from './soap/service';
+import { openApiRoutes } from './openapi';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -32,6 +33,7 @@ export function createApp(ctx: AppContext): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
+  app.use(openApiRoutes(ctx)); // before the JSON API: docs and openapi.json are not methods
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
   app.use(soapRoutes(ctx));

@@ -1,0 +1,140 @@
+/**
+ * OpenAPI 3.1 description of the JSON interface, generated from the same parameter schemas
+ * the server validates with (schemas/lookup-params.ts) and the methods' answer fields, and
+ * Swagger UI to try it. Served at /dprs/api/openapi.json and /dprs/api/docs/.
+ */
+import path from 'node:path';
+import express, { Router } from 'express';
+import type { AppContext } from './context';
+import { LOOKUP_METHODS } from './lookups/methods';
+import { PARAM_SCHEMAS } from '../schemas/lookup-params';
+import { PURPOSE_HEADER } from './purpose';
+import { RESULT_CODES } from './result-codes';
+
+type Schema = Record<string, unknown>;
+
+/** Draft-07 schemas are valid 2020-12 once their ajv-only keys are dropped. */
+function plain(schema: Schema): Schema {
+  const { $id: _id, ...rest } = schema;
+  return rest;
+}
+
+function envelopeSchema(fields: readonly string[]): Schema {
+  return {
+    type: 'object',
+    required: ['msg', 'result_code', 'data'],
+    properties: {
+      msg: { type: 'string', examples: [RESULT_CODES.OK.msg] },
+      result_code: { type: 'string', enum: Object.values(RESULT_CODES).map((c) => c.code) },
+      data: {
+        type: 'array',
+        items: { type: 'object', properties: Object.fromEntries(fields.map((f) => [f, { type: ['string', 'number', 'null'] }])) },
+      },
+    },
+  };
+}
+
+function responses(fields: readonly string[]): Schema {
+  const body = { 'application/json': { schema: envelopeSchema(fields) } };
+  return Object.fromEntries(Object.values(RESULT_CODES).map((c) => [c.code, { description: c.msg, content: body }]));
+}
+
+export function openApiDocument(ctx: AppContext): Schema {
+  const purpose = {
+    name: PURPOSE_HEADER,
+    in: 'header',
+    required: true,
+    description: '事由（百分号编码的 UTF-8），例如 %E5%8A%9E%E7%90%86%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7',
+    schema: { type: 'string' },
+  };
+  const paths: Record<string, Schema> = {};
+  for (const m of LOOKUP_METHODS.values()) {
+    if (!m.interfaces.includes('json')) continue;
+    const schema = PARAM_SCHEMAS[m.name];
+    const op = (extra: Schema): Schema => ({
+      operationId: m.name,
+      summary: `${m.title} ${m.name}`,
+      tags: ['lookups'],
+      security: [{ bearer: [] }],
+      responses: responses(m.fields),
+      ...extra,
+    });
+    const props = (schema.properties ?? {}) as Record<string, Schema>;
+    const scalarParams = Object.values(props).every((p) => p.type === 'string');
+    paths[`/dprs/api/${m.name}`] = {
+      post: op({ parameters: [purpose], requestBody: { required: true, content: { 'application/json': { schema: plain(schema) } } } }),
+      ...(scalarParams
+        ? {
+            get: op({
+              operationId: `${m.name}_get`,
+              parameters: [purpose, ...Object.entries(props).map(([name, s]) => ({ name, in: 'query', required: ((schema.required as string[]) ?? []).includes(name), schema: s }))],
+            }),
+          }
+        : {}),
+    };
+  }
+  paths['/dprs/api/token'] = {
+    post: {
+      operationId: 'token',
+      summary: '以客户端凭证换取访问令牌（client credentials）',
+      tags: ['auth'],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['client_id', 'client_secret'],
+              properties: { grant_type: { const: 'client_credentials' }, client_id: { type: 'string' }, client_secret: { type: 'string' } },
+            },
+          },
+        },
+      },
+      responses: {
+        '200': {
+          description: '令牌',
+          content: { 'application/json': { schema: { type: 'object', properties: { access_token: { type: 'string' }, token_type: { const: 'Bearer' }, expires_in: { type: 'integer' } } } } },
+        },
+        '401': { description: RESULT_CODES.UNAUTHENTICATED.msg },
+      },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'dprs 周村区信息共享交换网关 — JSON 接口',
+      version: '1.0.0',
+      description: '按《数据接口说明文档》（附件3）提供的查询接口。所有接口返回 {msg, result_code, data}，HTTP 状态码等于 result_code。',
+    },
+    servers: [{ url: ctx.config.publicUrl }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    paths,
+  };
+}
+
+const DOCS_PAGE = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>dprs JSON 接口</title>
+<link rel="stylesheet" href="swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="swagger-ui-bundle.js"></script><script src="init.js"></script></body></html>`;
+
+// a file of its own: the content security policy allows no inline script
+const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '../openapi.json', dom_id: '#swagger-ui' });`;
+
+export function openApiRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const doc = JSON.stringify(openApiDocument(ctx));
+  r.get('/dprs/api/openapi.json', (_req, res) => {
+    res.type('application/json; charset=utf-8').send(doc);
+  });
+  r.get('/dprs/api/docs', (_req, res) => res.redirect(301, '/dprs/api/docs/'));
+  r.get('/dprs/api/docs/', (_req, res) => {
+    res.type('html').send(DOCS_PAGE);
+  });
+  r.get('/dprs/api/docs/init.js', (_req, res) => {
+    res.type('application/javascript').send(DOCS_INIT);
+  });
+  const dist = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  r.use('/dprs/api/docs', express.static(dist, { index: false, maxAge: '1d' }));
+  return r;
+}
