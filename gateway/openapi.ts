@@ -127,8 +127,12 @@ export function openApiRoutes(ctx: AppContext): Router {
   r.get('/dprs/api/openapi.json', (_req, res) => {
     res.type('application/json; charset=utf-8').send(doc);
   });
-  r.get('/dprs/api/docs', (_req, res) => res.redirect(301, '/dprs/api/docs/'));
-  r.get('/dprs/api/docs/', (_req, res) => {
+  // express matches /docs and /docs/ alike; the page's relative asset links need the slash
+  r.get('/dprs/api/docs/', (req, res) => {
+    if (!req.originalUrl.split('?')[0].endsWith('/')) {
+      res.redirect(301, '/dprs/api/docs/');
+      return;
+    }
     res.type('html').send(DOCS_PAGE);
   });
   r.get('/dprs/api/docs/init.js', (_req, res) => {
