@@ -6,6 +6,8 @@ import express, { Express } from 'express';
 import type { AppContext } from './context';
 import { healthRoutes } from './health';
 import { errorHandler, notFoundHandler, requestContext } from './http';
+import { catalogRoutes } from '../catalog/routes';
+import { portalRoutes } from '../catalog/portal';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -13,6 +15,8 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', 'loopback');
   app.use(requestContext(ctx.log));
   app.use(healthRoutes(ctx));
+  app.use(catalogRoutes(ctx));
+  app.use(portalRoutes());
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
