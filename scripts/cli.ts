@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { registerServeCommands } from './commands/serve';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerDemoCommand } from './commands/demo';
+import { registerCatalogCommand } from './commands/catalog';
 
 const program = new Command();
 program.name('dprs').description('周村区信息共享交换网关 dprs').showHelpAfterError();
@@ -14,6 +15,7 @@ program.name('dprs').description('周村区信息共享交换网关 dprs').showH
 registerServeCommands(program);
 registerMigrateCommand(program);
 registerDemoCommand(program);
+registerCatalogCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // driver errors can quote whole statements: keep the message short and free of data
