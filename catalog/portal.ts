@@ -12,7 +12,8 @@ function portalDir(): string {
 
 export function portalRoutes(): Router {
   const r = Router();
-  r.get('/portal', (_req, res) => res.redirect(301, '/portal/'));
+  // routes are not strict about the trailing slash: redirect only the bare path, so relative links resolve
+  r.get('/portal', (req, res, next) => (req.originalUrl === '/portal' ? res.redirect(301, '/portal/') : next()));
   r.use('/portal', express.static(portalDir(), { index: 'index.html', fallthrough: true, maxAge: 0 }));
   return r;
 }
