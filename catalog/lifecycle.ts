@@ -13,6 +13,7 @@ import {
   getVersion, insertVersion, PUBLIC_STATUSES, Registration, replaceRegistration, ResourceVersion, setStatus, versionsOf,
 } from './resources';
 import { ValidationFailed } from './validation';
+import { reindexResource } from './search-index';
 
 const OPEN_DRAFT = ['draft', 'rejected'];
 
@@ -105,6 +106,7 @@ export async function publish(db: Db, p: Principal, code: string): Promise<Resou
         .onConflict('method')
         .merge(['resource_code', 'name', 'function', 'network', 'remark']);
     }
+    await reindexResource(trx, code);
     return (await getVersion(trx, code, draft.version))!;
   });
 }
@@ -148,6 +150,7 @@ export async function retire(db: Db, p: Principal, code: string, reason: unknown
     if (!current) throw versions.length === 0 ? notFound(code) : new ApiError('BAD_PARAM', `资源 ${code} 没有已发布的版本`, 'code');
     if (!ownsOrOperates(p, current.registration.provider_code)) throw new ApiError('FORBIDDEN', '只能停用本部门的资源');
     await setStatus(trx, current.id, 'retired', { review_note: typeof reason === 'string' && reason.trim() ? reason.trim() : null });
+    await reindexResource(trx, code);
     return (await getVersion(trx, code, current.version))!;
   });
 }

@@ -128,7 +128,6 @@ function columnsOf(reg: Registration) {
     update_cycle: reg.update_cycle,
     summary: reg.summary,
     body: JSON.stringify(reg),
-    search_text: searchTextOf(reg),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Catalogue search over published resources: text terms (every term must appear), facet
- * filters, facet counts, paging and sorting. Reads columns only — never the JSON bodies.
+ * filters, facet counts, paging and sorting. Reads the narrow resource_search table only — never the JSON bodies.
  */
 import type { Knex } from 'knex';
 import type { Db } from '../gateway/store/db';
@@ -88,11 +88,19 @@ function escapeLike(s: string): string {
   return s.replace(/[!%_]/g, (c) => '!' + c);
 }
 
-function applyFilters(qb: Knex.QueryBuilder, query: SearchQuery, except?: Facet): Knex.QueryBuilder {
-  qb.where('status', 'published');
+function applyText(qb: Knex.QueryBuilder, query: SearchQuery): Knex.QueryBuilder {
   for (const term of (query.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
     qb.whereRaw("search_text like ? escape '!'", [`%${escapeLike(term)}%`]);
   }
+  return qb;
+}
+
+const SHARE_TYPE_LABEL: Record<string, string> = { '1': '无条件共享', '2': '有条件共享', '3': '不予共享' };
+
+type Counts = { total: number; facets: SearchResult['facets'] };
+
+function filtered(db: Db, query: SearchQuery, except?: Facet): Knex.QueryBuilder {
+  const qb = applyText(db('resource_search'), query);
   for (const f of FACETS) {
     const v = query.filters[f];
     if (v !== undefined && f !== except) qb.where(FACET_COLUMN[f], v);
@@ -100,25 +108,55 @@ function applyFilters(qb: Knex.QueryBuilder, query: SearchQuery, except?: Facet)
   return qb;
 }
 
-const SHARE_TYPE_LABEL: Record<string, string> = { '1': '无条件共享', '2': '有条件共享', '3': '不予共享' };
+/** Without text: one count and one grouped count per facet, each narrowed by the indexed filters. */
+async function countsPerFacet(db: Db, query: SearchQuery): Promise<Counts> {
+  const countRow = (await filtered(db, query).count({ n: '*' }).first()) as { n: number | string } | undefined;
+  const facets = {} as SearchResult['facets'];
+  for (const f of FACETS) {
+    const col = FACET_COLUMN[f];
+    const counts = (await filtered(db, query, f).select(`${col} as value`).count({ n: '*' }).groupBy(col).orderBy(col)) as Array<{ value: string; n: number | string }>;
+    facets[f] = counts.map((c) => ({ value: String(c.value), label: String(c.value), count: Number(c.n) }));
+  }
+  return { total: Number(countRow?.n ?? 0), facets };
+}
 
+/**
+ * With text: the LIKE scan is the cost, so it runs once — grouped by all five facet columns —
+ * and the total and each facet's counts are summed from the groups in memory.
+ */
+async function countsFromGroups(db: Db, query: SearchQuery): Promise<Counts> {
+  const cols = FACETS.map((f) => FACET_COLUMN[f]);
+  const groups = (await applyText(db('resource_search'), query).select(cols).count({ n: '*' }).groupBy(cols)) as Array<Record<string, string> & { n: number | string }>;
+  const matches = (g: Record<string, string>, except?: Facet) =>
+    FACETS.every((f) => f === except || query.filters[f] === undefined || String(g[FACET_COLUMN[f]]) === query.filters[f]);
+  let total = 0;
+  const counts = Object.fromEntries(FACETS.map((f) => [f, new Map<string, number>()])) as Record<Facet, Map<string, number>>;
+  for (const g of groups) {
+    const n = Number(g.n);
+    if (matches(g)) total += n;
+    for (const f of FACETS) {
+      if (!matches(g, f)) continue;
+      const v = String(g[FACET_COLUMN[f]]);
+      counts[f].set(v, (counts[f].get(v) ?? 0) + n);
+    }
+  }
+  const facets = {} as SearchResult['facets'];
+  for (const f of FACETS) {
+    facets[f] = [...counts[f].entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([value, count]) => ({ value, label: value, count }));
+  }
+  return { total, facets };
+}
+
+/** Hits of one page, the total, and per facet its counts under every filter but its own (so its other values stay choosable). */
 export async function searchResources(db: Db, query: SearchQuery): Promise<SearchResult> {
   const [sortCol, sortDir] = SORTS[query.sort];
-  const countRow = (await applyFilters(db('resources'), query).count({ n: '*' }).first()) as { n: number | string } | undefined;
-  const rows = (await applyFilters(db('resources'), query)
+  const { total, facets } = query.q && query.q.trim() !== '' ? await countsFromGroups(db, query) : await countsPerFacet(db, query);
+  const rows = total === 0 ? [] : ((await filtered(db, query)
     .select('code', 'version', 'name', 'provider_code', 'category', 'share_type', 'share_mode', 'update_cycle', 'summary', 'published_at')
     .orderBy(sortCol, sortDir)
     .orderBy('code', 'asc')
     .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)) as Array<Omit<SearchHit, 'provider_name'>>;
-
-  // each facet is counted under every filter but its own, so its other values stay choosable
-  const facets = {} as SearchResult['facets'];
-  for (const f of FACETS) {
-    const col = FACET_COLUMN[f];
-    const counts = (await applyFilters(db('resources'), query, f).select(`${col} as value`).count({ n: '*' }).groupBy(col).orderBy(col)) as Array<{ value: string; n: number | string }>;
-    facets[f] = counts.map((c) => ({ value: String(c.value), label: String(c.value), count: Number(c.n) }));
-  }
+    .offset((query.page - 1) * query.pageSize)) as Array<Omit<SearchHit, 'provider_name'>>);
   const deptCodes = [...new Set([...rows.map((r) => r.provider_code), ...facets.provider.map((p) => p.value)])];
   const names = new Map(
     ((await db('departments').whereIn('code', deptCodes).select('code', 'name')) as Array<{ code: string; name: string }>).map((d) => [d.code, d.name]),
@@ -126,7 +164,7 @@ export async function searchResources(db: Db, query: SearchQuery): Promise<Searc
   for (const p of facets.provider) p.label = names.get(p.value) ?? p.value;
   for (const s of facets.share_type) s.label = SHARE_TYPE_LABEL[s.value] ?? s.value;
   return {
-    total: Number(countRow?.n ?? 0),
+    total,
     page: query.page,
     page_size: query.pageSize,
     results: rows.map((r) => ({

@@ -28,8 +28,7 @@ import * as m015 from './015_sync_runs';
 import * as m016 from './016_sync_rejects';
 import * as m017 from './017_leases';
 import * as m018 from './018_audit_log';
-import * as m301 from './301_resources_search_text';
-import * as m302 from './302_resources_status_updated_index';
+import * as m301 from './301_resource_search';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -50,8 +49,7 @@ const migrations: Record<string, Migration> = {
   '016_sync_rejects': m016,
   '017_leases': m017,
   '018_audit_log': m018,
-  '301_resources_search_text': m301,
-  '302_resources_status_updated_index': m302,
+  '301_resource_search': m301,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
