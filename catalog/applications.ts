@@ -7,6 +7,7 @@ import type { Db } from '../gateway/store/db';
 import { ApiError } from '../gateway/result-codes';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
+import { findConsumer } from './consumers';
 import { createGrant, DEFAULT_GRANT_DAYS } from './grants';
 import { publishedVersion, ResourceVersion } from './resources';
 import { schemaErrors, ValidationFailed } from './validation';
@@ -68,6 +69,8 @@ export async function apply(db: Db, p: Principal, body: unknown): Promise<Applic
   const errs = schemaErrors('application', body);
   if (errs.length > 0) throw new ValidationFailed('共享申请', errs);
   const a = body as ApplicationBody;
+  const consumer = await findConsumer(db, p.sub);
+  if (!consumer || consumer.disabled) throw new ApiError('FORBIDDEN', '调用方不存在或已停用');
   const resource = await publishedVersion(db, a.resource_code);
   if (!resource) throw new ApiError('NOT_FOUND', `资源 ${a.resource_code} 不存在或未发布`, 'resource_code');
   if (resource.registration.share_type === '3') throw new ApiError('FORBIDDEN', '不予共享的资源不能申请', 'resource_code');

@@ -114,3 +114,22 @@ describe.each(STORAGE_TARGETS)('applications, grants and resolveAccess on %s', (
     ]);
   });
 });
+
+describe.each(STORAGE_TARGETS)('the demo consumer on %s', (target) => {
+  it('gets an approved grant of every item of the three base resources, so all six lookups resolve', async () => {
+    const { ensureDemoGrants } = await import('../../catalog/demo-grants');
+    const h = await catalogHarness(target);
+    try {
+      await addConsumer(h.ctx.db, { id: 'zc-yichuang', name: '周村区一窗受理平台', methods: [] });
+      expect(await ensureDemoGrants(h.ctx.db, 'zc-yichuang', '周村区一窗受理平台')).toBe(3);
+      expect(await ensureDemoGrants(h.ctx.db, 'zc-yichuang', '周村区一窗受理平台')).toBe(0);
+      const rkzp = await resolveAccess(h.ctx.db, 'zc-yichuang', 'getRKZP');
+      expect(rkzp).toEqual({ ok: true, access: { method: 'getRKZP', items: ['RYBH', 'GMSFZH', 'XM', 'CSRQ', 'MZ', 'XB', 'JG', 'CSD', 'HJD'], masked: [] } });
+      for (const m of ['getRKHY', 'batchRKHY', 'getFRXX', 'getDZZZ', 'getDZZZHY']) expect((await resolveAccess(h.ctx.db, 'zc-yichuang', m)).ok).toBe(true);
+      const apps = await h.ctx.db('applications').where({ consumer_id: 'zc-yichuang', status: 'approved' });
+      expect(apps).toHaveLength(3);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -132,6 +132,20 @@ describe.each(STORAGE_TARGETS)('resource registration and lifecycle on %s', (tar
     expect((await h.call('GET', '/dprs/catalog/listMethods')).body.data.map((m: { method: string }) => m.method)).not.toContain('getSBCB');
   });
 
+  it('answers malformed input with the envelope, never a stack trace', async () => {
+    const r = await fetch(h.url('/dprs/catalog/resources'), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${dept}` }, body: '{"code":' });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ msg: '参数错误：body 请求体不是合法的JSON', result_code: '400', data: [] });
+    const notObject = await h.call('POST', '/dprs/catalog/resources', { token: dept, body: [1, 2] });
+    expect(notObject.body.data).toEqual([{ field: '', reason: '请求体应为 JSON 对象' }]);
+    const role = await h.call('GET', '/dprs/catalog/resources', { token: h.token({ sub: 'x', role: 'admin' }) });
+    expect(role.status).toBe(401);
+    expect((await h.call('GET', '/dprs/catalog/resources/999/1')).body.msg).toContain('资源代码');
+    expect((await h.call('GET', '/dprs/catalog/resources/101001/00001?version=x')).status).toBe(400);
+    expect((await h.call('GET', '/dprs/catalog/resources?q=a&q=b')).body.msg).toBe('参数错误：q 只能出现一次');
+    expect((await h.call('GET', '/dprs/catalog/resources?q=' + encodeURIComponent('100%_!'))).body.data[0].total).toBe(0);
+  });
+
   it('lists and searches the 214 licensing items', async () => {
     const all = (await h.call('GET', '/dprs/catalog/licensing-items?page_size=300')).body.data[0];
     expect(all.total).toBe(214);
