@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../gateway/store/db';
-import { publishedVersion, searchTextOf } from './resources';
+import { departmentName, publishedVersion, searchTextOf } from './resources';
 
 export async function reindexResource(trx: Db | Knex, code: string): Promise<void> {
   const v = await publishedVersion(trx, code);
@@ -25,7 +25,8 @@ export async function reindexResource(trx: Db | Knex, code: string): Promise<voi
     summary: reg.summary.length > 500 ? reg.summary.slice(0, 499) + '…' : reg.summary,
     published_at: v.published_at,
     updated_at: v.updated_at,
-    search_text: searchTextOf(reg),
+    // the provider's name too, so 公安 finds 区公安分局's resources
+    search_text: `${searchTextOf(reg)} ${((await departmentName(trx, reg.provider_code)) ?? '').toLowerCase()}`,
   };
   await trx('resource_search').insert(row).onConflict('code').merge();
 }

@@ -82,6 +82,8 @@ describe.each(STORAGE_TARGETS)('resource registration and lifecycle on %s', (tar
 
     const text = await h.call('GET', '/dprs/catalog/resources?q=' + encodeURIComponent('参保 cbzt'));
     expect(text.body.data[0].results.map((x: { code: string }) => x.code)).toEqual(['301010/00001']);
+    const byProvider = await h.call('GET', '/dprs/catalog/resources?q=' + encodeURIComponent('人社'));
+    expect(byProvider.body.data[0].results.map((x: { code: string }) => x.code)).toEqual(['301010/00001']);
     const facet = await h.call('GET', '/dprs/catalog/resources?provider=ZC010&share_mode=' + encodeURIComponent('接口'));
     expect(facet.body.data[0].total).toBe(1);
     const all = await h.call('GET', '/dprs/catalog/resources?page_size=2&sort=code');
