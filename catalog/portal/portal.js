@@ -94,7 +94,8 @@
         return '<tr><td>' + (n + 1) + '</td><td>' + esc(i.field) + '</td><td>' + esc(i.name) + '</td><td>' + esc(i.data_type) + '</td><td>' + esc(i.length || '') + '</td><td>' + (i.sensitive ? '是' : '否') + '</td></tr>';
       }).join('');
       var versions = res[1].map(function (x) {
-        return '<li><a href="#/resource/' + esc(code) + '?version=' + x.version + '">版本 ' + x.version + '</a> ' + esc(STATUS[x.status] || x.status) + ' ' + date(x.published_at) + '</li>';
+        return '<li><a href="#/resource/' + esc(code) + '?version=' + x.version + '">版本 ' + x.version + '</a> ' + esc(STATUS[x.status] || x.status) + ' ' + date(x.published_at) +
+          (x.version > 1 ? ' <a class="diff-link" href="#/diff/' + esc(code) + '?from=' + (x.version - 1) + '&to=' + x.version + '">与版本 ' + (x.version - 1) + ' 比较</a>' : '') + '</li>';
       }).join('');
       var ifaces = (reg.interfaces || []).map(function (f) { return '<div class="doc" id="doc-' + esc(f.method) + '"><h3>' + esc(f.method) + ' ' + esc(f.name) + '</h3><p class="meta">加载接口说明文档…</p></div>'; }).join('');
       app.innerHTML = '<h2 id="resource-name">' + esc(reg.name) + '</h2>' +
@@ -115,6 +116,21 @@
             '<p class="meta"><a href="' + API + '/interfaces/' + esc(f.method) + '/document?format=html" target="_blank">HTML</a> · <a href="' + API + '/interfaces/' + esc(f.method) + '/document?format=md">Markdown</a></p>';
         }).catch(function (e) { box.querySelector('.meta').textContent = e.message; });
       });
+    }).catch(fail);
+  }
+
+  function diffPage(code) {
+    var p = params();
+    get('/resources/' + code + '/diff?from=' + encodeURIComponent(p.from || '') + '&to=' + encodeURIComponent(p.to || '')).then(function (data) {
+      var d = data[0];
+      var fields = d.fields.map(function (f) {
+        return '<tr><td>' + esc(f.field) + '</td><td>' + esc(JSON.stringify(f.from)) + '</td><td>' + esc(JSON.stringify(f.to)) + '</td></tr>';
+      }).join('') || '<tr><td colspan="3">无</td></tr>';
+      var list = function (xs) { return xs.length ? xs.map(esc).join('、') : '无'; };
+      app.innerHTML = '<h2>' + esc(code) + '：版本 ' + d.from + ' → ' + d.to + '</h2><p><a href="#/resource/' + esc(code) + '">返回资源</a></p>' +
+        '<h3>元数据</h3><table class="diff"><tr><th>字段</th><th>版本 ' + d.from + '</th><th>版本 ' + d.to + '</th></tr>' + fields + '</table>' +
+        '<h3>信息项</h3><p>新增：' + list(d.items.added) + '</p><p>删除：' + list(d.items.removed) + '</p><p>修改：' + list(d.items.changed.map(function (c) { return c.field; })) + '</p>' +
+        '<h3>服务接口</h3><p>新增：' + list(d.interfaces.added) + '</p><p>删除：' + list(d.interfaces.removed) + '</p><p>修改：' + list(d.interfaces.changed) + '</p>';
     }).catch(fail);
   }
 
@@ -147,7 +163,9 @@
   function route() {
     var path = (location.hash.replace(/^#/, '').split('?')[0]) || '/';
     var m = /^\/resource\/(\d+\/\d+)$/.exec(path);
+    var dm = /^\/diff\/(\d+\/\d+)$/.exec(path);
     if (m) resourcePage(m[1]);
+    else if (dm) diffPage(dm[1]);
     else if (path === '/licensing') licensingPage();
     else if (path === '/methods') methodsPage();
     else searchPage();

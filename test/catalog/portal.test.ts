@@ -68,6 +68,21 @@ run('the portal in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lists versions and compares a revision with its predecessor', async () => {
+    const { publish, revise, showVersion } = await import('../../catalog/lifecycle');
+    const op = { role: 'operator' as const, sub: 'op' };
+    const current = await showVersion(h.ctx.db, op, '102001/00001');
+    await revise(h.ctx.db, op, '102001/00001', { ...current.registration, update_cycle: '每日' });
+    await publish(h.ctx.db, op, '102001/00001');
+    const page = await browser.newPage();
+    await page.goto(h.url('/portal/#/resource/102001/00001'));
+    await page.waitForSelector('ul.versions');
+    expect(await page.locator('ul.versions li').count()).toBe(2);
+    await page.click('a.diff-link');
+    await page.waitForSelector('table.diff');
+    expect(await page.locator('table.diff td').allTextContents()).toEqual(['update_cycle', '"实时"', '"每日"']);
+  });
+
   it('browses the 214 licensing items', async () => {
     const page = await browser.newPage();
     await page.goto(h.url('/portal/#/licensing'));
