@@ -4,6 +4,7 @@
  */
 import type { Db } from '../gateway/store/db';
 import { parseDepartments, parseLicensingItems } from './gazette';
+import { seedBaseResources } from './base-resources';
 
 export async function seedReferenceData(db: Db): Promise<{ departments: number; licensingItems: number }> {
   const now = Date.now();
@@ -22,4 +23,11 @@ export async function seedReferenceData(db: Db): Promise<{ departments: number; 
     }
   });
   return { departments: departments.length, licensingItems: items.length };
+}
+
+/** Reference data plus the three published base resources. Idempotent. */
+export async function seedCatalogue(db: Db): Promise<{ departments: number; licensingItems: number; resources: number }> {
+  const ref = await seedReferenceData(db);
+  const resources = await seedBaseResources(db);
+  return { ...ref, resources };
 }

@@ -12,6 +12,8 @@ import { tokenRoutes } from './auth/routes';
 import { jsonApiRoutes } from './json-api';
 import { soapRoutes } from './soap/service';
 import { openApiRoutes } from './openapi';
+import { catalogRoutes } from '../catalog/routes';
+import { portalRoutes } from '../catalog/portal';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -37,6 +39,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
   app.use(soapRoutes(ctx));
+  app.use(catalogRoutes(ctx));
+  app.use(portalRoutes());
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

@@ -10,6 +10,7 @@ import { registerDemoCommand } from './commands/demo';
 import { registerAuditCommands } from './commands/audit';
 import { registerConsumerCommands } from './commands/consumer';
 import { registerTokenCommand } from './commands/token';
+import { registerCatalogCommand } from './commands/catalog';
 
 const program = new Command();
 program.name('dprs').description('周村区信息共享交换网关 dprs').showHelpAfterError();
@@ -20,6 +21,7 @@ registerDemoCommand(program);
 registerAuditCommands(program);
 registerConsumerCommands(program);
 registerTokenCommand(program);
+registerCatalogCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // driver errors can quote whole statements: keep the message short and free of data

@@ -34,6 +34,7 @@ function startBanner(ctx: AppContext, secret: string | null): (port: number) => 
       `  demo consumer  ${DEMO_CONSUMER_ID}${secret ? `  secret ${secret}` : ''}`,
       `  get a token    npm run --silent dprs -- token issue`,
       `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
+      `  catalogue      ${base}/dprs/catalog/resources   (operator token: npm run --silent dprs -- catalog token --role operator)`,
       '',
     ];
     return lines.join('\n') + '\n';

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { AppContext } from '../../gateway/context';
 import { openKnex } from '../../gateway/store/db';
 import { parseLicensingItems } from '../../catalog/gazette';
-import { seedReferenceData } from '../../catalog/seed';
+import { seedCatalogue } from '../../catalog/seed';
+import { ensureDemoGrants } from '../../catalog/demo-grants';
 import { addConsumer, findConsumer } from '../../catalog/consumers';
 import { createFrontendTables, DEFAULT_DEMO_SIZE, DemoSize, fillFrontend, frontendExists } from './frontend';
 import { copyFrontendIntoBase } from './copy';
@@ -79,8 +80,9 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
     await buildFrontendDemoFile(frontendFile, size);
     builtFrontend = true;
   }
-  await seedReferenceData(ctx.db);
+  await seedCatalogue(ctx.db);
   const consumerSecret = await ensureDemoConsumer(ctx);
+  await ensureDemoGrants(ctx.db, DEMO_CONSUMER_ID, DEMO_CONSUMER_NAME);
 
   let copied: Record<string, number> | null = null;
   const existing = await ctx.db('population').count({ n: '*' }).first();

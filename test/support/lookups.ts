@@ -4,6 +4,8 @@
  * and small HTTP helpers for the JSON and SOAP interfaces.
  */
 import { addConsumer } from '../../catalog/consumers';
+import { seedCatalogue } from '../../catalog/seed';
+import { ensureDemoGrants } from '../../catalog/demo-grants';
 import { issueToken } from '../../gateway/auth/tokens';
 import type { Db } from '../../gateway/store/db';
 import type { Config } from '../../gateway/config';
@@ -59,6 +61,9 @@ export async function insertFixtures(db: Db): Promise<Fixtures> {
     lic('ZC-DELETED-1', '20991231', '有效', true),
   ]);
   await addConsumer(db, { id: CONSUMER, name: '测试窗口', methods: ALL_LOOKUPS, secret: 'test-consumer-secret-0123456789' });
+  // the lookups authorise by catalogue grants: publish the base resources, grant every item
+  await seedCatalogue(db);
+  await ensureDemoGrants(db, CONSUMER, '测试窗口');
   const alice = people[0];
   return {
     alice: { gmsfzh: alice.gmsfzh, xm: alice.xm, rybh: alice.rybh },

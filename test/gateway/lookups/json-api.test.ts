@@ -238,7 +238,7 @@ describe.each(STORAGE_TARGETS)('JSON lookups on %s', (target) => {
   });
 
   it('leaves non-method names under /dprs/api/ to other routes (plain not-found here)', async () => {
-    const r = await fetch(`${base}/dprs/api/openapi.json`, { headers });
+    const r = await fetch(`${base}/dprs/api/no.such-thing.json`, { headers });
     expect(r.status).toBe(404);
     expect(await r.json()).toEqual({ msg: '未查询到数据：path 接口不存在', result_code: '404', data: [] });
   });

@@ -3,7 +3,7 @@ import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/data
 
 const TABLES = [
   'population', 'legal_entity', 'licence',
-  'departments', 'licensing_items', 'resources', 'resource_items', 'interfaces', 'consumers', 'demands', 'applications', 'grants',
+  'departments', 'licensing_items', 'resources', 'resource_items', 'interfaces', 'consumers', 'demands', 'applications', 'grants', 'resource_search',
   'sync_jobs', 'sync_watermarks', 'sync_runs', 'sync_rejects', 'leases',
   'audit_log',
 ];

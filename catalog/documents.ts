@@ -1,0 +1,116 @@
+/**
+ * 数据接口说明文档 (附件3) for a published interface, generated from the catalogue: every row
+ * of the template in the template's order, the request and response parameter tables, a URL
+ * example and a real (masked) example response. Rendered as JSON, Markdown or HTML.
+ */
+import type { Config } from '../gateway/config';
+import type { Db } from '../gateway/store/db';
+import { ApiError } from '../gateway/result-codes';
+import { sampleRecord } from './examples';
+import { maskValue } from './mask';
+import { departmentName, publishedVersion, ResourceItem } from './resources';
+
+export interface InterfaceDocument {
+  method: string;
+  resource_code: string;
+  resource_version: number;
+  /** [label, value] in the template's order; section headings have an empty value */
+  rows: Array<{ label: string; value: string }>;
+  request_params: Array<{ 参数名: string; 参数说明: string; 数据类型: string; 描述及要求: string }>;
+  response_params: Array<{ 字段名: string; 参数说明: string; 数据类型: string; 描述及要求: string }>;
+  example_response: { msg: string; result_code: string; data: Array<Record<string, unknown>> };
+}
+
+const DB_TYPE: Record<string, string> = { C: 'VARCHAR2', N: 'NUMBER', Y: 'NUMBER', D: 'VARCHAR2', T: 'VARCHAR2', L: 'CHAR', M: 'CLOB', G: 'BLOB', B: 'BLOB', I: 'NUMBER', F: 'NUMBER' };
+
+const itemDbType = (i: ResourceItem) => i.db_type ?? DB_TYPE[i.data_type] ?? 'VARCHAR2';
+
+export async function buildDocument(db: Db, config: Config, method: string): Promise<InterfaceDocument> {
+  const iface = (await db('interfaces').where({ method }).first()) as { method: string; resource_code: string; name: string; function: string | null; network: string; remark: string | null } | undefined;
+  const resource = iface ? await publishedVersion(db, iface.resource_code) : null;
+  const spec = resource?.registration.interfaces?.find((i) => i.method === method);
+  if (!iface || !resource || !spec) throw new ApiError('NOT_FOUND', `接口 ${method} 不存在或未发布`, 'method');
+  const reg = resource.registration;
+
+  const request = (spec.params ?? []).map((p) => ({ 参数名: p.name, 参数说明: p.description, 数据类型: p.data_type, 描述及要求: p.requirement ?? '' }));
+  const ownFields = spec.fields && spec.fields.length > 0;
+  const response = ownFields
+    ? spec.fields!.map((f) => ({ 字段名: f.field, 参数说明: f.name, 数据类型: f.db_type, 描述及要求: f.requirement ?? '' }))
+    : reg.items.map((i) => ({ 字段名: i.field, 参数说明: i.name, 数据类型: itemDbType(i), 描述及要求: i.description ?? '' }));
+
+  const example = await exampleResponse(db, method, reg.items, response.map((r) => r.字段名), Boolean(ownFields));
+  const base = config.publicUrl;
+  const query = request.filter((p) => p.数据类型 === '字符串').map((p) => `${p.参数名}=…`).join('&');
+  const rows = [
+    { label: '填报部门', value: (await departmentName(db, reg.provider_code)) ?? reg.provider_code },
+    { label: '资源名称', value: reg.name },
+    { label: '资源功能', value: spec.function },
+    { label: '政务信息资源接口内容', value: '' },
+    { label: '接口方式', value: 'WebService（SOAP 1.1）；同时提供 JSON 接口' },
+    { label: '接口名称', value: spec.name },
+    { label: '接口地址', value: `${base}/dprs/webService/DataService` },
+    { label: '方法名', value: method },
+    { label: '承载网络', value: iface.network },
+    { label: '业务请求参数说明', value: '' },
+    { label: '业务返回参数', value: '' },
+    { label: '接口 URL 示例', value: `${base}/dprs/webService/DataService?wsdl ；JSON：${base}/dprs/api/${method}${query ? '?' + query : ''}` },
+    { label: '返回数据格式', value: 'JSON' },
+    { label: '调用方式', value: 'SOAP 1.1 POST（返回值为 JSON 字符串）；JSON 接口 POST 或 GET；请求头 Authorization: Bearer <令牌>、X-Purpose: <事由>' },
+    { label: '接口返回示例', value: JSON.stringify(example, null, 2) },
+    { label: '备注说明', value: [spec.remark, `共享类型：${({ '1': '无条件共享', '2': '有条件共享', '3': '不予共享' } as const)[reg.share_type]}${reg.share_condition ? '（' + reg.share_condition + '）' : ''}`, '敏感信息项按授权脱敏返回'].filter(Boolean).join('；') },
+  ];
+  return { method, resource_code: reg.code, resource_version: resource.version, rows, request_params: request, response_params: response, example_response: example };
+}
+
+async function exampleResponse(db: Db, method: string, items: ResourceItem[], fields: string[], verification: boolean): Promise<InterfaceDocument['example_response']> {
+  const envelope = (data: Array<Record<string, unknown>>) => ({ msg: '操作成功', result_code: '200', data });
+  if (verification) {
+    // a verification answers with its result only; the record just proves the library has data
+    const hasData = (await sampleRecord(db, method, [items[0]?.field ?? 'RYBH'])) !== null;
+    const result = method === 'getDZZZHY' ? { HYJG: hasData ? '有效' : '查无此证', HYJGDM: hasData ? '1' : '0' } : { HYJG: hasData ? '一致' : '查无此人', HYJGDM: hasData ? '1' : '0' };
+    return envelope([Object.fromEntries(fields.map((f) => [f, (result as Record<string, string>)[f] ?? '']))]);
+  }
+  const record = await sampleRecord(db, method, fields);
+  if (!record) return envelope([Object.fromEntries(items.map((i) => [i.field, i.name]))]);
+  const sensitive = new Set(items.filter((i) => i.sensitive).map((i) => i.field));
+  return envelope([Object.fromEntries(Object.entries(record).map(([k, v]) => [k, sensitive.has(k) ? maskValue(v) : v]))]);
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+
+export function renderMarkdown(doc: InterfaceDocument): string {
+  const out: string[] = [`# 数据接口说明文档：${doc.method}`, '', '| 项目 | 内容 |', '|---|---|'];
+  for (const r of doc.rows) {
+    if (r.label === '业务请求参数说明') {
+      out.push(`| **${r.label}** | |`, '', '| 参数名 | 参数说明 | 数据类型 | 描述及要求 |', '|---|---|---|---|');
+      for (const p of doc.request_params) out.push(`| ${[p.参数名, p.参数说明, p.数据类型, p.描述及要求].map(mdCell).join(' | ')} |`);
+      out.push('', '| 项目 | 内容 |', '|---|---|');
+    } else if (r.label === '业务返回参数') {
+      out.push(`| **${r.label}** | |`, '', '| 字段名 | 参数说明 | 数据类型 | 描述及要求 |', '|---|---|---|---|');
+      for (const p of doc.response_params) out.push(`| ${[p.字段名, p.参数说明, p.数据类型, p.描述及要求].map(mdCell).join(' | ')} |`);
+      out.push('', '| 项目 | 内容 |', '|---|---|');
+    } else if (r.label === '接口返回示例') {
+      out.push(`| ${r.label} | 见下 |`, '', '```json', r.value, '```', '', '| 项目 | 内容 |', '|---|---|');
+    } else {
+      out.push(`| ${r.value === '' ? `**${r.label}**` : r.label} | ${mdCell(r.value)} |`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+export function renderHtml(doc: InterfaceDocument): string {
+  const tr: string[] = [];
+  const table4 = (head: string[], rows: string[][]) =>
+    `<tr><td colspan="2"><table class="params"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+      .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+      .join('')}</tbody></table></td></tr>`;
+  for (const r of doc.rows) {
+    tr.push(r.value === '' && r.label !== '备注说明' ? `<tr class="section"><th colspan="2" data-label="${esc(r.label)}">${esc(r.label)}</th></tr>` : `<tr><th data-label="${esc(r.label)}">${esc(r.label)}</th><td>${r.label === '接口返回示例' ? `<pre>${esc(r.value)}</pre>` : esc(r.value)}</td></tr>`);
+    if (r.label === '业务请求参数说明') tr.push(table4(['参数名', '参数说明', '数据类型', '描述及要求'], doc.request_params.map((p) => [p.参数名, p.参数说明, p.数据类型, p.描述及要求])));
+    if (r.label === '业务返回参数') tr.push(table4(['字段名', '参数说明', '数据类型', '描述及要求'], doc.response_params.map((p) => [p.字段名, p.参数说明, p.数据类型, p.描述及要求])));
+  }
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>数据接口说明文档 ${esc(doc.method)}</title>
+<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}tr.section th{background:#eef}pre{margin:0;white-space:pre-wrap}</style></head>
+<body><h1>数据接口说明文档</h1><table class="interface-document">${tr.join('\n')}</table></body></html>\n`;
+}

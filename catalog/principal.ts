@@ -1,0 +1,41 @@
+/**
+ * Who is calling the catalogue, from the bearer token (or nobody). Roles: department (acts for
+ * the department in `dept`), operator (区电政信息中心), consumer (a registered caller), anonymous.
+ */
+import type { Config } from '../gateway/config';
+import { TokenError, verifyToken } from '../gateway/auth/jwt';
+import { ApiError } from '../gateway/result-codes';
+
+export type Principal =
+  | { role: 'anonymous' }
+  | { role: 'operator'; sub: string }
+  | { role: 'department'; sub: string; dept: string }
+  | { role: 'consumer'; sub: string };
+
+export const ANONYMOUS: Principal = { role: 'anonymous' };
+
+/** A missing header is an anonymous reader; a present but bad token is refused (401). */
+export function principalFrom(config: Config, authorization: string | undefined): Principal {
+  if (!authorization) return ANONYMOUS;
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!m) throw new ApiError('UNAUTHENTICATED', 'Authorization 应为 Bearer 令牌', 'Authorization');
+  let claims;
+  try {
+    claims = verifyToken(config, m[1]);
+  } catch (err) {
+    throw new ApiError('UNAUTHENTICATED', err instanceof TokenError ? err.message : '令牌无效', 'Authorization');
+  }
+  const role = claims.role ?? 'consumer'; // lookup tokens carry no role: they are consumers
+  if (role === 'operator') return { role, sub: claims.sub };
+  if (role === 'consumer') return { role, sub: claims.sub };
+  if (role === 'department') {
+    if (typeof claims.dept !== 'string' || !/^ZC\d{3}$/.test(claims.dept)) throw new ApiError('UNAUTHENTICATED', '部门令牌缺少部门代码', 'Authorization');
+    return { role, sub: claims.sub, dept: claims.dept };
+  }
+  throw new ApiError('UNAUTHENTICATED', '令牌角色未知', 'Authorization');
+}
+
+export function requireRole<R extends Principal['role']>(p: Principal, ...roles: R[]): asserts p is Extract<Principal, { role: R }> {
+  if (p.role === 'anonymous') throw new ApiError('UNAUTHENTICATED', '请先登录', 'Authorization');
+  if (!roles.includes(p.role as R)) throw new ApiError('FORBIDDEN', `此操作需要 ${roles.join(' / ')} 角色`);
+}

@@ -1,0 +1,194 @@
+/**
+ * Repository of resource versions (政务信息资源) and their items. The registration is kept
+ * whole as JSON; the columns the catalogue filters on are copied out of it on write.
+ */
+import type { Knex } from 'knex';
+import type { Db } from '../gateway/store/db';
+import { batchRowsFor } from '../gateway/store/db';
+
+export type DataType = 'C' | 'N' | 'Y' | 'D' | 'T' | 'L' | 'M' | 'G' | 'B' | 'I' | 'F';
+export type ShareType = '1' | '2' | '3';
+export type Status = 'draft' | 'published' | 'rejected' | 'retired' | 'superseded';
+
+export interface ResourceItem {
+  field: string;
+  name: string;
+  data_type: DataType;
+  length?: number;
+  sensitive: boolean;
+  /** the column type in the provider's database (VARCHAR2 …), shown in interface documents */
+  db_type?: string;
+  description?: string;
+}
+
+export interface InterfaceParam {
+  name: string;
+  description: string;
+  data_type: string;
+  requirement?: string;
+}
+
+export interface InterfaceField {
+  field: string;
+  name: string;
+  db_type: string;
+  requirement?: string;
+}
+
+export interface InterfaceSpec {
+  method: string;
+  name: string;
+  function: string;
+  network?: string;
+  remark?: string;
+  params?: InterfaceParam[];
+  /** response fields when they are not the resource's items (e.g. a verification result) */
+  fields?: InterfaceField[];
+}
+
+export interface Registration {
+  code: string;
+  name: string;
+  category: '基础' | '主题' | '部门';
+  classification: { lei: string; xiang: string; mu?: string; ximu?: string };
+  provider_code: string;
+  summary: string;
+  format: string;
+  items: ResourceItem[];
+  share_type: ShareType;
+  share_condition?: string;
+  no_share_basis?: string;
+  share_mode: '库表' | '接口' | '文件';
+  open_type: string;
+  open_condition?: string;
+  update_cycle: string;
+  release_date?: string;
+  related_codes?: string[];
+  interfaces?: InterfaceSpec[];
+}
+
+export interface ResourceVersion {
+  id: number;
+  code: string;
+  version: number;
+  status: Status;
+  registration: Registration;
+  review_note: string | null;
+  published_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export const SHARE_TYPE_NAMES: Record<ShareType, string> = { '1': '无条件共享', '2': '有条件共享', '3': '不予共享' };
+
+/** Statuses anyone may read; drafts and rejected drafts belong to their department and the operator. */
+export const PUBLIC_STATUSES: Status[] = ['published', 'superseded', 'retired'];
+
+interface ResourceRow {
+  id: number;
+  code: string;
+  version: number;
+  status: Status;
+  body: string;
+  review_note: string | null;
+  published_at: number | string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+const num = (v: number | string | null): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toVersion(row: ResourceRow): ResourceVersion {
+  return {
+    id: Number(row.id),
+    code: row.code,
+    version: Number(row.version),
+    status: row.status,
+    registration: JSON.parse(row.body) as Registration,
+    review_note: row.review_note,
+    published_at: num(row.published_at),
+    created_at: Number(row.created_at),
+    updated_at: Number(row.updated_at),
+  };
+}
+
+export function searchTextOf(reg: Registration): string {
+  return [reg.code, reg.name, reg.summary, ...reg.items.flatMap((i) => [i.field, i.name]), ...(reg.interfaces ?? []).map((i) => i.method)]
+    .join(' ')
+    .toLowerCase();
+}
+
+function columnsOf(reg: Registration) {
+  return {
+    name: reg.name,
+    provider_code: reg.provider_code,
+    category: reg.category,
+    share_type: reg.share_type,
+    share_mode: reg.share_mode,
+    update_cycle: reg.update_cycle,
+    summary: reg.summary,
+    body: JSON.stringify(reg),
+  };
+}
+
+async function writeItems(trx: Knex, resourceId: number, items: ResourceItem[]): Promise<void> {
+  await trx('resource_items').where({ resource_id: resourceId }).delete();
+  const rows = items.map((it, i) => ({
+    resource_id: resourceId,
+    position: i,
+    field: it.field,
+    name: it.name,
+    data_type: it.data_type,
+    length: it.length ?? null,
+    sensitive: it.sensitive,
+    description: it.description ?? null,
+  }));
+  const size = batchRowsFor(trx, 8);
+  for (let i = 0; i < rows.length; i += size) await trx('resource_items').insert(rows.slice(i, i + size));
+}
+
+export async function insertVersion(trx: Knex, reg: Registration, version: number, status: Status, now: number): Promise<number> {
+  const [id] = await trx('resources').insert({ code: reg.code, version, status, ...columnsOf(reg), review_note: null, published_at: null, created_at: now, updated_at: now });
+  await writeItems(trx, Number(id), reg.items);
+  return Number(id);
+}
+
+export async function replaceRegistration(trx: Knex, id: number, reg: Registration, status: Status, now: number): Promise<void> {
+  await trx('resources').where({ id }).update({ ...columnsOf(reg), status, review_note: null, updated_at: now });
+  await writeItems(trx, id, reg.items);
+}
+
+export async function setStatus(trx: Knex, id: number, status: Status, extra: { review_note?: string | null; published_at?: number | null } = {}): Promise<void> {
+  await trx('resources').where({ id }).update({ status, ...extra, updated_at: Date.now() });
+}
+
+export async function versionsOf(db: Db | Knex, code: string): Promise<ResourceVersion[]> {
+  const rows = (await db('resources').where({ code }).orderBy('version', 'asc')) as ResourceRow[];
+  return rows.map(toVersion);
+}
+
+export async function getVersion(db: Db | Knex, code: string, version: number): Promise<ResourceVersion | null> {
+  const row = (await db('resources').where({ code, version }).first()) as ResourceRow | undefined;
+  return row ? toVersion(row) : null;
+}
+
+/** The published version of a resource, if it has one. */
+export async function publishedVersion(db: Db | Knex, code: string): Promise<ResourceVersion | null> {
+  const row = (await db('resources').where({ code, status: 'published' }).first()) as ResourceRow | undefined;
+  return row ? toVersion(row) : null;
+}
+
+export async function departmentName(db: Db | Knex, code: string): Promise<string | null> {
+  const row = (await db('departments').where({ code }).first('name')) as { name: string } | undefined;
+  return row?.name ?? null;
+}
+
+/** Resource code → published version, for the interfaces of published resources. */
+export async function publishedInterfaces(db: Db | Knex): Promise<Array<{ method: string; resource_code: string; name: string; function: string | null; network: string; resource_name: string; provider_code: string; share_type: ShareType }>> {
+  return db('interfaces as i')
+    .join('resources as r', function () {
+      this.on('r.code', '=', 'i.resource_code').andOn('r.status', '=', db.raw('?', ['published']));
+    })
+    .orderBy('i.method')
+    .select('i.method', 'i.resource_code', 'i.name', 'i.function', 'i.network', 'r.name as resource_name', 'r.provider_code', 'r.share_type');
+}

@@ -1,0 +1,38 @@
+/**
+ * Token signing and verification in one place: HS256 only (algorithm pinned), keys from
+ * config.jwt.keys chosen by `kid`, issuer pinned, `exp` required.
+ */
+import jwt from 'jsonwebtoken';
+import type { Config } from '../config';
+
+export type Claims = Record<string, unknown> & { sub: string };
+
+export function signToken(config: Config, claims: Claims, ttlSeconds: number = config.jwt.ttlSeconds, now = Date.now()): string {
+  const key = config.jwt.keys[0];
+  const iat = Math.floor(now / 1000);
+  return jwt.sign({ ...claims, iat, exp: iat + ttlSeconds }, key.secret, { algorithm: 'HS256', keyid: key.kid, issuer: config.jwt.issuer });
+}
+
+export class TokenError extends Error {
+  override name = 'TokenError';
+}
+
+/** Returns the claims of a valid token, or throws TokenError with a Chinese reason. */
+export function verifyToken(config: Config, token: string, now = Date.now()): Claims {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded.payload === 'string') throw new TokenError('令牌格式错误');
+  // the algorithm is pinned below; checking it here too gives alg:none a clear reason
+  if (decoded.header.alg !== 'HS256') throw new TokenError('令牌算法不被接受');
+  const key = config.jwt.keys.find((k) => k.kid === decoded.header.kid);
+  if (!key) throw new TokenError('令牌密钥未知');
+  try {
+    const payload = jwt.verify(token, key.secret, { algorithms: ['HS256'], issuer: config.jwt.issuer, clockTimestamp: Math.floor(now / 1000) }) as jwt.JwtPayload;
+    if (typeof payload.exp !== 'number') throw new TokenError('令牌缺少有效期');
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenError('令牌缺少主体');
+    return payload as Claims;
+  } catch (err) {
+    if (err instanceof TokenError) throw err;
+    if (err instanceof jwt.TokenExpiredError) throw new TokenError('令牌已过期');
+    throw new TokenError('令牌无效');
+  }
+}
