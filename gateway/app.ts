@@ -12,6 +12,7 @@ import { tokenRoutes } from './auth/routes';
 import { jsonApiRoutes } from './json-api';
 import { soapRoutes } from './soap/service';
 import { openApiRoutes } from './openapi';
+import { adminRoutes } from './admin';
 import { catalogRoutes } from '../catalog/routes';
 import { portalRoutes } from '../catalog/portal';
 
@@ -39,6 +40,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
   app.use(soapRoutes(ctx));
+  app.use(adminRoutes(ctx));
   app.use(catalogRoutes(ctx));
   app.use(portalRoutes());
   app.use(notFoundHandler());

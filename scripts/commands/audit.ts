@@ -2,17 +2,8 @@
 import type { Command } from 'commander';
 import { queryKeyHash } from '../../gateway/auditing/chain';
 import { lookupsOfKey, pruneAudit, verifyChain } from '../../gateway/auditing/store';
-import { parseCreditCode, parseIdNumber } from '../../schemas/checksums';
+import { canonicalQueryKey, guessKeyKind, KeyKind } from '../../gateway/auditing/query-key';
 import { positiveInt, withContext } from './common';
-
-/** The canonical form of a looked-up key, as the lookups hash it. */
-export function canonicalQueryKey(raw: string): string {
-  const id = parseIdNumber(raw);
-  if ('value' in id) return id.value;
-  const code = parseCreditCode(raw);
-  if ('value' in code) return code.value;
-  return raw.trim().toUpperCase();
-}
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the lookup audit log');
@@ -40,10 +31,19 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('who <key>')
-    .description('who looked up this ID number, credit code or licence number, when and why')
+    .description('who looked up this ID number or credit code (or --licence number, --name of an organisation), when and why')
+    .option('--licence', 'the key is a licence number (证照编号)')
+    .option('--name', 'the key is an organisation name (机构名称)')
     .option('--json', 'machine-readable output')
-    .action(async (key: string, opts: { json?: boolean }) => {
-      const rows = await withContext((ctx) => lookupsOfKey(ctx.db, queryKeyHash(ctx.config.auditKey, canonicalQueryKey(key))));
+    .action(async (key: string, opts: { json?: boolean; licence?: boolean; name?: boolean }) => {
+      const kind: KeyKind = opts.licence ? 'zzbh' : opts.name ? 'jgmc' : guessKeyKind(key);
+      const canonical = canonicalQueryKey(kind, key);
+      if ('error' in canonical) {
+        process.stderr.write(`${canonical.error}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const rows = await withContext((ctx) => lookupsOfKey(ctx.db, queryKeyHash(ctx.config.auditKey, canonical.value)));
       if (opts.json) {
         process.stdout.write(JSON.stringify(rows) + '\n');
         return;

@@ -1,0 +1,53 @@
+/**
+ * The operator's API (区电政信息中心) under /dprs/admin: who looked a person or an
+ * organisation up, the audit chain's state, and per-consumer statistics. Operator tokens
+ * only (role "operator", see catalog/principal.ts); every answer is an envelope.
+ */
+import { NextFunction, Request, Response, Router } from 'express';
+import { principalFrom, requireRole } from '../catalog/principal';
+import type { AppContext } from './context';
+import { sendEnvelope } from './http';
+import { ApiError, badParam, ok } from './result-codes';
+import { queryKeyHash } from './auditing/chain';
+import { canonicalQueryKey, KeyKind } from './auditing/query-key';
+import { consumerMethodStats, lookupsOfKey, verifyChain } from './auditing/store';
+
+const KEY_KINDS: KeyKind[] = ['gmsfzh', 'tyshxydm', 'czztdm', 'zzbh', 'jgmc'];
+
+export function requireOperator(ctx: AppContext) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const p = principalFrom(ctx.config, req.get('authorization'));
+    requireRole(p, 'operator');
+    next();
+  };
+}
+
+export function adminRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.use('/dprs/admin/audit', requireOperator(ctx));
+  r.use('/dprs/admin/stats', requireOperator(ctx));
+
+  /** ?gmsfzh=… (or tyshxydm, czztdm, zzbh, jgmc): every lookup of that key, newest first. */
+  r.get('/dprs/admin/audit/lookups', async (req, res) => {
+    const given = KEY_KINDS.filter((k) => typeof req.query[k] === 'string');
+    if (given.length !== 1) throw badParam('query', `须且只须给出 ${KEY_KINDS.join(' / ')} 之一`);
+    const kind = given[0];
+    const key = canonicalQueryKey(kind, String(req.query[kind]));
+    if ('error' in key) throw badParam(kind, key.error);
+    const rows = await lookupsOfKey(ctx.db, queryKeyHash(ctx.config.auditKey, key.value));
+    res.setHeader('Cache-Control', 'no-store');
+    sendEnvelope(res, ok(rows.map((x) => ({ ...x, at: new Date(x.at).toISOString() }))));
+  });
+
+  r.get('/dprs/admin/audit/verify', async (_req, res) => {
+    sendEnvelope(res, ok([await verifyChain(ctx.db)]));
+  });
+
+  /** ?hours=24: calls, errors and latency per consumer and method. */
+  r.get('/dprs/admin/stats', async (req, res) => {
+    const raw = req.query.hours ?? '24';
+    if (typeof raw !== 'string' || !/^\d{1,5}$/.test(raw) || Number(raw) < 1) throw new ApiError('BAD_PARAM', '应为 1–99999 的整数', 'hours');
+    sendEnvelope(res, ok(await consumerMethodStats(ctx.db, Date.now() - Number(raw) * 3600000)));
+  });
+  return r;
+}

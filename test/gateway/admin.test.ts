@@ -1,0 +1,77 @@
+/**
+ * The operator's view: who looked a person up (through the keyed hash), the chain's state,
+ * per-consumer statistics; nobody but an operator gets in.
+ */
+import { signToken } from '../../gateway/auth/jwt';
+import { startServer, RunningServer } from '../../gateway/server';
+import { STORAGE_TARGETS } from '../support/databases';
+import { testContext, TestContext } from '../support/context';
+import { CONSUMER, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../support/lookups';
+
+describe.each(STORAGE_TARGETS)('operator API on %s', (target) => {
+  let ctx: TestContext;
+  let server: RunningServer;
+  let fx: Fixtures;
+  let base: string;
+  let operator: Record<string, string>;
+
+  beforeAll(async () => {
+    ctx = await testContext(target);
+    fx = await insertFixtures(ctx.db);
+    server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${server.port}`;
+    operator = { authorization: `Bearer ${signToken(ctx.config, { sub: 'ops', role: 'operator' })}` };
+    const headers = { authorization: `Bearer ${tokenFor(ctx.config)}`, 'x-purpose': PURPOSE };
+    await postJson(base, 'getRKZP', { xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh }, headers);
+    await postJson(base, 'getRKHY', { xm: '别人', gmsfzh: fx.alice.gmsfzh }, headers);
+    await postJson(base, 'getFRXX', { tyshxydm: fx.firm.tyshxydm }, headers);
+  });
+  afterAll(async () => {
+    await server.close();
+    await ctx.dispose();
+  });
+
+  const get = async (path: string, headers: Record<string, string>) => {
+    const r = await fetch(base + path, { headers });
+    return { status: r.status, body: (await r.json()) as { result_code: string; msg: string; data: Record<string, unknown>[] } };
+  };
+
+  it('lists who looked a person up, when and why, newest first', async () => {
+    const r = await get(`/dprs/admin/audit/lookups?gmsfzh=${fx.alice.gmsfzh}`, operator);
+    expect(r.status).toBe(200);
+    expect(r.body.data.map((x) => x.method)).toEqual(['getRKHY', 'getRKZP']);
+    expect(r.body.data[0]).toMatchObject({ consumerId: CONSUMER, purpose: '办理个体工商户营业执照', resultCode: '200', interface: 'json' });
+    expect(JSON.stringify(r.body)).not.toContain(fx.alice.gmsfzh);
+    const firm = await get(`/dprs/admin/audit/lookups?tyshxydm=${fx.firm.tyshxydm.toLowerCase()}`, operator);
+    expect(firm.body.data.map((x) => x.method)).toEqual(['getFRXX']);
+  });
+
+  it('checks the key it is given', async () => {
+    const bad = await get('/dprs/admin/audit/lookups?gmsfzh=110105194912310021', operator);
+    expect(bad.status).toBe(400);
+    expect(bad.body.msg).toBe('参数错误：gmsfzh 公民身份号码校验位错误');
+    const none = await get('/dprs/admin/audit/lookups', operator);
+    expect(none.status).toBe(400);
+  });
+
+  it('reports the chain and the statistics', async () => {
+    const v = await get('/dprs/admin/audit/verify', operator);
+    expect(v.body.data[0]).toMatchObject({ ok: true, rows: 3 });
+    const s = await get('/dprs/admin/stats?hours=1', operator);
+    const rows = s.body.data.filter((x) => x.consumerId === CONSUMER);
+    expect(rows.map((x) => [x.method, x.calls, x.errors])).toEqual([
+      ['getFRXX', 1, 0],
+      ['getRKHY', 1, 0],
+      ['getRKZP', 1, 0],
+    ]);
+    expect(typeof rows[0].avgMs).toBe('number');
+  });
+
+  it('lets no one else in', async () => {
+    expect((await get(`/dprs/admin/audit/lookups?gmsfzh=${fx.alice.gmsfzh}`, {})).status).toBe(401);
+    const dept = { authorization: `Bearer ${signToken(ctx.config, { sub: 'gongan', role: 'department', dept: 'ZC005' })}` };
+    expect((await get(`/dprs/admin/audit/lookups?gmsfzh=${fx.alice.gmsfzh}`, dept)).status).toBe(403);
+    const consumer = { authorization: `Bearer ${tokenFor(ctx.config)}` };
+    expect((await get('/dprs/admin/stats', consumer)).status).toBe(403);
+  });
+});
