@@ -69,9 +69,12 @@ export function runWrk(spec: LoadSpec): LoadResult {
   return parseWrk(r.stdout);
 }
 
-/** Lua string literal (wrk's Lua 5.1 reads escapes; keep bytes as decimal escapes). */
+/**
+ * Lua string literal: every byte outside printable ASCII as a three-digit decimal escape
+ * (always three digits, or a digit that follows would be read into the escape).
+ */
 export function luaString(s: string): string {
-  return '"' + [...Buffer.from(s, 'utf8')].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\${b}`)).join('') + '"';
+  return '"' + [...Buffer.from(s, 'utf8')].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\${String(b).padStart(3, '0')}`)).join('') + '"';
 }
 
 /**
@@ -81,7 +84,8 @@ export function luaString(s: string): string {
 export function rotatingRequests(requests: Array<{ method: string; path: string; headers: Record<string, string>; body?: string }>): string {
   const items = requests
     .map((r) => {
-      const headers = Object.entries(r.headers)
+      // requests are built when the script loads, before wrk knows the Host: name it here
+      const headers = Object.entries({ Host: '127.0.0.1', ...r.headers })
         .map(([k, v]) => `[${luaString(k)}] = ${luaString(v)}`)
         .join(', ');
       return `  wrk.format(${luaString(r.method)}, ${luaString(r.path)}, { ${headers} }, ${r.body === undefined ? 'nil' : luaString(r.body)})`;

@@ -1,0 +1,276 @@
+/**
+ * Lookup throughput and latency against the bare stack, in one run:
+ *   bare express (same envelope from memory)  vs  the gateway's JSON getRKZP
+ *   bare node-soap (same WSDL, canned answer)  vs  the gateway's SOAP getRKZP
+ * The gateway path is the real one: token check, purpose, validation, grant check, database
+ * lookup, masking/projection and a durable, hash-chained audit row. On SQLite, and on MariaDB
+ * when a URL is given. Each server is its own process; wrk loads it from another.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../gateway/config';
+import { createContext, destroyContext } from '../../gateway/bootstrap';
+import { migrateLatest, openKnex } from '../../gateway/store/db';
+import { issueToken } from '../../gateway/auth/tokens';
+import { SOAP_NAMESPACE, SOAP_PATH } from '../../schemas/wsdl';
+import { ALL_LOOKUPS, DEMO_CONSUMER_ID, ensureDemo } from '../demo';
+import { DEFAULT_DEMO_SIZE } from '../demo/frontend';
+import { person } from '../demo/records';
+import { LoadResult, rotatingRequests, runWrk } from './wrk';
+import { machineLine, table, writeSection } from './report';
+
+export interface HttpBenchOptions {
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  mysqlUrl: string | null;
+  log: (line: string) => void;
+}
+
+const DIST = path.resolve(__dirname, '..'); // dist/scripts
+const CLI = path.join(DIST, 'cli.js');
+const BARE = path.join(__dirname, 'bare-servers.js');
+const PURPOSE = encodeURIComponent('性能测试：办理户籍业务');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitListening(port: number, child: ChildProcess, deadlineMs = 60000): Promise<void> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < deadlineMs) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const up = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => {
+        sock.end();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`nothing listening on ${port}`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([done, new Promise((r) => setTimeout(r, 15000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+interface Server {
+  port: number;
+  child: ChildProcess;
+}
+
+async function startBare(kind: 'express' | 'soap'): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BARE, kind, String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitListening(port, child);
+  return { port, child };
+}
+
+async function startGateway(env: NodeJS.ProcessEnv): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitListening(port, child);
+  return { port, child };
+}
+
+function soapEnvelope(op: string, params: Record<string, string>): string {
+  const inner = Object.entries(params)
+    .map(([k, v]) => `<${k}>${v}</${k}>`)
+    .join('');
+  return `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:d="${SOAP_NAMESPACE}"><soap:Body><d:${op}>${inner}</d:${op}></soap:Body></soap:Envelope>`;
+}
+
+interface Sample {
+  xm: string;
+  gmsfzh: string;
+}
+
+function samples(n: number): Sample[] {
+  const out: Sample[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = person(DEFAULT_DEMO_SIZE.seed, (i * 7) % DEFAULT_DEMO_SIZE.people);
+    out.push({ xm: p.XM, gmsfzh: p.GMSFZH });
+  }
+  return out;
+}
+
+function jsonScript(people: Sample[], token: string): string {
+  return rotatingRequests(
+    people.map((p) => ({
+      method: 'POST',
+      path: '/dprs/api/getRKZP',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'X-Purpose': PURPOSE },
+      body: JSON.stringify(p),
+    })),
+  );
+}
+
+function soapScript(people: Sample[], token: string): string {
+  return rotatingRequests(
+    people.map((p) => ({
+      method: 'POST',
+      path: SOAP_PATH,
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""', Authorization: `Bearer ${token}`, 'X-Purpose': PURPOSE },
+      body: soapEnvelope('getRKZP', { xm: p.xm, gmsfzh: p.gmsfzh }),
+    })),
+  );
+}
+
+/** One real request first: a benchmark of error answers would measure nothing. */
+async function checkAnswers(port: number, kind: 'json' | 'soap', token: string, p: Sample): Promise<void> {
+  const headers = { Authorization: `Bearer ${token}`, 'X-Purpose': PURPOSE };
+  const r =
+    kind === 'json'
+      ? await fetch(`http://127.0.0.1:${port}/dprs/api/getRKZP`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(p) })
+      : await fetch(`http://127.0.0.1:${port}${SOAP_PATH}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/xml; charset=utf-8' }, body: soapEnvelope('getRKZP', { ...p }) });
+  const text = await r.text();
+  if (r.status !== 200 || !text.includes(p.gmsfzh)) throw new Error(`${kind} check failed: HTTP ${r.status} ${text.slice(0, 200)}`);
+}
+
+function measure(opts: HttpBenchOptions, url: string, lua: string): LoadResult {
+  runWrk({ url, connections: opts.connections, seconds: opts.warmupSeconds, lua });
+  const r = runWrk({ url, connections: opts.connections, seconds: opts.seconds, lua });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx answers, ${r.errors} socket errors`);
+  return r;
+}
+
+async function measureThenStop(opts: HttpBenchOptions, server: Server, lua: string): Promise<LoadResult> {
+  try {
+    return measure(opts, `http://127.0.0.1:${server.port}`, lua);
+  } finally {
+    await stop(server.child);
+  }
+}
+
+interface Row {
+  name: string;
+  baseline: string;
+  result: LoadResult;
+  base: LoadResult;
+}
+
+async function prepareDatabase(env: NodeJS.ProcessEnv): Promise<void> {
+  const ctx = createContext(loadConfig(env));
+  try {
+    await migrateLatest(ctx.db);
+    await ensureDemo(ctx);
+  } finally {
+    await destroyContext(ctx);
+  }
+}
+
+export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-http-'));
+  const common: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    AUDIT_KEY: crypto.randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    // high enough never to refuse, so the limiter's bookkeeping is still measured
+    RATE_LIMIT_PER_MINUTE: '10000000',
+  };
+  const sqliteEnv = { ...common, DB_CLIENT: 'sqlite', DATABASE_URL: '' };
+  opts.log('preparing the SQLite gateway database (demo data)…');
+  await prepareDatabase(sqliteEnv);
+  const token = issueToken(loadConfig(sqliteEnv), DEMO_CONSUMER_ID, ALL_LOOKUPS).access_token;
+  const people = samples(1000);
+  const rows: Row[] = [];
+
+  opts.log('baseline: bare express…');
+  const bareExpress = await startBare('express');
+  const jsonLua = jsonScript(people, token);
+  const soapLua = soapScript(people, token);
+  const bareJson = await measureThenStop(opts, bareExpress, jsonLua);
+
+  opts.log('baseline: bare node-soap…');
+  const bareSoap = await startBare('soap');
+  const bareSoapResult = await measureThenStop(opts, bareSoap, soapLua);
+
+  const targets: Array<{ label: string; env: NodeJS.ProcessEnv }> = [{ label: 'SQLite', env: sqliteEnv }];
+  let mysqlSchema: string | null = null;
+  if (opts.mysqlUrl) {
+    mysqlSchema = `dprs_bench_${process.pid}`;
+    const admin = openKnex({ client: 'mysql', url: opts.mysqlUrl, poolMax: 1 });
+    await admin.raw(`CREATE DATABASE \`${mysqlSchema}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    await admin.destroy();
+    const u = new URL(opts.mysqlUrl);
+    u.pathname = '/' + mysqlSchema;
+    const mysqlEnv = { ...common, DB_CLIENT: 'mysql', DATABASE_URL: u.toString() };
+    opts.log('preparing the MariaDB gateway database (demo data)…');
+    await prepareDatabase(mysqlEnv);
+    targets.push({ label: 'MariaDB', env: mysqlEnv });
+  }
+
+  try {
+    for (const t of targets) {
+      opts.log(`gateway on ${t.label}…`);
+      const gw = await startGateway(t.env);
+      try {
+        await checkAnswers(gw.port, 'json', token, people[0]);
+        await checkAnswers(gw.port, 'soap', token, people[0]);
+        rows.push({ name: `JSON getRKZP, gateway on ${t.label}`, baseline: 'bare express', result: measure(opts, `http://127.0.0.1:${gw.port}`, jsonLua), base: bareJson });
+        rows.push({ name: `SOAP getRKZP, gateway on ${t.label}`, baseline: 'bare node-soap', result: measure(opts, `http://127.0.0.1:${gw.port}`, soapLua), base: bareSoapResult });
+      } finally {
+        await stop(gw.child);
+      }
+    }
+  } finally {
+    if (mysqlSchema && opts.mysqlUrl) {
+      const admin = openKnex({ client: 'mysql', url: opts.mysqlUrl, poolMax: 1 });
+      await admin.raw(`DROP DATABASE IF EXISTS \`${mysqlSchema}\``);
+      await admin.destroy();
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const fmt = (n: number, d = 0) => n.toFixed(d);
+  const md = [
+    '## Lookups: gateway vs the bare stack',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}.`,
+    `Command: \`npm run bench -- http${opts.mysqlUrl ? ' --mysql-url mysql://…' : ''}\` (wrk, 1 thread, ${opts.connections} connections, ${opts.warmupSeconds} s warm-up then ${opts.seconds} s; requests rotate over 1,000 demo people).`,
+    'Each server is one Node process; wrk runs beside it on the same two cores. The gateway answers with the full path: JWT check, purpose header, validation, grant check in the database, lookup, projection, and a hash-chained audit row committed (group commit) before the answer.',
+    '',
+    table(
+      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'baseline', 'baseline req/s', 'baseline p99 ms', 'throughput ratio', 'p99 ratio'],
+      [
+        ['bare express (baseline)', fmt(bareJson.requestsPerSec), fmt(bareJson.p50Ms, 2), fmt(bareJson.p99Ms, 2), '—', '—', '—', '—', '—'],
+        ['bare node-soap (baseline)', fmt(bareSoapResult.requestsPerSec), fmt(bareSoapResult.p50Ms, 2), fmt(bareSoapResult.p99Ms, 2), '—', '—', '—', '—', '—'],
+        ...rows.map((r) => [
+          r.name,
+          fmt(r.result.requestsPerSec),
+          fmt(r.result.p50Ms, 2),
+          fmt(r.result.p99Ms, 2),
+          r.baseline,
+          fmt(r.base.requestsPerSec),
+          fmt(r.base.p99Ms, 2),
+          fmt(r.result.requestsPerSec / r.base.requestsPerSec, 2),
+          fmt(r.result.p99Ms / r.base.p99Ms, 2),
+        ]),
+      ],
+    ),
+    '',
+    'Goals: JSON ≥ 0.6 × bare express throughput with p99 ≤ 2 × bare; SOAP ≥ 0.6 × bare node-soap.',
+  ].join('\n');
+  writeSection('http', md);
+  return md;
+}
