@@ -7,13 +7,16 @@ import { Command } from 'commander';
 import { registerServeCommands } from './commands/serve';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerDemoCommand } from './commands/demo';
+import { registerSyncCommands } from './commands/sync';
 
 const program = new Command();
-program.name('dprs').description('周村区信息共享交换网关 dprs').showHelpAfterError();
+// positional options: `dprs demo touch --people 5` gives --people to touch, not to demo
+program.name('dprs').description('周村区信息共享交换网关 dprs').showHelpAfterError().enablePositionalOptions();
 
 registerServeCommands(program);
 registerMigrateCommand(program);
 registerDemoCommand(program);
+registerSyncCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // driver errors can quote whole statements: keep the message short and free of data
