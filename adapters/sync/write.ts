@@ -105,7 +105,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   }
 
   const seen: string[] = [];
-  const changed: Prepared[] = [];
+  let changed: Prepared[] = [];
   for (const g of good) {
     const e = existing.get(g.pk);
     if (e && e.hash === g.hash && e.deleted === g.deleted) {
@@ -115,6 +115,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
       changed.push(g);
     }
   }
+  changed = await withoutUniqueConflicts(trx, job, changed, rows, rejects);
 
   const toRow = (g: Prepared) => ({
     ...g.business,
@@ -141,7 +142,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
           counters.written++;
           if (g.deleted && wasLive(g)) counters.deleted++;
         } catch (err) {
-          rejects.push({ pk: g.pk, reason: writeFailureReason(err), raw: rows.find((r) => String(r[keyColumnOf(job)]) === g.pk) ?? g.business });
+          rejects.push({ pk: g.pk, reason: writeFailureReason(err), raw: rawOf(job, rows, g) });
           seen.push(g.pk); // keep the stored version out of the sweep: the row still exists at the source
         }
       }
@@ -159,6 +160,40 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     const rejectRows = rejects.map((r) => ({ run_id: runId, job_id: job.id, row_key: r.pk?.slice(0, 256) ?? null, reason: r.reason, raw: JSON.stringify(r.raw), created_at: now }));
     for (const part of chunks(rejectRows, batchRowsFor(trx, 6, 500))) await trx('sync_rejects').insert(part);
   }
+}
+
+/**
+ * Rows whose unique value (e.g. 公民身份号码) another key already holds, in the store or
+ * earlier in this batch, are rejected here, identically on SQLite and MySQL.
+ */
+async function withoutUniqueConflicts(trx: Knex.Transaction, job: Job, changed: Prepared[], rows: SourceRow[], rejects: Reject[]): Promise<Prepared[]> {
+  const lib = TARGETS[job.target];
+  let kept = changed;
+  for (const col of lib.unique) {
+    const holder = new Map<string, string>();
+    const values = [...new Set(kept.map((g) => g.business[col]).filter((v) => v != null).map(String))];
+    for (const part of chunks(values, batchRowsFor(trx, 1, 1000))) {
+      for (const r of await trx(lib.table).select(lib.pk, col).whereIn(col, part)) holder.set(String(r[col]), String(r[lib.pk]));
+    }
+    const next: Prepared[] = [];
+    for (const g of kept) {
+      const v = g.business[col] == null ? null : String(g.business[col]);
+      const other = v === null ? undefined : holder.get(v);
+      if (v !== null && other !== undefined && other !== g.pk) {
+        rejects.push({ pk: g.pk, reason: writeFailureReason({ code: 'ER_DUP_ENTRY' }), raw: rawOf(job, rows, g) });
+        continue;
+      }
+      if (v !== null) holder.set(v, g.pk);
+      next.push(g);
+    }
+    kept = next;
+  }
+  return kept;
+}
+
+function rawOf(job: Job, rows: SourceRow[], g: Prepared): SourceRow {
+  const keyCol = keyColumnOf(job);
+  return rows.find((r) => String(r[keyCol]) === g.pk) ?? g.business;
 }
 
 /** The source column mapped to the target's primary key. */
