@@ -73,18 +73,27 @@ class DbReader implements SourceReader {
     return q.column(this.columns as string[] & "*");
   }
 
+  private keyPage(after: unknown[] | null, batchSize: number): Promise<SourceRow[]> {
+    const q = this.from().limit(batchSize);
+    for (const k of this.job.keys) q.orderBy(k);
+    if (after) afterKeys(q, this.job.keys, after);
+    return q as Promise<SourceRow[]>;
+  }
+
   async *fullBatches(batchSize: number): AsyncGenerator<SourceRow[]> {
-    let after: unknown[] | null = null;
+    let pending = this.keyPage(null, batchSize);
     for (;;) {
-      const q = this.from().limit(batchSize);
-      for (const k of this.job.keys) q.orderBy(k);
-      if (after) afterKeys(q, this.job.keys, after);
-      const rows = (await q) as SourceRow[];
+      const rows = await pending;
       if (rows.length === 0) return;
       const last: SourceRow = rows[rows.length - 1];
-      after = this.job.keys.map((k) => last[k]);
+      const more = rows.length === batchSize;
+      // read the next page while the caller writes this one: source and target work in parallel
+      if (more) {
+        pending = this.keyPage(this.job.keys.map((k) => last[k]), batchSize);
+        pending.catch(() => undefined); // surfaced when awaited; a stopped run must not crash the process
+      }
       yield rows;
-      if (rows.length < batchSize) return;
+      if (!more) return;
     }
   }
 

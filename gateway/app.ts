@@ -6,6 +6,8 @@ import express, { Express } from 'express';
 import type { AppContext } from './context';
 import { healthRoutes } from './health';
 import { errorHandler, notFoundHandler, requestContext } from './http';
+import { requireOperator } from './operator-auth';
+import { syncAdminRoutes } from './sync-admin';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -13,6 +15,7 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', 'loopback');
   app.use(requestContext(ctx.log));
   app.use(healthRoutes(ctx));
+  app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx));
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

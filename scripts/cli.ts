@@ -8,6 +8,7 @@ import { registerServeCommands } from './commands/serve';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerDemoCommand } from './commands/demo';
 import { registerSyncCommands } from './commands/sync';
+import { registerBenchCommand } from './commands/bench';
 
 const program = new Command();
 // positional options: `dprs demo touch --people 5` gives --people to touch, not to demo
@@ -17,6 +18,7 @@ registerServeCommands(program);
 registerMigrateCommand(program);
 registerDemoCommand(program);
 registerSyncCommands(program);
+registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // driver errors can quote whole statements: keep the message short and free of data
