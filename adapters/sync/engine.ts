@@ -86,6 +86,7 @@ export class SyncEngine {
     const started = Date.now();
     let lost = false;
     let lastRenew = Date.now();
+    let lastProgress = 0;
     let reader: SourceReader | null = null;
     const rc: RunContext = {
       db: this.db,
@@ -99,7 +100,11 @@ export class SyncEngine {
           lost = !(await renewLease(this.db, lease, this.holder, ttl));
         }
         if (lost) throw new RunAbort('租约已失效，另一进程可能已接管该任务');
-        await saveProgress(this.db, runId, counters);
+        // progress is for people watching: once a second is plenty, and spares a commit per batch
+        if (Date.now() - lastProgress >= 1000) {
+          lastProgress = Date.now();
+          await saveProgress(this.db, runId, counters);
+        }
         this.opts.onProgress?.(job.id, counters);
         rc.checkErrorLimit(false);
         if (job.throttle) {

@@ -5,7 +5,10 @@
  * reading — so a failed or killed full run deletes nothing and moves no watermark.
  */
 import type { RunContext } from './context';
+import type { SourceRow } from '../sources';
+import { isSqlite } from '../../gateway/store/db';
 import { writeBatch } from './write';
+import { isCsvSource } from './jobs';
 import { setWatermark } from './watermarks';
 import { TARGETS } from './targets';
 import { zeroCounters, RunCounters } from './runs';
@@ -18,16 +21,43 @@ function add(into: RunCounters, c: RunCounters): void {
   into.deleted += c.deleted;
 }
 
+/** A batch that lost a deadlock is rolled back whole by the database: run it again. */
+async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const fresh = zeroCounters();
+    try {
+      await rc.db.transaction((trx) => writeBatch(trx, { job: rc.job, runId: rc.runId, full: true }, rows, fresh));
+      add(c, fresh);
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !/ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT/.test((err as { code?: string }).code ?? '')) throw err;
+    }
+  }
+}
+
 export async function runFull(rc: RunContext): Promise<void> {
   const { db, job, runId, reader, counters } = rc;
   // taken BEFORE reading: rows changed while we read have later times and the next
   // incremental run picks them up
   const startMax = job.updateTime ? await reader.maxCursor() : null;
-  for await (const rows of reader.fullBatches(job.batchSize)) {
-    const c = zeroCounters();
-    await db.transaction((trx) => writeBatch(trx, { job, runId, full: true }, rows, c));
-    add(counters, c);
-    await rc.checkpoint();
+  // on MariaDB two batches are written at once (their keys are disjoint), so the gateway's
+  // work on one overlaps ours on the next; SQLite has one connection and writes in turn
+  // (a CSV file may repeat a key in a later batch: there the last version must win, in order)
+  const depth = isSqlite(db) || isCsvSource(job.source) ? 1 : 2;
+  const inflight: Promise<void>[] = [];
+  try {
+    for await (const rows of reader.fullBatches(job.batchSize)) {
+      const c = zeroCounters();
+      const p = writeWithRetry(rc, rows, c).then(() => add(counters, c));
+      p.catch(() => undefined); // awaited below; never an unhandled rejection
+      inflight.push(p);
+      if (inflight.length >= depth) await inflight.shift();
+      await rc.checkpoint();
+    }
+    while (inflight.length) await inflight.shift();
+  } catch (err) {
+    await Promise.allSettled(inflight);
+    throw err;
   }
   rc.checkErrorLimit(true);
   const lib = TARGETS[job.target];

@@ -75,6 +75,14 @@ export function writeFailureReason(err: unknown): string {
   return '写入失败：数据库拒绝该行';
 }
 
+/**
+ * Errors after which MySQL has rolled the whole transaction back: going on row by row would
+ * write outside it, so the batch fails (and is retried) as a whole.
+ */
+export function abortsTransaction(err: unknown): boolean {
+  return /ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|PROTOCOL_CONNECTION_LOST|ECONNRESET|SQLITE_BUSY/.test((err as { code?: string }).code ?? '');
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -93,7 +101,12 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   const { job, runId, full } = opts;
   const lib = TARGETS[job.target];
   const now = Date.now();
-  const { good, rejects } = prepare(job, rows);
+  const prepared = prepare(job, rows);
+  const rejects = prepared.rejects;
+  // a key repeated within one batch (possible in a CSV file): the last version wins
+  const byKey = new Map<string, Prepared>();
+  for (const g of prepared.good) byKey.set(g.pk, g);
+  const good = byKey.size === prepared.good.length ? prepared.good : [...byKey.values()];
   counters.read += rows.length;
 
   // what is stored now, to count unchanged rows and skip rewriting them
@@ -117,33 +130,43 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   }
   changed = await withoutUniqueConflicts(trx, job, changed, rows, rejects);
 
-  const toRow = (g: Prepared) => ({
-    ...g.business,
-    source_job: job.id,
-    src_updated_at: g.srcTime,
-    synced_at: now,
-    row_hash: g.hash,
-    deleted: g.deleted,
-    deleted_at: g.deleted ? now : null,
-    ...(full ? { seen_run: runId } : {}),
-  });
+  // the business object is ours (built by prepare): add the bookkeeping in place, no copies
+  const toRow = (g: Prepared) => {
+    const row: Record<string, unknown> = g.business;
+    row.source_job = job.id;
+    row.src_updated_at = g.srcTime;
+    row.synced_at = now;
+    row.row_hash = g.hash;
+    row.deleted = g.deleted;
+    row.deleted_at = g.deleted ? now : null;
+    if (full) row.seen_run = runId;
+    return row;
+  };
   const merge = [...lib.columns.map((c) => c.name), 'source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', ...(full ? ['seen_run'] : [])];
-  const wasLive = (g: Prepared) => !existing.get(g.pk)?.deleted;
+  const wasLive = (g: Prepared) => existing.get(g.pk)?.deleted === false;
   const per = batchRowsFor(trx, merge.length, job.batchSize);
-  for (const part of chunks(changed, per)) {
-    try {
-      await trx(lib.table).insert(part.map(toRow)).onConflict(lib.pk).merge(merge);
-      counters.written += part.length;
-      counters.deleted += part.filter((g) => g.deleted && wasLive(g)).length;
-    } catch {
-      for (const g of part) {
-        try {
-          await trx(lib.table).insert(toRow(g)).onConflict(lib.pk).merge(merge);
-          counters.written++;
-          if (g.deleted && wasLive(g)) counters.deleted++;
-        } catch (err) {
-          rejects.push({ pk: g.pk, reason: writeFailureReason(err), raw: rawOf(job, rows, g) });
-          seen.push(g.pk); // keep the stored version out of the sweep: the row still exists at the source
+  // new keys are plainly inserted: a unique clash then fails instead of MySQL's ON DUPLICATE
+  // KEY merging the row into whichever row holds the value; only known keys are upserted
+  const write = (part: Prepared[], fresh: boolean) =>
+    fresh ? trx(lib.table).insert(part.map(toRow)) : trx(lib.table).insert(part.map(toRow)).onConflict(lib.pk).merge(merge);
+  for (const fresh of [true, false]) {
+    for (const part of chunks(changed.filter((g) => existing.has(g.pk) !== fresh), per)) {
+      try {
+        await write(part, fresh);
+        counters.written += part.length;
+        counters.deleted += part.filter((g) => g.deleted && wasLive(g)).length;
+      } catch (err) {
+        if (abortsTransaction(err)) throw err;
+        for (const g of part) {
+          try {
+            await write([g], fresh);
+            counters.written++;
+            if (g.deleted && wasLive(g)) counters.deleted++;
+          } catch (rowErr) {
+            if (abortsTransaction(rowErr)) throw rowErr;
+            rejects.push({ pk: g.pk, reason: writeFailureReason(rowErr), raw: rawOf(job, rows, g) });
+            seen.push(g.pk); // keep the stored version out of the sweep: the row still exists at the source
+          }
         }
       }
     }

@@ -82,7 +82,7 @@ export async function benchSync(adminUrl: string, rows: number, log: (s: string)
     ...def,
     id: 'bench-population',
     source: { client: 'mysql2', connection: withDb(adminUrl, names.src), table: FRONTEND_TABLES.population },
-    batchSize: 5000,
+    batchSize: 1000,
     schedule: undefined,
   });
   const env = { ...process.env, DB_CLIENT: 'mysql', DATABASE_URL: gwUrl, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-')), LOG_LEVEL: 'warn' };

@@ -9,7 +9,10 @@ import { SyncEngine } from '../../../adapters/sync/engine';
 import { openSource, SourceReader } from '../../../adapters/sources';
 import { Job, parseJob, saveJob } from '../../../adapters/sync/jobs';
 import { getWatermark } from '../../../adapters/sync/watermarks';
-import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
+import fs from 'node:fs';
+import path from 'node:path';
+import { person } from '../../../scripts/demo/records';
+import { freshDatabase, STORAGE_TARGETS, tempDir, TestDatabase } from '../../support/databases';
 import { expectConverged, frontEnd, FrontEnd, T0 } from '../../support/sync';
 
 const PAIRS = STORAGE_TARGETS.flatMap((s) => STORAGE_TARGETS.map((t) => [s, t] as const));
@@ -189,11 +192,52 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
     expect(f.run.error).toBe('拒绝记录 3 条，超过上限 1 条');
   });
 
+  it('rejects one of two people sharing an ID number in batches written at the same time', async () => {
+    await fe.insertPeople(0, 40);
+    const dup = await fe.db(P).where({ RYBH: 'RY000000000009' }).first();
+    await fe.db(P).where({ RYBH: 'RY000000000012' }).update({ GMSFZH: dup.GMSFZH });
+    const job = await setup({ batchSize: 10 });
+    const o = await run(job, 'full');
+    expect(o.run).toMatchObject({ read: 40, written: 39, rejected: 1 });
+    const [reject] = await gw.db('sync_rejects');
+    expect(['RY000000000009', 'RY000000000012']).toContain(reject.row_key);
+    const holder = await gw.db('population').where({ gmsfzh: dup.GMSFZH });
+    expect(holder).toHaveLength(1);
+    expect(holder[0].rybh).not.toBe(reject.row_key);
+    // the stored person is one whole source row, not a mix of the two
+    const src = await fe.db(P).where({ RYBH: holder[0].rybh }).first();
+    expect(holder[0].xm).toBe(src.XM);
+  });
+
   it('does not run one job twice at once in one process', async () => {
     await fe.insertPeople(0, 300);
     const job = await setup({ throttle: 1000 });
     const [a, b] = await Promise.all([engine.run(job, 'full'), engine.run(job, 'full')]);
     expect([a.status, b.status].sort()).toEqual(['skipped', 'succeeded']);
+  });
+});
+
+describe('a CSV file source (文件上传)', () => {
+  it('is read in full; a repeated key keeps its last version; incremental falls back to full', async () => {
+    const gw = await freshDatabase('sqlite');
+    try {
+      const dir = tempDir();
+      const file = path.join(dir, 'people.csv');
+      const rows = [0, 1, 2].map((i) => person(3, i));
+      const header = 'RYBH,GMSFZH,XM,HJD';
+      const line = (p: { RYBH: string; GMSFZH: string; XM: string; HJD: string }, hjd = p.HJD) => [p.RYBH, p.GMSFZH, p.XM, `"${hjd}"`].join(',');
+      fs.writeFileSync(file, [header, ...rows.map((p) => line(p)), line(rows[0], '周村区新地址')].join('\n') + '\n');
+      const job = await saveJob(gw.db, {
+        id: 'csv', source: { csv: file }, target: 'population', key: 'RYBH',
+        columns: { RYBH: 'rybh', GMSFZH: 'gmsfzh', XM: 'xm', HJD: 'hjd' },
+      });
+      const o = await new SyncEngine(gw.db).run(job, 'incr');
+      if (o.status === 'skipped') throw new Error(o.reason);
+      expect(o.run).toMatchObject({ mode: 'full', status: 'succeeded', read: 4, written: 3 });
+      expect((await gw.db('population').where({ rybh: rows[0].RYBH }).first()).hjd).toBe('周村区新地址');
+    } finally {
+      await gw.drop();
+    }
   });
 });
 
