@@ -20,11 +20,18 @@ export async function runIncremental(rc: RunContext): Promise<void> {
   let mark: Cursor = stored;
   let cursor: Cursor = job.lookbackSeconds > 0 ? { t: shiftTimeText(stored.t, -job.lookbackSeconds), k: null } : stored;
   const time = job.updateTime!;
+  let pending = reader.pageAfter(cursor, upper, job.batchSize);
   for (;;) {
-    const rows = await reader.pageAfter(cursor, upper, job.batchSize);
+    const rows = await pending;
     if (rows.length === 0) break;
     const last = rows[rows.length - 1];
     cursor = { t: String(last[time]), k: job.keys.map((k) => last[k]) };
+    // the next page is read while this one is written; the watermark still commits in order
+    const more = rows.length === job.batchSize;
+    if (more) {
+      pending = reader.pageAfter(cursor, upper, job.batchSize);
+      pending.catch(() => undefined); // surfaced when awaited
+    }
     const next = compareCursors(cursor, mark) > 0 ? cursor : mark;
     const c = zeroCounters();
     await db.transaction(async (trx) => {
@@ -34,7 +41,7 @@ export async function runIncremental(rc: RunContext): Promise<void> {
     mark = next;
     addCounters(counters, c);
     await rc.checkpoint();
-    if (rows.length < job.batchSize) break;
+    if (!more) break;
   }
   rc.checkErrorLimit(true);
 }

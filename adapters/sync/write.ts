@@ -20,6 +20,13 @@ interface Prepared {
   srcTime: string | null;
 }
 
+interface Stored {
+  hash: string | null;
+  deleted: boolean;
+  /** values of the library's unique columns, in TARGETS order */
+  unique: (string | null)[];
+}
+
 interface Reject {
   pk: string | null;
   reason: string;
@@ -110,11 +117,13 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   counters.read += rows.length;
 
   // what is stored now, to count unchanged rows and skip rewriting them
-  const existing = new Map<string, { hash: string | null; deleted: boolean }>();
+  const existing = new Map<string, Stored>();
   const lookup = batchRowsFor(trx, 1, 1000);
   for (const part of chunks([...new Set(good.map((g) => g.pk))], lookup)) {
-    const found = await trx(lib.table).select(lib.pk, 'row_hash', 'deleted').whereIn(lib.pk, part);
-    for (const f of found) existing.set(String(f[lib.pk]), { hash: f.row_hash, deleted: Boolean(Number(f.deleted)) });
+    const found = await trx(lib.table).select(lib.pk, 'row_hash', 'deleted', ...lib.unique).whereIn(lib.pk, part);
+    for (const f of found) {
+      existing.set(String(f[lib.pk]), { hash: f.row_hash, deleted: Boolean(Number(f.deleted)), unique: lib.unique.map((c) => (f[c] == null ? null : String(f[c]))) });
+    }
   }
 
   const seen: string[] = [];
@@ -128,7 +137,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
       changed.push(g);
     }
   }
-  changed = await withoutUniqueConflicts(trx, job, changed, rows, rejects);
+  changed = await withoutUniqueConflicts(trx, job, changed, existing, rows, rejects);
 
   // the business object is ours (built by prepare): add the bookkeeping in place, no copies
   const toRow = (g: Prepared) => {
@@ -189,18 +198,28 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
  * Rows whose unique value (e.g. 公民身份号码) another key already holds, in the store or
  * earlier in this batch, are rejected here, identically on SQLite and MySQL.
  */
-async function withoutUniqueConflicts(trx: Knex.Transaction, job: Job, changed: Prepared[], rows: SourceRow[], rejects: Reject[]): Promise<Prepared[]> {
+async function withoutUniqueConflicts(
+  trx: Knex.Transaction,
+  job: Job,
+  changed: Prepared[],
+  existing: Map<string, Stored>,
+  rows: SourceRow[],
+  rejects: Reject[],
+): Promise<Prepared[]> {
   const lib = TARGETS[job.target];
   let kept = changed;
-  for (const col of lib.unique) {
+  for (const [i, col] of lib.unique.entries()) {
+    const valueOf = (g: Prepared) => (g.business[col] == null ? null : String(g.business[col]));
+    // a stored row keeping its own value cannot clash: only new rows and new values are looked up
+    const moving = (g: Prepared) => valueOf(g) !== null && existing.get(g.pk)?.unique[i] !== valueOf(g);
     const holder = new Map<string, string>();
-    const values = [...new Set(kept.map((g) => g.business[col]).filter((v) => v != null).map(String))];
+    const values = [...new Set(kept.filter(moving).map((g) => valueOf(g)!))];
     for (const part of chunks(values, batchRowsFor(trx, 1, 1000))) {
       for (const r of await trx(lib.table).select(lib.pk, col).whereIn(col, part)) holder.set(String(r[col]), String(r[lib.pk]));
     }
     const next: Prepared[] = [];
     for (const g of kept) {
-      const v = g.business[col] == null ? null : String(g.business[col]);
+      const v = valueOf(g);
       const other = v === null ? undefined : holder.get(v);
       if (v !== null && other !== undefined && other !== g.pk) {
         rejects.push({ pk: g.pk, reason: writeFailureReason({ code: 'ER_DUP_ENTRY' }), raw: rawOf(job, rows, g) });
