@@ -22,11 +22,11 @@ function add(into: RunCounters, c: RunCounters): void {
 }
 
 /** A batch that lost a deadlock is rolled back whole by the database: run it again. */
-async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters): Promise<void> {
+async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters, targetWasEmpty: boolean): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const fresh = zeroCounters();
     try {
-      await rc.db.transaction((trx) => writeBatch(trx, { job: rc.job, runId: rc.runId, full: true }, rows, fresh));
+      await rc.db.transaction((trx) => writeBatch(trx, { job: rc.job, runId: rc.runId, full: true, targetWasEmpty }, rows, fresh));
       add(c, fresh);
       return;
     } catch (err) {
@@ -44,11 +44,13 @@ export async function runFull(rc: RunContext): Promise<void> {
   // work on one overlaps ours on the next; SQLite has one connection and writes in turn
   // (a CSV file may repeat a key in a later batch: there the last version must win, in order)
   const depth = isSqlite(db) || isCsvSource(job.source) ? 1 : 2;
+  // a first load into an empty library need not look up keys that cannot be there
+  const targetWasEmpty = !(await db(TARGETS[job.target].table).first(TARGETS[job.target].pk));
   const inflight: Promise<void>[] = [];
   try {
     for await (const rows of reader.fullBatches(job.batchSize)) {
       const c = zeroCounters();
-      const p = writeWithRetry(rc, rows, c).then(() => add(counters, c));
+      const p = writeWithRetry(rc, rows, c, targetWasEmpty).then(() => add(counters, c));
       p.catch(() => undefined); // awaited below; never an unhandled rejection
       inflight.push(p);
       if (inflight.length >= depth) await inflight.shift();

@@ -101,6 +101,9 @@ export interface BatchOptions {
   runId: number;
   /** full runs stamp seen_run on every row they saw, for the sweep */
   full: boolean;
+  /** the library held none of this job's rows when the run began: skip looking keys up
+   * (a key written meanwhile by someone else fails its plain insert and is retried row by row) */
+  targetWasEmpty?: boolean;
 }
 
 /** Writes one batch in `trx` and adds what happened to `counters`. */
@@ -119,7 +122,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   // what is stored now, to count unchanged rows and skip rewriting them
   const existing = new Map<string, Stored>();
   const lookup = batchRowsFor(trx, 1, 1000);
-  for (const part of chunks([...new Set(good.map((g) => g.pk))], lookup)) {
+  for (const part of opts.targetWasEmpty ? [] : chunks([...new Set(good.map((g) => g.pk))], lookup)) {
     const found = await trx(lib.table).select(lib.pk, 'row_hash', 'deleted', ...lib.unique).whereIn(lib.pk, part);
     for (const f of found) {
       existing.set(String(f[lib.pk]), { hash: f.row_hash, deleted: Boolean(Number(f.deleted)), unique: lib.unique.map((c) => (f[c] == null ? null : String(f[c]))) });
@@ -168,7 +171,9 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
         if (abortsTransaction(err)) throw err;
         for (const g of part) {
           try {
-            await write([g], fresh);
+            // a key someone else wrote since the lookup is upserted (its own key clashes first)
+            const isNew = fresh && !(await trx(lib.table).where(lib.pk, g.pk).first(lib.pk));
+            await write([g], isNew);
             counters.written++;
             if (g.deleted && wasLive(g)) counters.deleted++;
           } catch (rowErr) {
@@ -195,8 +200,9 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
 }
 
 /**
- * Rows whose unique value (e.g. 公民身份号码) another key already holds, in the store or
- * earlier in this batch, are rejected here, identically on SQLite and MySQL.
+ * Stored rows taking a unique value (e.g. 公民身份号码) another key already holds, in the store
+ * or earlier in this batch, are rejected here: on MySQL their upsert would otherwise merge into
+ * the row holding the value. New rows pass through; their plain insert fails on a clash.
  */
 async function withoutUniqueConflicts(
   trx: Knex.Transaction,
@@ -207,10 +213,13 @@ async function withoutUniqueConflicts(
   rejects: Reject[],
 ): Promise<Prepared[]> {
   const lib = TARGETS[job.target];
-  let kept = changed;
+  // new keys are plainly inserted, so a clash of theirs fails by itself; only stored rows
+  // taking a new value go through the upsert and need looking at first
+  let kept = changed.filter((g) => existing.has(g.pk));
+  const fresh = changed.filter((g) => !existing.has(g.pk));
   for (const [i, col] of lib.unique.entries()) {
     const valueOf = (g: Prepared) => (g.business[col] == null ? null : String(g.business[col]));
-    // a stored row keeping its own value cannot clash: only new rows and new values are looked up
+    // a stored row keeping its own value cannot clash: only changed values are looked up
     const moving = (g: Prepared) => valueOf(g) !== null && existing.get(g.pk)?.unique[i] !== valueOf(g);
     const holder = new Map<string, string>();
     const values = [...new Set(kept.filter(moving).map((g) => valueOf(g)!))];
@@ -230,7 +239,7 @@ async function withoutUniqueConflicts(
     }
     kept = next;
   }
-  return kept;
+  return [...fresh, ...kept];
 }
 
 function rawOf(job: Job, rows: SourceRow[], g: Prepared): SourceRow {

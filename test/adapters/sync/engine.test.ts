@@ -209,6 +209,19 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
     expect(holder[0].xm).toBe(src.XM);
   });
 
+  it('rejects a stored person taking an ID number another person holds, leaving both stored rows intact', async () => {
+    await fe.insertPeople(0, 20);
+    const job = await setup();
+    await run(job, 'full');
+    const six = await fe.db(P).where({ RYBH: 'RY000000000006' }).first();
+    await fe.db(P).where({ RYBH: 'RY000000000005' }).update({ GMSFZH: six.GMSFZH, XM: '冒用', GXSJ: t(700) });
+    const o = await run(job, 'incr');
+    expect(o.run.rejected).toBe(1);
+    expect((await gw.db('sync_rejects').first()).row_key).toBe('RY000000000005');
+    expect(await gw.db('population').where({ rybh: 'RY000000000006' }).first()).toMatchObject({ gmsfzh: six.GMSFZH, xm: six.XM });
+    expect((await gw.db('population').where({ rybh: 'RY000000000005' }).first()).xm).not.toBe('冒用');
+  });
+
   it('does not run one job twice at once in one process', async () => {
     await fe.insertPeople(0, 300);
     const job = await setup({ throttle: 1000 });
