@@ -20,6 +20,12 @@ registerDemoCommand(program);
 registerSyncCommands(program);
 registerBenchCommand(program);
 
+// `dprs sync status | head`: a closed pipe ends the output, not with a stack trace
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   // driver errors can quote whole statements: keep the message short and free of data
   const msg = err instanceof Error ? err.message : String(err);

@@ -101,8 +101,8 @@ export interface BatchOptions {
   runId: number;
   /** full runs stamp seen_run on every row they saw, for the sweep */
   full: boolean;
-  /** the library held none of this job's rows when the run began: skip looking keys up
-   * (a key written meanwhile by someone else fails its plain insert and is retried row by row) */
+  /** the library was empty when the run began: skip looking keys up (a key written
+   * meanwhile by someone else fails its plain insert and is retried row by row) */
   targetWasEmpty?: boolean;
 }
 
