@@ -6,8 +6,22 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Knex } from 'knex';
+import { isSqlite } from '../../gateway/store/db';
 
 export const DEFAULT_LEASE_MS = 60000;
+
+/**
+ * Lease times come from the database's clock, not this host's: gateways on several hosts
+ * compare expiry against one clock, so a skewed host cannot steal a live lease.
+ */
+export async function dbNow(db: Knex): Promise<number> {
+  if (isSqlite(db)) {
+    const rows = (await db.raw(`select cast((julianday('now') - 2440587.5) * 86400000 as integer) as now`)) as Array<{ now: number }>;
+    return Number(rows[0].now);
+  }
+  const [rows] = (await db.raw('select cast(unix_timestamp(now(3)) * 1000 as unsigned) as now')) as [Array<{ now: number | string }>];
+  return Number(rows[0].now);
+}
 
 export function newHolder(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
@@ -34,7 +48,7 @@ function isDuplicate(err: unknown): boolean {
 }
 
 export async function acquireLease(db: Knex, name: string, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
-  const now = Date.now();
+  const now = await dbNow(db);
   try {
     await db('leases').insert({ name, holder, expires_at: now + ttlMs, acquired_at: now });
     return true;
@@ -54,7 +68,7 @@ export async function acquireLease(db: Knex, name: string, holder: string, ttlMs
 
 /** Extends the lease; false when it was lost (expired and taken over). */
 export async function renewLease(db: Knex, name: string, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
-  await db('leases').where({ name, holder }).update({ expires_at: Date.now() + ttlMs });
+  await db('leases').where({ name, holder }).update({ expires_at: (await dbNow(db)) + ttlMs });
   const row = await db('leases').where({ name, holder }).first();
   return Boolean(row);
 }

@@ -4,7 +4,7 @@ import type { Cursor } from '../sources';
 import { listJobs } from './jobs';
 import { lastRuns, RunRecord } from './runs';
 import { getWatermark } from './watermarks';
-import { leaseHolder } from './lease';
+import { dbNow, leaseHolder } from './lease';
 
 export interface JobStatus {
   id: string;
@@ -18,6 +18,7 @@ export interface JobStatus {
 
 export async function syncStatus(db: Knex, runs = 3): Promise<JobStatus[]> {
   const out: JobStatus[] = [];
+  const now = await dbNow(db);
   for (const s of await listJobs(db)) {
     const lease = await leaseHolder(db, `sync:${s.job.id}`);
     out.push({
@@ -26,7 +27,7 @@ export async function syncStatus(db: Knex, runs = 3): Promise<JobStatus[]> {
       enabled: s.enabled,
       schedule: s.job.schedule ?? {},
       watermark: await getWatermark(db, s.job.id),
-      runningOn: lease && lease.expiresAt > Date.now() ? lease.holder : null,
+      runningOn: lease && lease.expiresAt > now ? lease.holder : null,
       lastRuns: await lastRuns(db, s.job.id, runs),
     });
   }
