@@ -8,7 +8,7 @@
 import type { Cursor } from '../sources';
 import type { RunContext } from './context';
 import { writeBatch } from './write';
-import { compareCursors, getWatermark, setWatermark, shiftTimeText } from './watermarks';
+import { compareCursors, getWatermark, likeSource, setWatermark, shiftTimeText } from './watermarks';
 import { zeroCounters } from './runs';
 import { addCounters } from './full';
 
@@ -16,7 +16,7 @@ export async function runIncremental(rc: RunContext): Promise<void> {
   const { db, job, runId, reader, counters } = rc;
   const stored = await getWatermark(db, job.id);
   if (!stored) throw new Error('没有水位线：请先执行一次全量同步');
-  const upper = await reader.upperBound(job.delaySeconds);
+  const upper = likeSource(await reader.upperBound(job.delaySeconds), stored.t);
   let mark: Cursor = stored;
   let cursor: Cursor = job.lookbackSeconds > 0 ? { t: shiftTimeText(stored.t, -job.lookbackSeconds), k: null } : stored;
   const time = job.updateTime!;
