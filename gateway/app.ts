@@ -12,7 +12,8 @@ import { tokenRoutes } from './auth/routes';
 import { jsonApiRoutes } from './json-api';
 import { soapRoutes } from './soap/service';
 import { openApiRoutes } from './openapi';
-import { adminRoutes } from './admin';
+import { adminRoutes, requireOperator } from './admin';
+import { syncAdminRoutes } from './sync-admin';
 import { catalogRoutes } from '../catalog/routes';
 import { portalRoutes } from '../catalog/portal';
 
@@ -43,6 +44,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(adminRoutes(ctx));
   app.use(catalogRoutes(ctx));
   app.use(portalRoutes());
+  app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx));
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

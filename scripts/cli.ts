@@ -11,9 +11,12 @@ import { registerAuditCommands } from './commands/audit';
 import { registerConsumerCommands } from './commands/consumer';
 import { registerTokenCommand } from './commands/token';
 import { registerCatalogCommand } from './commands/catalog';
+import { registerSyncCommands } from './commands/sync';
+import { registerBenchCommand } from './commands/bench';
 
 const program = new Command();
-program.name('dprs').description('周村区信息共享交换网关 dprs').showHelpAfterError();
+// positional options: `dprs demo touch --people 5` gives --people to touch, not to demo
+program.name('dprs').description('周村区信息共享交换网关 dprs').showHelpAfterError().enablePositionalOptions();
 
 registerServeCommands(program);
 registerMigrateCommand(program);
@@ -22,6 +25,14 @@ registerAuditCommands(program);
 registerConsumerCommands(program);
 registerTokenCommand(program);
 registerCatalogCommand(program);
+registerSyncCommands(program);
+registerBenchCommand(program);
+
+// `dprs sync status | head`: a closed pipe ends the output, not with a stack trace
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // driver errors can quote whole statements: keep the message short and free of data

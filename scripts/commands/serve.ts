@@ -5,16 +5,19 @@ import type { AppContext } from '../../gateway/context';
 import { migrateLatest } from '../../gateway/store/db';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
 import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
+import { startScheduler } from '../../adapters/sync/scheduler';
 import { config } from './common';
 
 async function serve(ctx: AppContext, banner?: (port: number) => string): Promise<void> {
   const running = await startServer(ctx);
   ctx.log.info({ port: running.port }, 'dprs listening');
+  // sync runs in the serving process; the lease keeps replicas from running a job twice
+  const scheduler = await startScheduler(ctx.db, ctx.log);
   if (banner) process.stdout.write(banner(running.port));
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       ctx.log.info({ signal }, 'shutting down');
-      running.close().then(resolve);
+      Promise.all([running.close(), scheduler.stop()]).then(() => resolve());
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

@@ -11,8 +11,12 @@ import { parseLicensingItems } from '../../catalog/gazette';
 import { seedCatalogue } from '../../catalog/seed';
 import { ensureDemoGrants } from '../../catalog/demo-grants';
 import { addConsumer, findConsumer } from '../../catalog/consumers';
-import { createFrontendTables, DEFAULT_DEMO_SIZE, DemoSize, fillFrontend, frontendExists } from './frontend';
-import { copyFrontendIntoBase } from './copy';
+import { createFrontendTables, DEFAULT_DEMO_SIZE, DemoSize, fillFrontend } from './frontend';
+import { saveJob } from '../../adapters/sync/jobs';
+import { SyncEngine } from '../../adapters/sync/engine';
+import { getWatermark } from '../../adapters/sync/watermarks';
+import { summaryLine } from '../../adapters/sync/runs';
+import { demoJobs } from './jobs';
 
 export const DEMO_CONSUMER_ID = 'zc-yichuang';
 export const DEMO_CONSUMER_NAME = '周村区一窗受理平台';
@@ -48,7 +52,8 @@ export async function buildFrontendDemoFile(
 export interface DemoState {
   frontendFile: string;
   builtFrontend: boolean;
-  copied: Record<string, number> | null;
+  /** rows written per base library by the first full sync, null when it had run before */
+  synced: Record<string, number> | null;
   consumerSecret: string | null;
 }
 
@@ -84,17 +89,20 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
   const consumerSecret = await ensureDemoConsumer(ctx);
   await ensureDemoGrants(ctx.db, DEMO_CONSUMER_ID, DEMO_CONSUMER_NAME);
 
-  let copied: Record<string, number> | null = null;
-  const existing = await ctx.db('population').count({ n: '*' }).first();
-  if (Number(existing?.n ?? 0) === 0) {
-    const source = openKnex({ client: 'sqlite', sqliteFile: frontendFile });
-    try {
-      if (!(await frontendExists(source))) await createFrontendTables(source);
-      copied = await copyFrontendIntoBase(source, ctx.db);
-    } finally {
-      await source.destroy();
+  // the demo's jobs go through the real sync engine; the first full run fills the libraries
+  let synced: Record<string, number> | null = null;
+  const engine = new SyncEngine(ctx.db);
+  for (const def of demoJobs(frontendFile)) {
+    const job = await saveJob(ctx.db, def);
+    if (await getWatermark(ctx.db, job.id)) continue;
+    const outcome = await engine.run(job, 'full');
+    if (outcome.status === 'skipped') {
+      ctx.log.info({ job: job.id, reason: outcome.reason }, 'demo sync skipped');
+      continue;
     }
-    ctx.log.info({ copied }, 'demo data copied into the base libraries');
+    ctx.log.info({ job: job.id }, summaryLine(outcome.run));
+    if (outcome.status === 'failed') throw new Error(`演示数据首次全量同步失败：${outcome.run.error ?? ''}`);
+    synced = { ...(synced ?? {}), [job.target]: outcome.run.written };
   }
-  return { frontendFile, builtFrontend, copied, consumerSecret };
+  return { frontendFile, builtFrontend, synced, consumerSecret };
 }

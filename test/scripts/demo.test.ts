@@ -67,7 +67,7 @@ describe.each(STORAGE_TARGETS)('the demo on %s', (target) => {
     const size = { people: 300, entities: 80, licences: 200, seed: SEED };
     const first = await ensureDemo(ctx, size);
     expect(first.builtFrontend).toBe(true);
-    expect(first.copied).toEqual({ population: 300, legal_entity: 80, licence: 200 });
+    expect(first.synced).toEqual({ population: 300, legal_entity: 80, licence: 200 });
     expect(first.consumerSecret).toBeTruthy();
     const count = async (t: string) => Number((await ctx.db(t).count({ n: '*' }).first())!.n);
     expect(await count('licensing_items')).toBe(214);
@@ -76,7 +76,7 @@ describe.each(STORAGE_TARGETS)('the demo on %s', (target) => {
 
     const second = await ensureDemo(ctx, size);
     expect(second.builtFrontend).toBe(false);
-    expect(second.copied).toBeNull();
+    expect(second.synced).toBeNull();
     expect(second.consumerSecret).toBe(first.consumerSecret);
     expect(second.frontendFile).toBe(frontendDemoFile(ctx.config.dataDir));
     expect(await count('population')).toBe(300);

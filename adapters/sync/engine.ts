@@ -1,0 +1,142 @@
+/**
+ * The sync engine: runs one job once, full or incremental. Never two runs of one job at a
+ * time — an in-process guard, and the `sync:<job>` lease for other processes — and every run
+ * is recorded in sync_runs whatever its end.
+ */
+import type { Knex } from 'knex';
+import { openSource, SourceError, SourceReader } from '../sources';
+import { getJob, isCsvSource, Job, JobDefinitionError } from './jobs';
+import { acquireLease, DEFAULT_LEASE_MS, leaseHolder, newHolder, releaseLease, renewLease } from './lease';
+import { failAbandonedRuns, finishRun, getRun, RunCounters, RunMode, RunRecord, saveProgress, startRun, zeroCounters } from './runs';
+import { RunAbort, RunContext } from './context';
+import { runFull } from './full';
+import { runIncremental } from './incremental';
+import { getWatermark } from './watermarks';
+
+export interface EngineOptions {
+  leaseMs?: number;
+  /** tests replace the source to simulate outages */
+  openSource?: (job: Job) => SourceReader;
+  onProgress?: (jobId: string, c: RunCounters) => void;
+}
+
+export type RunOutcome =
+  | { status: 'succeeded' | 'failed'; run: RunRecord }
+  | { status: 'skipped'; reason: string };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Operator-readable failure: our own messages as they are, driver errors by kind only. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof RunAbort || err instanceof SourceError || err instanceof JobDefinitionError) return err.message;
+  const code = (err as { code?: string }).code;
+  if (code && /ECONNREFUSED|ETIMEDOUT|PROTOCOL_CONNECTION_LOST|ECONNRESET|ER_ACCESS_DENIED|ENOTFOUND|SQLITE_CANTOPEN|SQLITE_BUSY/.test(code)) {
+    return `数据库访问失败（${code}）`;
+  }
+  if (code && /ER_NO_SUCH_TABLE|ER_BAD_FIELD|SQLITE_ERROR/.test(code)) return `源表或列不存在（${code}）`;
+  if (err instanceof Error && /^[^\s]*[\u4e00-\u9fa5]/.test(err.message)) return err.message.slice(0, 200);
+  return `同步失败（${code ?? (err instanceof Error ? err.name : 'error')}）`;
+}
+
+export class SyncEngine {
+  private readonly running = new Set<string>();
+  readonly holder = newHolder();
+
+  constructor(
+    private readonly db: Knex,
+    private readonly opts: EngineOptions = {},
+  ) {}
+
+  isRunning(jobId: string): boolean {
+    return this.running.has(jobId);
+  }
+
+  async runById(jobId: string, mode: RunMode): Promise<RunOutcome> {
+    const stored = await getJob(this.db, jobId);
+    if (!stored) return { status: 'skipped', reason: `没有同步任务 ${jobId}` };
+    return this.run(stored.job, mode);
+  }
+
+  async run(job: Job, wanted: RunMode): Promise<RunOutcome> {
+    if (this.running.has(job.id)) return { status: 'skipped', reason: `任务 ${job.id} 正在本进程运行` };
+    this.running.add(job.id);
+    const lease = `sync:${job.id}`;
+    const ttl = this.opts.leaseMs ?? DEFAULT_LEASE_MS;
+    try {
+      if (!(await acquireLease(this.db, lease, this.holder, ttl))) {
+        const h = await leaseHolder(this.db, lease);
+        return { status: 'skipped', reason: `任务 ${job.id} 正由 ${h?.holder ?? '其他进程'} 运行` };
+      }
+      try {
+        await failAbandonedRuns(this.db, job.id);
+        // incremental needs a watermark: without one (or from a CSV file) the run is full
+        const mode: RunMode = wanted === 'incr' && !isCsvSource(job.source) && (await getWatermark(this.db, job.id)) ? 'incr' : 'full';
+        return await this.execute(job, mode, lease, ttl);
+      } finally {
+        await releaseLease(this.db, lease, this.holder).catch(() => undefined);
+      }
+    } finally {
+      this.running.delete(job.id);
+    }
+  }
+
+  private async execute(job: Job, mode: RunMode, lease: string, ttl: number): Promise<RunOutcome> {
+    const runId = await startRun(this.db, job.id, mode);
+    const counters = zeroCounters();
+    const started = Date.now();
+    let lost = false;
+    let lastRenew = Date.now();
+    let lastProgress = 0;
+    let reader: SourceReader | null = null;
+    const rc: RunContext = {
+      db: this.db,
+      job,
+      runId,
+      reader: null as unknown as SourceReader,
+      counters,
+      checkpoint: async () => {
+        if (Date.now() - lastRenew > ttl / 3) {
+          lastRenew = Date.now();
+          lost = !(await renewLease(this.db, lease, this.holder, ttl));
+        }
+        if (lost) throw new RunAbort('租约已失效，另一进程可能已接管该任务');
+        // progress is for people watching: once a second is plenty, and spares a commit per batch
+        if (Date.now() - lastProgress >= 1000) {
+          lastProgress = Date.now();
+          await saveProgress(this.db, runId, counters);
+        }
+        this.opts.onProgress?.(job.id, counters);
+        rc.checkErrorLimit(false);
+        if (job.throttle) {
+          const due = started + (counters.read / job.throttle) * 1000;
+          if (due > Date.now()) await sleep(due - Date.now());
+        }
+      },
+      checkErrorLimit: (final) => {
+        const { records, percent } = job.errorLimit;
+        if (counters.rejected > records) throw new RunAbort(`拒绝记录 ${counters.rejected} 条，超过上限 ${records} 条`);
+        if ((final || counters.read >= 1000) && counters.read > 0 && (counters.rejected / counters.read) * 100 > percent) {
+          throw new RunAbort(`拒绝记录占 ${((counters.rejected / counters.read) * 100).toFixed(1)}%，超过上限 ${percent}%`);
+        }
+      },
+    };
+    // a long batch may outlast a third of the lease: renew on a timer as well
+    const timer = setInterval(() => {
+      renewLease(this.db, lease, this.holder, ttl).then((ok) => (lost = lost || !ok), () => undefined);
+    }, Math.max(1000, Math.floor(ttl / 3)));
+    timer.unref();
+    try {
+      reader = (this.opts.openSource ?? openSource)(job);
+      rc.reader = reader;
+      await (mode === 'full' ? runFull(rc) : runIncremental(rc));
+      await finishRun(this.db, runId, 'succeeded', counters, null);
+      return { status: 'succeeded', run: (await getRun(this.db, runId))! };
+    } catch (err) {
+      await finishRun(this.db, runId, 'failed', counters, describeFailure(err));
+      return { status: 'failed', run: (await getRun(this.db, runId))! };
+    } finally {
+      clearInterval(timer);
+      if (reader) await reader.close().catch(() => undefined);
+    }
+  }
+}

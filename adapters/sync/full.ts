@@ -1,0 +1,77 @@
+/**
+ * A full run: the whole source in key order, batch by batch, each batch in its own
+ * transaction. Only when every batch is in does one transaction soft-delete the rows this
+ * run did not see and set the incremental watermark to the source maximum taken before
+ * reading — so a failed or killed full run deletes nothing and moves no watermark.
+ */
+import type { RunContext } from './context';
+import type { SourceRow } from '../sources';
+import { isSqlite } from '../../gateway/store/db';
+import { writeBatch } from './write';
+import { isCsvSource } from './jobs';
+import { setWatermark } from './watermarks';
+import { TARGETS } from './targets';
+import { zeroCounters, RunCounters } from './runs';
+
+function add(into: RunCounters, c: RunCounters): void {
+  into.read += c.read;
+  into.written += c.written;
+  into.unchanged += c.unchanged;
+  into.rejected += c.rejected;
+  into.deleted += c.deleted;
+}
+
+/** A batch that lost a deadlock is rolled back whole by the database: run it again. */
+async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters, targetWasEmpty: boolean): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const fresh = zeroCounters();
+    try {
+      await rc.db.transaction((trx) => writeBatch(trx, { job: rc.job, runId: rc.runId, full: true, targetWasEmpty }, rows, fresh));
+      add(c, fresh);
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !/ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT/.test((err as { code?: string }).code ?? '')) throw err;
+    }
+  }
+}
+
+export async function runFull(rc: RunContext): Promise<void> {
+  const { db, job, runId, reader, counters } = rc;
+  // taken BEFORE reading: rows changed while we read have later times and the next
+  // incremental run picks them up
+  const startMax = job.updateTime ? await reader.maxCursor() : null;
+  // on MariaDB two batches are written at once (their keys are disjoint), so the gateway's
+  // work on one overlaps ours on the next; SQLite has one connection and writes in turn
+  // (a CSV file may repeat a key in a later batch: there the last version must win, in order)
+  const depth = isSqlite(db) || isCsvSource(job.source) ? 1 : 2;
+  // a first load into an empty library need not look up keys that cannot be there
+  const targetWasEmpty = !(await db(TARGETS[job.target].table).first(TARGETS[job.target].pk));
+  const inflight: Promise<void>[] = [];
+  try {
+    for await (const rows of reader.fullBatches(job.batchSize)) {
+      const c = zeroCounters();
+      const p = writeWithRetry(rc, rows, c, targetWasEmpty).then(() => add(counters, c));
+      p.catch(() => undefined); // awaited below; never an unhandled rejection
+      inflight.push(p);
+      if (inflight.length >= depth) await inflight.shift();
+      await rc.checkpoint();
+    }
+    while (inflight.length) await inflight.shift();
+  } catch (err) {
+    await Promise.allSettled(inflight);
+    throw err;
+  }
+  rc.checkErrorLimit(true);
+  const lib = TARGETS[job.target];
+  const now = Date.now();
+  await db.transaction(async (trx) => {
+    const swept = await trx(lib.table)
+      .where({ source_job: job.id, deleted: false })
+      .andWhere((w) => w.whereNull('seen_run').orWhere('seen_run', '<>', runId))
+      .update({ deleted: true, deleted_at: now, synced_at: now });
+    counters.deleted += Number(swept);
+    if (startMax) await setWatermark(trx, job.id, startMax);
+  });
+}
+
+export { add as addCounters };

@@ -1,0 +1,184 @@
+/**
+ * Sync job definitions: validation (JSON Schema, then the checks a schema cannot express)
+ * and their storage in sync_jobs. Invalid input gets one Chinese sentence naming the field.
+ */
+import Ajv, { ErrorObject } from 'ajv';
+import cron from 'node-cron';
+import type { Knex } from 'knex';
+import { syncJobSchema } from '../../schemas/sync-job.schema';
+import { TARGETS, TargetName, targetColumnNames } from './targets';
+
+export interface DbSource {
+  client: 'mysql2' | 'better-sqlite3';
+  connection: string | { filename: string };
+  table?: string;
+  query?: string;
+}
+export interface CsvSource {
+  csv: string;
+  delimiter?: string;
+}
+
+export interface JobDefinition {
+  id: string;
+  description?: string;
+  enabled?: boolean;
+  source: DbSource | CsvSource;
+  target: TargetName;
+  /** source column → target column */
+  columns: Record<string, string>;
+  key: string | string[];
+  updateTime?: string;
+  deleteFlag?: { column: string; value: string | number | boolean };
+  schedule?: { full?: string; incremental?: string };
+  batchSize?: number;
+  errorLimit?: { records?: number; percent?: number };
+  throttle?: number;
+  lookbackSeconds?: number;
+  delaySeconds?: number;
+}
+
+/** A definition with defaults applied, as the engine uses it. */
+export interface Job extends JobDefinition {
+  keys: string[];
+  batchSize: number;
+  errorLimit: { records: number; percent: number };
+  lookbackSeconds: number;
+  delaySeconds: number;
+}
+
+export class JobDefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobDefinitionError';
+  }
+}
+
+export function isCsvSource(s: DbSource | CsvSource): s is CsvSource {
+  return 'csv' in s;
+}
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const check = ajv.compile(syncJobSchema);
+
+function field(e: ErrorObject): string {
+  const p = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (e.keyword === 'required') return p ? `${p}.${(e.params as { missingProperty: string }).missingProperty}` : (e.params as { missingProperty: string }).missingProperty;
+  if (e.keyword === 'additionalProperties') return p ? `${p}.${(e.params as { additionalProperty: string }).additionalProperty}` : (e.params as { additionalProperty: string }).additionalProperty;
+  return p || '(根)';
+}
+
+function explain(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'required': return '缺少必填字段';
+    case 'additionalProperties': return '不是可识别的字段';
+    case 'type': return `类型应为 ${(e.params as { type: string }).type}`;
+    case 'enum': return `取值应为 ${((e.params as { allowedValues: unknown[] }).allowedValues).join(' / ')} 之一`;
+    case 'pattern': return '格式不正确';
+    case 'minimum': return `取值不能小于 ${(e.params as { limit: number }).limit}`;
+    case 'maximum': return `取值不能大于 ${(e.params as { limit: number }).limit}`;
+    case 'minLength': case 'minItems': case 'minProperties': return '不能为空';
+    case 'maxLength': case 'maxItems': return '过长';
+    case 'oneOf': return '结构不符合任何一种允许的写法';
+    default: return '不合法';
+  }
+}
+
+/** Validates a parsed JSON value as a job definition and applies defaults. */
+export function parseJob(value: unknown): Job {
+  if (!check(value)) {
+    // the deepest error names the field best; oneOf wrappers come last
+    const errs = (check.errors ?? []).slice().sort((a, b) => b.instancePath.length - a.instancePath.length);
+    const e = errs.find((x) => x.keyword !== 'oneOf') ?? errs[0];
+    throw new JobDefinitionError(`同步任务定义无效：字段 ${field(e)} ${explain(e)}`);
+  }
+  const def = value as unknown as JobDefinition;
+  const target = TARGETS[def.target];
+  const allowed = new Set(targetColumnNames(def.target));
+  for (const [src, dst] of Object.entries(def.columns)) {
+    if (!allowed.has(dst)) throw new JobDefinitionError(`同步任务定义无效：字段 columns.${src} 的目标列 ${dst} 不在 ${def.target} 中`);
+  }
+  const mapped = new Set(Object.values(def.columns));
+  for (const col of target.columns) {
+    if (col.required && !mapped.has(col.name)) throw new JobDefinitionError(`同步任务定义无效：字段 columns 未映射 ${def.target} 的必填列 ${col.name}`);
+  }
+  const keys = Array.isArray(def.key) ? def.key : [def.key];
+  for (const k of keys) {
+    if (!(k in def.columns)) throw new JobDefinitionError(`同步任务定义无效：字段 key 的列 ${k} 不在 columns 中`);
+  }
+  if (!keys.some((k) => def.columns[k] === target.pk)) {
+    throw new JobDefinitionError(`同步任务定义无效：字段 key 须包含映射到主键 ${target.pk} 的列`);
+  }
+  if (!isCsvSource(def.source)) {
+    const s = def.source;
+    if (!s.table === !s.query) throw new JobDefinitionError('同步任务定义无效：字段 source 须且只能指定 table 或 query 之一');
+    if (s.client === 'mysql2' && typeof s.connection !== 'string') throw new JobDefinitionError('同步任务定义无效：字段 source.connection 对 mysql2 应为 mysql:// URL');
+  }
+  for (const which of ['full', 'incremental'] as const) {
+    const expr = def.schedule?.[which];
+    if (expr !== undefined && !cron.validate(expr)) throw new JobDefinitionError(`同步任务定义无效：字段 schedule.${which} 不是合法的 cron 表达式`);
+  }
+  if (def.schedule?.incremental && !def.updateTime) throw new JobDefinitionError('同步任务定义无效：字段 updateTime 在配置增量调度时必填');
+  if (def.schedule?.incremental && isCsvSource(def.source)) throw new JobDefinitionError('同步任务定义无效：字段 schedule.incremental CSV 文件源只支持全量');
+  if (def.deleteFlag && !def.deleteFlag.column) throw new JobDefinitionError('同步任务定义无效：字段 deleteFlag.column 不能为空');
+  return {
+    ...def,
+    keys,
+    batchSize: def.batchSize ?? 1000,
+    errorLimit: { records: def.errorLimit?.records ?? 1000, percent: def.errorLimit?.percent ?? 5 },
+    lookbackSeconds: def.lookbackSeconds ?? 60,
+    delaySeconds: def.delaySeconds ?? 2,
+  };
+}
+
+/** Parses JSON text; a syntax error is reported without echoing the input. */
+export function parseJobText(text: string): Job {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new JobDefinitionError('同步任务定义无效：不是合法的 JSON');
+  }
+  return parseJob(value);
+}
+
+export interface StoredJob {
+  job: Job;
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Adds or replaces a job (same id → new definition, keeps its watermark). */
+export async function saveJob(db: Knex, def: JobDefinition): Promise<Job> {
+  const job = parseJob(def);
+  const now = Date.now();
+  await db('sync_jobs')
+    .insert({ id: job.id, target: job.target, definition: JSON.stringify(def), enabled: job.enabled !== false, created_at: now, updated_at: now })
+    .onConflict('id')
+    .merge(['target', 'definition', 'enabled', 'updated_at']);
+  return job;
+}
+
+function fromRow(r: { definition: string; enabled: unknown; created_at: unknown; updated_at: unknown }): StoredJob {
+  return { job: parseJob(JSON.parse(r.definition)), enabled: Boolean(Number(r.enabled)), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) };
+}
+
+export async function listJobs(db: Knex): Promise<StoredJob[]> {
+  const rows = await db('sync_jobs').orderBy('id');
+  return rows.map(fromRow);
+}
+
+export async function getJob(db: Knex, id: string): Promise<StoredJob | null> {
+  const row = await db('sync_jobs').where({ id }).first();
+  return row ? fromRow(row) : null;
+}
+
+/** Removes the job and its watermark; run history and rejects stay for the record. */
+export async function removeJob(db: Knex, id: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const n = await trx('sync_jobs').where({ id }).del();
+    await trx('sync_watermarks').where({ job_id: id }).del();
+    return n > 0;
+  });
+}

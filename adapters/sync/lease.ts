@@ -1,0 +1,83 @@
+/**
+ * Leases in the gateway database: with several gateway processes on one MariaDB, the one
+ * holding `sync:<job>` runs the job. Acquire = insert, or take over a row that expired (or
+ * whose holder died on this very host); renew while running; release at the end.
+ */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Knex } from 'knex';
+import { isSqlite } from '../../gateway/store/db';
+
+export const DEFAULT_LEASE_MS = 60000;
+
+/**
+ * Lease times come from the database's clock, not this host's: gateways on several hosts
+ * compare expiry against one clock, so a skewed host cannot steal a live lease.
+ */
+export async function dbNow(db: Knex): Promise<number> {
+  if (isSqlite(db)) {
+    const rows = (await db.raw(`select cast((julianday('now') - 2440587.5) * 86400000 as integer) as now`)) as Array<{ now: number }>;
+    return Number(rows[0].now);
+  }
+  const [rows] = (await db.raw('select cast(unix_timestamp(now(3)) * 1000 as unsigned) as now')) as [Array<{ now: number | string }>];
+  return Number(rows[0].now);
+}
+
+export function newHolder(): string {
+  return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A holder on this host whose process is gone cannot renew: no need to wait for expiry. */
+function holderIsDeadHere(holder: string): boolean {
+  const [host, pid] = holder.split(':');
+  return host === os.hostname() && /^\d+$/.test(pid) && Number(pid) !== process.pid && !pidAlive(Number(pid));
+}
+
+function isDuplicate(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return /DUP_ENTRY|CONSTRAINT/.test(code);
+}
+
+export async function acquireLease(db: Knex, name: string, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
+  const now = await dbNow(db);
+  try {
+    await db('leases').insert({ name, holder, expires_at: now + ttlMs, acquired_at: now });
+    return true;
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
+  }
+  const current = await db('leases').where({ name }).first();
+  if (!current) return acquireLease(db, name, holder, ttlMs);
+  const takeOver = current.holder === holder || Number(current.expires_at) < now || holderIsDeadHere(String(current.holder));
+  if (!takeOver) return false;
+  // conditional on the row we looked at: of two contenders only one update matches
+  const n = await db('leases')
+    .where({ name, holder: current.holder, expires_at: current.expires_at })
+    .update({ holder, expires_at: now + ttlMs, acquired_at: now });
+  return Number(n) === 1;
+}
+
+/** Extends the lease; false when it was lost (expired and taken over). */
+export async function renewLease(db: Knex, name: string, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
+  await db('leases').where({ name, holder }).update({ expires_at: (await dbNow(db)) + ttlMs });
+  const row = await db('leases').where({ name, holder }).first();
+  return Boolean(row);
+}
+
+export async function releaseLease(db: Knex, name: string, holder: string): Promise<void> {
+  await db('leases').where({ name, holder }).del();
+}
+
+export async function leaseHolder(db: Knex, name: string): Promise<{ holder: string; expiresAt: number } | null> {
+  const row = await db('leases').where({ name }).first();
+  return row ? { holder: String(row.holder), expiresAt: Number(row.expires_at) } : null;
+}

@@ -1,0 +1,60 @@
+/** The incremental cursor of each job, stored as (update time text, key values JSON). */
+import type { Knex } from 'knex';
+import type { Cursor } from '../sources';
+
+export async function getWatermark(db: Knex, jobId: string): Promise<Cursor | null> {
+  const row = await db('sync_watermarks').where({ job_id: jobId }).first();
+  if (!row || row.update_time == null) return null;
+  return { t: String(row.update_time), k: row.key_value == null ? null : (JSON.parse(row.key_value) as unknown[]) };
+}
+
+/** Called with the transaction that wrote the batch the cursor covers. */
+export async function setWatermark(trx: Knex, jobId: string, c: Cursor): Promise<void> {
+  await trx('sync_watermarks')
+    .insert({ job_id: jobId, update_time: c.t, key_value: c.k ? JSON.stringify(c.k) : null, updated_at: Date.now() })
+    .onConflict('job_id')
+    .merge();
+}
+
+/** Orders cursors of one source: time text first (one source prints one format), then keys. */
+export function compareCursors(a: Cursor, b: Cursor): number {
+  if (a.t !== b.t) return a.t < b.t ? -1 : 1;
+  if (!a.k || !b.k) return a.k === b.k ? 0 : a.k ? 1 : -1;
+  for (let i = 0; i < Math.min(a.k.length, b.k.length); i++) {
+    const [p, q] = [a.k[i], b.k[i]];
+    // numeric keys order as numbers, as the database orders them; text keys as text
+    if (typeof p === 'number' && typeof q === 'number') {
+      if (p !== q) return p < q ? -1 : 1;
+      continue;
+    }
+    const x = String(p);
+    const y = String(q);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+const TIME_TEXT = /^(\d{4})-(\d{2})-(\d{2})([ T])(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z?)$/;
+
+/**
+ * Moves a source time text by whole seconds, keeping its separator, fraction digits and a
+ * trailing Z as they are, so the result compares with the source's values exactly as they
+ * compare with each other.
+ */
+export function shiftTimeText(t: string, seconds: number): string {
+  const m = TIME_TEXT.exec(t);
+  if (!m) throw new Error(`无法识别的更新时间格式: ${t.slice(0, 32)}`);
+  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[5], +m[6], +m[7]) + seconds * 1000;
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)}${m[4]}${iso.slice(11, 19)}${m[8] ?? ''}${m[9]}`;
+}
+
+/**
+ * Writes a clock reading ('YYYY-MM-DD HH:MM:SS.fff…') the way the source writes its times, as
+ * told by a sample: text sources (SQLite, CSV) compare as text, where 'T' sorts after ' '.
+ */
+export function likeSource(clock: string, sample: string): string {
+  const m = TIME_TEXT.exec(sample);
+  if (!m) return clock;
+  return clock.slice(0, 10) + m[4] + clock.slice(11) + m[9];
+}

@@ -1,0 +1,70 @@
+/**
+ * Operator API for sync (mounted at /dprs/admin/sync behind requireOperator): jobs, status,
+ * starting a run, rejects of a run. Answers use the 附件3 envelope like every other route.
+ */
+import express, { Request, Response, Router } from 'express';
+import type { AppContext } from './context';
+import { ApiError, ok } from './result-codes';
+import { sendEnvelope } from './http';
+import { getJob, JobDefinitionError, listJobs, parseJob, removeJob, saveJob, JobDefinition } from '../adapters/sync/jobs';
+import { SyncEngine } from '../adapters/sync/engine';
+import { syncStatus } from '../adapters/sync/status';
+
+export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db)): Router {
+  const r = Router();
+  r.use(express.json({ limit: ctx.config.bodyLimitBytes }));
+
+  r.get('/jobs', async (_req: Request, res: Response) => {
+    const jobs = await listJobs(ctx.db);
+    sendEnvelope(res, ok(jobs.map((j) => ({ id: j.job.id, target: j.job.target, enabled: j.enabled, schedule: j.job.schedule ?? {}, updated_at: j.updatedAt }))));
+  });
+
+  r.get('/jobs/:id', async (req: Request, res: Response) => {
+    const stored = await getJob(ctx.db, String(req.params.id));
+    if (!stored) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
+    sendEnvelope(res, ok([stored.job]));
+  });
+
+  r.put('/jobs/:id', async (req: Request, res: Response) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== 'object') throw new ApiError('BAD_PARAM', '请求体应为同步任务定义（JSON 对象）', 'body');
+    if (body.id !== undefined && body.id !== req.params.id) throw new ApiError('BAD_PARAM', '与路径中的任务编号不一致', 'id');
+    try {
+      const def = { ...body, id: String(req.params.id) };
+      parseJob(def);
+      const job = await saveJob(ctx.db, def as unknown as JobDefinition);
+      sendEnvelope(res, ok([{ id: job.id, target: job.target }]));
+    } catch (err) {
+      if (err instanceof JobDefinitionError) throw new ApiError('BAD_PARAM', err.message);
+      throw err;
+    }
+  });
+
+  r.delete('/jobs/:id', async (req: Request, res: Response) => {
+    if (!(await removeJob(ctx.db, String(req.params.id)))) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
+    sendEnvelope(res, ok([]));
+  });
+
+  /** Starts a run and answers at once; progress and the summary appear under /status. */
+  r.post('/jobs/:id/runs', async (req: Request, res: Response) => {
+    const mode = req.query.mode === 'full' ? 'full' : req.query.mode === undefined || req.query.mode === 'incr' ? 'incr' : null;
+    if (!mode) throw new ApiError('BAD_PARAM', '应为 full 或 incr', 'mode');
+    const stored = await getJob(ctx.db, String(req.params.id));
+    if (!stored) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
+    if (engine.isRunning(stored.job.id)) throw new ApiError('BAD_PARAM', '该任务正在运行', 'id');
+    engine.run(stored.job, mode).catch((err: unknown) => ctx.log.error({ job: stored.job.id, err: (err as Error).message }, 'sync run could not start'));
+    sendEnvelope(res, ok([{ id: stored.job.id, mode, accepted: true }]));
+  });
+
+  r.get('/status', async (_req: Request, res: Response) => {
+    sendEnvelope(res, ok(await syncStatus(ctx.db)));
+  });
+
+  r.get('/runs/:id/rejects', async (req: Request, res: Response) => {
+    if (!/^\d+$/.test(String(req.params.id))) throw new ApiError('BAD_PARAM', '应为整数', 'id');
+    const rows = await ctx.db('sync_rejects').where({ run_id: Number(req.params.id) }).orderBy('id').limit(500);
+    sendEnvelope(res, ok(rows.map((x) => ({ row_key: x.row_key, reason: x.reason, raw: JSON.parse(x.raw), created_at: Number(x.created_at) }))));
+  });
+
+  return r;
+}
