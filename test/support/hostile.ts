@@ -64,3 +64,18 @@ export async function tableDigest(db: Db, table: string, key: string): Promise<s
   const rows = await db(table).orderBy(key);
   return JSON.stringify(rows);
 }
+
+/**
+ * Memory after a full garbage collection. The fuzz suites allocate megabytes per request on the
+ * client side too (same process): measured without a collection, RSS shows the allocator's
+ * high-water mark, not what the server retains.
+ */
+export function settledMemory(): NodeJS.MemoryUsage {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const v8 = require('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString('--expose-gc');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
+  gc();
+  return process.memoryUsage();
+}
