@@ -7,6 +7,7 @@
  * has not run away, and the stored tables are exactly as before. SQLite only: it is the HTTP
  * edge that is fuzzed, not the storage.
  */
+import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { startServer, RunningServer } from '../../../gateway/server';
 import { testContext, TestContext } from '../../support/context';
@@ -33,7 +34,11 @@ interface FuzzRequest {
   query: string;
   auth: 'good' | 'none' | 'garbage';
   purpose: string | null;
+  /** Content-Encoding sent; the body is really compressed only when `compressed` */
+  encoding: { name: string; compressed: boolean } | null;
 }
+
+const ENCODE: Record<string, (b: Buffer) => Buffer> = { gzip: (b) => zlib.gzipSync(b), deflate: (b) => zlib.deflateSync(b), br: (b) => zlib.brotliCompressSync(b) };
 
 describe('JSON interface under fuzzing (sqlite)', () => {
   let ctx: TestContext;
@@ -99,8 +104,9 @@ describe('JSON interface under fuzzing (sqlite)', () => {
     );
     const auth = fc.constantFrom<FuzzRequest['auth']>('good', 'good', 'good', 'good', 'good', 'good', 'good', 'good', 'none', 'garbage');
     const purpose = fc.oneof({ arbitrary: fc.constant(PURPOSE), weight: 8 }, { arbitrary: fc.constant(null), weight: 1 }, { arbitrary: unicodeHeavy.map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '?'))), weight: 1 }, { arbitrary: fc.constantFrom('%E5%8A', '%%', '%00'), weight: 1 });
+    const encoding = fc.option(fc.record({ name: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown'), compressed: fc.boolean() }), { freq: 8 });
     const post = (contentType: fc.Arbitrary<string | null>, body: fc.Arbitrary<string>) =>
-      fc.record({ verb: fc.constant<'POST'>('POST'), contentType, body, query: fc.constant(''), auth, purpose });
+      fc.record({ verb: fc.constant<'POST'>('POST'), contentType, body, query: fc.constant(''), auth, purpose, encoding });
     const wrongTypes = fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'application/xml', null);
     const getQuery = paramsObject(METHOD_PARAMS[method], (n) =>
       // short values only: a query string over Node's header limit is refused before the app (431)
@@ -113,7 +119,7 @@ describe('JSON interface under fuzzing (sqlite)', () => {
       { arbitrary: post(fc.constant('application/json'), fc.oneof(wrongType, fc.string()).map((v) => JSON.stringify(v) ?? 'null')), weight: 1 },
       { arbitrary: post(fc.constant('application/json'), malformed), weight: 2 },
       { arbitrary: post(wrongTypes, fc.oneof(json, fc.constant('xm=a&gmsfzh=b'))), weight: 2 },
-      { arbitrary: fc.record({ verb: fc.constant<'GET'>('GET'), contentType: fc.constant(null), body: fc.constant(null), query: getQuery, auth, purpose }), weight: 1 },
+      { arbitrary: fc.record({ verb: fc.constant<'GET'>('GET'), contentType: fc.constant(null), body: fc.constant(null), query: getQuery, auth, purpose, encoding: fc.constant(null) }), weight: 1 },
     );
   };
 
@@ -123,8 +129,14 @@ describe('JSON interface under fuzzing (sqlite)', () => {
     if (r.auth === 'good') headers.authorization = `Bearer ${token}`;
     if (r.auth === 'garbage') headers.authorization = 'Bearer eyJhbGciOiJub25lIn0.e30.';
     if (r.purpose !== null) headers['x-purpose'] = r.purpose;
+    let body: string | Buffer | undefined = r.body ?? undefined;
+    if (r.encoding && body !== undefined) {
+      headers['content-encoding'] = r.encoding.name;
+      const encode = ENCODE[r.encoding.name];
+      if (r.encoding.compressed && encode) body = encode(Buffer.from(body, 'utf8'));
+    }
     const url = `${base}/dprs/api/${method}${r.verb === 'GET' && r.query ? `?${r.query}` : ''}`;
-    const res = await fetch(url, { method: r.verb, headers, body: r.body ?? undefined });
+    const res = await fetch(url, { method: r.verb, headers, body });
     requests++;
     return { status: res.status, text: await res.text() };
   }
@@ -147,13 +159,13 @@ describe('JSON interface under fuzzing (sqlite)', () => {
   }
 
   /**
-   * The memory baseline is taken after a warm-up of 100 generated requests per method, so it
+   * The memory baseline is taken after a warm-up of 200 generated requests per method, so it
    * includes what is built once (JIT code, connection pools, parsers, V8's grown heap) and the
    * bound is on what the fuzz runs add.
    */
   it('warms up and takes the memory baseline', async () => {
     for (const method of Object.keys(METHOD_PARAMS)) {
-      for (const r of fc.sample(requestFor(method), { numRuns: 100, seed: 6 })) {
+      for (const r of fc.sample(requestFor(method), { numRuns: 200, seed: 6 })) {
         const { status, text } = await send(method, r);
         expectEnvelope(method, status, text);
       }

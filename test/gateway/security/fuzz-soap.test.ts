@@ -203,13 +203,13 @@ describe('WebService under fuzzing (sqlite)', () => {
   }
 
   /**
-   * The memory baseline is taken after a warm-up of 100 generated requests per method, so it
+   * The memory baseline is taken after a warm-up of 200 generated requests per method, so it
    * includes what is built once (JIT code, connection pools, parsers, V8's grown heap) and the
    * bound is on what the fuzz runs add.
    */
   it('warms up and takes the memory baseline', async () => {
     for (const op of OPERATIONS) {
-      for (const r of fc.sample(requestFor(op), { numRuns: 100, seed: 6 })) {
+      for (const r of fc.sample(requestFor(op), { numRuns: 200, seed: 6 })) {
         const { status, text } = await send(r);
         expectAnswer(r, status, text);
       }
