@@ -79,16 +79,15 @@ export class RateLimiter {
         this.buckets.delete(key);
         continue;
       }
+      // the delta stays in `local` until the shared total that includes it is read back:
+      // take() keeps counting it while the round trip is in flight (zeroing it first let a
+      // process admit a whole extra budget during every sync)
       const delta = b.local;
-      b.local = 0;
       const bucket = `${key}|${b.window}`;
       const expiresAt = (b.window + 2) * this.rule.windowMs;
-      try {
-        b.shared = await this.addAndRead(bucket, delta, expiresAt);
-      } catch (err) {
-        b.local += delta; // keep the count; try again on the next sync
-        throw err;
-      }
+      const shared = await this.addAndRead(bucket, delta, expiresAt); // on failure: kept, retried next sync
+      b.shared = shared;
+      b.local -= delta;
     }
     await this.db('rate_limit_counters').where('expires_at', '<', this.now()).del();
   }

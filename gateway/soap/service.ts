@@ -141,11 +141,16 @@ export function soapRoutes(ctx: AppContext): Router {
   });
   r.all(SOAP_PATH, (req: Request, res: Response) => sendFault(res, 'soap:Client', '仅支持 POST（SOAP）与 GET ?wsdl'));
 
-  // body-parser failures (too large, aborted) on this path are SOAP faults, not envelopes
+  // body-parser failures on this path are SOAP faults, not envelopes. Its 4xx errors (too
+  // large, an unsupported or corrupt Content-Encoding, an aborted upload) are the caller's:
+  // soap:Client, not logged as server errors — found by test/gateway/security/fuzz-soap.test.ts
   r.use(SOAP_PATH, (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const tooLarge = (err as { type?: string })?.type === 'entity.too.large';
-    if (!tooLarge) req.log.error({ errName: (err as Error)?.name }, 'soap request failed');
-    sendFault(res, tooLarge ? 'soap:Client' : 'soap:Server', tooLarge ? '请求体过大' : '系统错误');
+    const e = err as { type?: string; status?: number };
+    if (e?.type === 'entity.too.large') return sendFault(res, 'soap:Client', '请求体过大');
+    if (e?.type === 'encoding.unsupported') return sendFault(res, 'soap:Client', '不支持的 Content-Encoding');
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendFault(res, 'soap:Client', '请求体无法读取');
+    req.log.error({ errName: (err as Error)?.name }, 'soap request failed');
+    sendFault(res, 'soap:Server', '系统错误');
   });
   return r;
 }

@@ -52,6 +52,19 @@ describe.each(STORAGE_TARGETS)('rate limits on %s', (target) => {
     }
   });
 
+  it('counts what it admitted while a sync is in flight', async () => {
+    const now = () => 1_000_000_020_000;
+    const rl = new RateLimiter(t.db, rule, 60000, now);
+    for (let i = 0; i < 6; i++) expect(rl.take('a', 'getRKZP')).toBe(true);
+    const syncing = rl.sync(); // its database round trip has not finished yet
+    const admitted = Array.from({ length: 10 }, () => rl.take('a', 'getRKZP')).filter(Boolean).length;
+    await syncing;
+    expect(admitted).toBe(4);
+    await rl.sync();
+    expect(rl.take('a', 'getRKZP')).toBe(false);
+    await rl.close();
+  });
+
   it('treats 0 as unlimited', async () => {
     const rl = new RateLimiter(t.db, { defaultLimit: 0, perMethod: {}, windowMs: 60000 });
     for (let i = 0; i < 1000; i++) expect(rl.take('a', 'getRKZP')).toBe(true);
