@@ -1,17 +1,90 @@
-/** dprs bench sync: the sync throughput benchmark (see scripts/bench/sync.ts and BENCHMARKS.md). */
+/**
+ * dprs bench [all] | http | sync: benchmarks (not tests). Each writes its figures, with the
+ * command and machine, into its own section of BENCHMARKS.md. `npm run bench` runs them all.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { benchSync } from '../bench/sync';
+import { benchSync, SyncBenchResult } from '../bench/sync';
+import { runHttpBench } from '../bench/http';
+import { haveWrk } from '../bench/wrk';
+import { table, writeSection } from '../bench/report';
 import { positiveInt } from './common';
 
+function syncSection(r: SyncBenchResult): string {
+  const ratio = r.full.rowsPerSecond / r.dump.rowsPerSecond;
+  const incrShare = (r.incremental.seconds / r.full.seconds) * 100;
+  return [
+    '## Sync, latest `npm run bench` run',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${r.machine}. Command: \`npm run bench\` (or \`node dist/scripts/cli.js bench sync --mysql-url … --rows ${r.rows}\`); method as in the Sync section above.`,
+    '',
+    table(
+      ['measure', 'figure', 'goal', 'met?'],
+      [
+        [`full sync, ${r.rows.toLocaleString('en')} rows`, `${r.full.seconds.toFixed(1)} s, ${r.full.rowsPerSecond.toLocaleString('en')} rows/s`, '', ''],
+        ['`mariadb-dump | mariadb` (baseline)', `${r.dump.seconds.toFixed(1)} s, ${r.dump.rowsPerSecond.toLocaleString('en')} rows/s`, '', ''],
+        ['full ÷ dump', ratio.toFixed(2), '≥ 0.8', ratio >= 0.8 ? 'yes' : 'no'],
+        ['full peak RSS', `${r.full.peakRssMb} MB`, '≤ 200 MB', r.full.peakRssMb <= 200 ? 'yes' : 'no'],
+        [`1 % incremental (${r.incremental.changed.toLocaleString('en')} changed, ${r.incremental.rowsRead.toLocaleString('en')} read)`, `${r.incremental.seconds.toFixed(1)} s`, '', ''],
+        ['incremental ÷ full', `${incrShare.toFixed(1)} %`, '≤ 3 %', incrShare <= 3 ? 'yes' : 'no'],
+      ],
+    ),
+  ].join('\n');
+}
+
+async function runSyncBench(mysqlUrl: string, rows: number): Promise<SyncBenchResult> {
+  const r = await benchSync(mysqlUrl, rows, (s) => process.stderr.write(s + '\n'));
+  writeSection('sync-run', syncSection(r));
+  return r;
+}
+
+/** The catalogue search benchmark prints its figures (SQLite; see BENCHMARKS.md for MariaDB). */
+function runCatalogBench(): void {
+  const r = spawnSync(process.execPath, [path.resolve(__dirname, '..', 'bench', 'catalog.js')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('catalogue benchmark failed');
+}
+
+function requireWrk(): void {
+  if (!haveWrk()) throw new Error('wrk is not installed: apt-get install -y wrk');
+}
+
 export function registerBenchCommand(program: Command): void {
-  const bench = program.command('bench').description('benchmarks (not tests)');
+  const bench = program.command('bench').description('benchmarks (not tests); figures go to BENCHMARKS.md');
+
+  bench
+    .command('all', { isDefault: true })
+    .description('lookups vs the bare stack (SQLite and MariaDB), sync at 1,000,000 rows, catalogue search')
+    .requiredOption('--mysql-url <url>', 'a MariaDB account that may create dprs_bench_* schemas', process.env.MYSQL_URL)
+    .option('--rows <n>', 'people in the sync source table', positiveInt, 1000000)
+    .option('--seconds <n>', 'seconds per load test', positiveInt, 15)
+    .action(async (opts: { mysqlUrl: string; rows: number; seconds: number }) => {
+      requireWrk();
+      const log = (s: string) => process.stderr.write(s + '\n');
+      process.stdout.write((await runHttpBench({ seconds: opts.seconds, warmupSeconds: 3, connections: 50, mysqlUrl: opts.mysqlUrl, log })) + '\n');
+      process.stdout.write(syncSection(await runSyncBench(opts.mysqlUrl, opts.rows)) + '\n');
+      runCatalogBench();
+    });
+
+  bench
+    .command('http')
+    .description('JSON and SOAP getRKZP through the gateway vs bare express / bare node-soap (wrk, 50 connections)')
+    .option('--mysql-url <url>', 'also measure the gateway on MariaDB (a schema dprs_bench_* is made and dropped)', process.env.MYSQL_URL)
+    .option('--seconds <n>', 'seconds per load test', positiveInt, 15)
+    .option('--connections <n>', 'concurrent connections', positiveInt, 50)
+    .action(async (opts: { mysqlUrl?: string; seconds: number; connections: number }) => {
+      requireWrk();
+      const md = await runHttpBench({ seconds: opts.seconds, warmupSeconds: 3, connections: opts.connections, mysqlUrl: opts.mysqlUrl ?? null, log: (s) => process.stderr.write(s + '\n') });
+      process.stdout.write(md + '\n');
+    });
+
   bench
     .command('sync')
     .description('full and 1 % incremental sync MariaDB → MariaDB against mariadb-dump | mariadb')
     .requiredOption('--mysql-url <url>', 'a MariaDB account that may create dprs_bench_* schemas', process.env.MYSQL_URL)
     .option('--rows <n>', 'people in the source table', positiveInt, 1000000)
     .action(async (opts: { mysqlUrl: string; rows: number }) => {
-      const r = await benchSync(opts.mysqlUrl, opts.rows, (s) => process.stderr.write(s + '\n'));
+      const r = await runSyncBench(opts.mysqlUrl, opts.rows);
       const ratio = r.full.rowsPerSecond / r.dump.rowsPerSecond;
       const lines = [
         `machine            ${r.machine}`,
