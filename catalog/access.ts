@@ -9,10 +9,8 @@
  * unmasked. No grant, no access. A method that returns no resource items (a verification
  * result such as HYJG) needs a grant too, and then returns its own fields (items = null).
  */
-import type { Db } from '../gateway/store/db';
-import { findConsumer } from './consumers';
-import { activeGrants } from './grants';
-import { publishedVersion } from './resources';
+import { Db, selectRows } from '../gateway/store/db';
+import type { Registration } from './resources';
 
 export interface Access {
   method: string;
@@ -24,22 +22,57 @@ export interface Access {
 
 export type AccessResult = { ok: true; access: Access } | { ok: false; reason: string };
 
-export async function resolveAccess(db: Db, consumerId: string, method: string): Promise<AccessResult> {
-  const consumer = await findConsumer(db, consumerId);
-  if (!consumer || consumer.disabled) return { ok: false, reason: '调用方不存在或已停用' };
-  const iface = (await db('interfaces').where({ method }).first('resource_code')) as { resource_code: string } | undefined;
-  if (!iface) return { ok: false, reason: `接口 ${method} 未在目录中登记` };
-  const resource = await publishedVersion(db, iface.resource_code);
-  if (!resource) return { ok: false, reason: `接口 ${method} 所属资源未发布或已停用` };
-  const grants = await activeGrants(db, consumerId, iface.resource_code);
+/**
+ * Parsed registrations by resource row and its last change. A published row's body does not
+ * change (a revision is a new row), so parsing it once per process is safe; the grants and the
+ * consumer, which do change, are read on every call.
+ */
+const registrations = new Map<string, Registration>();
+const REGISTRATION_CACHE_MAX = 1000;
+
+async function registrationOf(db: Db, id: number, updatedAt: number): Promise<Registration | null> {
+  const key = `${id}:${updatedAt}`;
+  let reg = registrations.get(key);
+  if (!reg) {
+    const row = (await db('resources').where({ id }).first('body')) as { body: string } | undefined;
+    if (!row) return null;
+    reg = JSON.parse(row.body) as Registration;
+    if (registrations.size >= REGISTRATION_CACHE_MAX) registrations.clear();
+    registrations.set(key, reg);
+  }
+  return reg;
+}
+
+interface ConsumerGrantRow {
+  disabled: number | boolean;
+  items: string | null;
+  masked_items: string | null;
+}
+
+// portable SQL (see selectRows): this runs on every lookup
+const RESOURCE_OF_METHOD =
+  'select r.`id`, r.`code`, r.`updated_at` from `interfaces` i join `resources` r on r.`code` = i.`resource_code` and r.`status` = \'published\' where i.`method` = ? limit 1';
+const CONSUMER_GRANTS =
+  'select c.`disabled`, g.`items`, g.`masked_items` from `consumers` c left join `grants` g on g.`consumer_id` = c.`id` and g.`resource_code` = ? ' +
+  'and g.`revoked_at` is null and (g.`expires_at` is null or g.`expires_at` > ?) where c.`id` = ?';
+
+export async function resolveAccess(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
+  const [resource] = await selectRows<{ id: number; code: string; updated_at: number }>(db, RESOURCE_OF_METHOD, [method]);
+  // the consumer and its grants in force on the method's resource, in one query
+  const rows = await selectRows<ConsumerGrantRow>(db, CONSUMER_GRANTS, [resource?.code ?? '', now, consumerId]);
+  if (rows.length === 0 || Boolean(rows[0].disabled)) return { ok: false, reason: '调用方不存在或已停用' };
+  if (!resource) return { ok: false, reason: `接口 ${method} 未在目录中登记或所属资源未发布` };
+  const grants = rows.filter((r) => r.items !== null).map((r) => ({ items: JSON.parse(r.items!) as string[], masked: JSON.parse(r.masked_items ?? '[]') as string[] }));
   if (grants.length === 0) return { ok: false, reason: `未获授权调用 ${method}` };
+  const registration = await registrationOf(db, Number(resource.id), Number(resource.updated_at));
+  if (!registration) return { ok: false, reason: `接口 ${method} 所属资源未发布或已停用` };
 
   const granted = new Set(grants.flatMap((g) => g.items));
-  const unmasked = new Set(grants.flatMap((g) => g.items.filter((i) => !g.masked_items.includes(i))));
-  const spec = resource.registration.interfaces?.find((i) => i.method === method);
+  const unmasked = new Set(grants.flatMap((g) => g.items.filter((i) => !g.masked.includes(i))));
+  const spec = registration.interfaces?.find((i) => i.method === method);
   if (spec?.fields && spec.fields.length > 0) return { ok: true, access: { method, items: null, masked: [] } };
   // in the resource's item order, so projections are stable
-  const items = resource.registration.items.map((i) => i.field).filter((f) => granted.has(f));
+  const items = registration.items.map((i) => i.field).filter((f) => granted.has(f));
   if (items.length === 0) return { ok: false, reason: `未获授权调用 ${method}` };
   return { ok: true, access: { method, items, masked: items.filter((f) => !unmasked.has(f)) } };
 }

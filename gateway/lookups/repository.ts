@@ -3,7 +3,7 @@
  * licence. Soft-deleted rows (deleted = true) are never returned. Rows come back in the
  * template's field names and order, values as stored.
  */
-import type { Db } from '../store/db';
+import { Db, selectRows } from '../store/db';
 
 export type PersonRecord = {
   RYBH: string; GMSFZH: string; XM: string; CSRQ: string | null; MZ: string | null; XB: string | null;
@@ -44,12 +44,23 @@ function toRecord<T>(fields: readonly string[], row: Record<string, unknown>): T
   return out as T;
 }
 
+/** The single-row lookups by primary or unique key, as portable SQL (see selectRows). */
+const BY_KEY = {
+  person: `select ${columns(PERSON_FIELDS).join(', ')} from \`population\` where \`gmsfzh\` = ? and \`deleted\` = 0 limit 1`,
+  entity: `select ${columns(ENTITY_FIELDS).join(', ')} from \`legal_entity\` where \`tyshxydm\` = ? and \`deleted\` = 0 limit 1`,
+  licence: `select ${columns(LICENCE_FIELDS).join(', ')} from \`licence\` where \`zzbh\` = ? and \`deleted\` = 0 limit 1`,
+};
+
 export class BaseLibraries {
   constructor(private readonly db: Db) {}
 
+  private async oneByKey<T>(sql: string, key: string, fields: readonly string[]): Promise<T | null> {
+    const [row] = await selectRows<Record<string, unknown>>(this.db, sql, [key]);
+    return row ? toRecord<T>(fields, row) : null;
+  }
+
   async personById(gmsfzh: string): Promise<PersonRecord | null> {
-    const row = await this.db('population').select(columns(PERSON_FIELDS)).where({ gmsfzh, deleted: false }).first();
-    return row ? toRecord<PersonRecord>(PERSON_FIELDS, row) : null;
+    return this.oneByKey<PersonRecord>(BY_KEY.person, gmsfzh, PERSON_FIELDS);
   }
 
   /** 姓名 by 公民身份号码 for many numbers at once (batch comparison); deleted rows absent. */
@@ -67,8 +78,7 @@ export class BaseLibraries {
   }
 
   async entityByCreditCode(tyshxydm: string): Promise<EntityRecord | null> {
-    const row = await this.db('legal_entity').select(columns(ENTITY_FIELDS)).where({ tyshxydm, deleted: false }).first();
-    return row ? toRecord<EntityRecord>(ENTITY_FIELDS, row) : null;
+    return this.oneByKey<EntityRecord>(BY_KEY.entity, tyshxydm, ENTITY_FIELDS);
   }
 
   async entitiesByName(jgmc: string): Promise<EntityRecord[]> {
@@ -77,8 +87,7 @@ export class BaseLibraries {
   }
 
   async licenceByNumber(zzbh: string): Promise<LicenceRecord | null> {
-    const row = await this.db('licence').select(columns(LICENCE_FIELDS)).where({ zzbh, deleted: false }).first();
-    return row ? toRecord<LicenceRecord>(LICENCE_FIELDS, row) : null;
+    return this.oneByKey<LicenceRecord>(BY_KEY.licence, zzbh, LICENCE_FIELDS);
   }
 
   async licencesByHolder(czztdm: string, zzlxdm?: string): Promise<LicenceRecord[]> {

@@ -53,7 +53,7 @@ describe.each(STORAGE_TARGETS)('leases on %s', (target) => {
   });
 
   it('runs a job in exactly one of two processes started together', async () => {
-    await saveJob(gw.db, fe.job({ id: 'two-procs', throttle: 750 }));
+    await saveJob(gw.db, fe.job({ id: 'two-procs', throttle: 300 }) // 5 s: long enough to overlap even when start-up is slow under load);
     const dataDir = tempDir('dprs-lease-');
     const env = {
       ...process.env,
