@@ -11,7 +11,7 @@ COPY catalog ./catalog
 COPY schemas ./schemas
 COPY scripts ./scripts
 COPY test ./test
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev && rm -rf dist/test
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=8080 DATA_DIR=/var/lib/dprs
@@ -19,9 +19,9 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
-# the gazette the licensing items and departments are parsed from at run time
+# read at run time: the gazette (licensing items, departments, the 附件3 template) and the portal
 COPY --from=build /app/catalog/seed ./catalog/seed
-COPY --from=build /app/schemas ./schemas
+COPY --from=build /app/catalog/portal ./catalog/portal
 RUN mkdir -p /var/lib/dprs && chown node:node /var/lib/dprs
 USER node
 EXPOSE 8080
