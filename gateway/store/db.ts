@@ -98,9 +98,24 @@ export function openDatabase(config: Config): Db {
   return openKnex({ client: config.db.client, url: config.db.url, sqliteFile: config.db.sqliteFile });
 }
 
-export async function migrateLatest(db: Db): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+/**
+ * Applies pending migrations. Replicas starting together on one MySQL race to create knex's
+ * bookkeeping tables and for its lock; the loser waits and tries again instead of failing its
+ * start. (Several processes on one SQLite file are not a supported deployment.)
+ */
+export async function migrateLatest(db: Db, waitMs = 60000): Promise<string[]> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+      return applied;
+    } catch (err) {
+      const msg = String((err as Error)?.message);
+      const lostRace = (err as Error)?.name === 'MigrationLocked' || /already locked|knex_migrations\S*` .*already exists|Table 'knex_migrations/i.test(msg);
+      if (!lostRace || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 export async function migrateRollbackAll(db: Db): Promise<void> {

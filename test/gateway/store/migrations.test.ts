@@ -1,4 +1,4 @@
-import { migrateLatest, migrateRollbackAll } from '../../../gateway/store/db';
+import { migrateLatest, migrateRollbackAll, openKnex } from '../../../gateway/store/db';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
 
 const TABLES = [
@@ -64,4 +64,24 @@ describe.each(STORAGE_TARGETS)('migrations on %s', (target) => {
     );
     expect(failure?.message).toMatch(/unique|duplicate/i);
   });
+
 });
+
+// replicas share a MySQL database (a SQLite file has one gateway), so this runs where MariaDB does
+if (STORAGE_TARGETS.includes('mysql')) {
+  describe('migrations on mysql from two replicas', () => {
+    const target = 'mysql' as const;
+    it('let replicas that start together both migrate (the loser waits for the lock)', async () => {
+      const fresh = await freshDatabase(target, { migrate: false });
+      const other = target === 'mysql' ? openKnex({ client: 'mysql', url: fresh.url }) : openKnex({ client: 'sqlite', sqliteFile: fresh.url });
+      try {
+        const [a, b] = await Promise.all([migrateLatest(fresh.db), migrateLatest(other)]);
+        expect(a.length + b.length).toBeGreaterThanOrEqual(TABLES.length);
+        expect(await fresh.db.schema.hasTable('audit_log')).toBe(true);
+      } finally {
+        await other.destroy();
+        await fresh.drop();
+      }
+    });
+  });
+}
