@@ -9,6 +9,7 @@ import { ApiError } from '../gateway/result-codes';
 import { sampleRecord } from './examples';
 import { maskValue } from './mask';
 import { departmentName, publishedVersion, ResourceItem } from './resources';
+import { SOAP_OPERATIONS, SOAP_PATH } from '../schemas/wsdl';
 
 export interface InterfaceDocument {
   method: string;
@@ -32,7 +33,15 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
   if (!iface || !resource || !spec) throw new ApiError('NOT_FOUND', `接口 ${method} 不存在或未发布`, 'method');
   const reg = resource.registration;
 
-  const request = (spec.params ?? []).map((p) => ({ 参数名: p.name, 参数说明: p.description, 数据类型: p.data_type, 描述及要求: p.requirement ?? '' }));
+  // the WSDL is the contract for the WebService: its parameters, in its order, described by
+  // the catalogue (a parameter the catalogue lacks still appears, undescribed)
+  const wsdlParams = SOAP_OPERATIONS[method] as readonly string[] | undefined;
+  const described = new Map((spec.params ?? []).map((p) => [p.name, p]));
+  const names = wsdlParams ? [...wsdlParams] : (spec.params ?? []).map((p) => p.name);
+  const request = names.map((name) => {
+    const p = described.get(name);
+    return { 参数名: name, 参数说明: p?.description ?? '', 数据类型: p?.data_type ?? '字符串', 描述及要求: p?.requirement ?? '' };
+  });
   const ownFields = spec.fields && spec.fields.length > 0;
   const response = ownFields
     ? spec.fields!.map((f) => ({ 字段名: f.field, 参数说明: f.name, 数据类型: f.db_type, 描述及要求: f.requirement ?? '' }))
@@ -46,16 +55,16 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
     { label: '资源名称', value: reg.name },
     { label: '资源功能', value: spec.function },
     { label: '政务信息资源接口内容', value: '' },
-    { label: '接口方式', value: 'WebService（SOAP 1.1）；同时提供 JSON 接口' },
+    { label: '接口方式', value: wsdlParams ? 'WebService（SOAP 1.1）；同时提供 JSON 接口' : 'JSON 接口（不在 WebService 中提供）' },
     { label: '接口名称', value: spec.name },
-    { label: '接口地址', value: `${base}/dprs/webService/DataService` },
+    { label: '接口地址', value: wsdlParams ? `${base}${SOAP_PATH}` : `${base}/dprs/api/${method}` },
     { label: '方法名', value: method },
     { label: '承载网络', value: iface.network },
     { label: '业务请求参数说明', value: '' },
     { label: '业务返回参数', value: '' },
-    { label: '接口 URL 示例', value: `${base}/dprs/webService/DataService?wsdl ；JSON：${base}/dprs/api/${method}${query ? '?' + query : ''}` },
+    { label: '接口 URL 示例', value: wsdlParams ? `${base}${SOAP_PATH}?wsdl ；JSON：${base}/dprs/api/${method}${query ? '?' + query : ''}` : `POST ${base}/dprs/api/${method}` },
     { label: '返回数据格式', value: 'JSON' },
-    { label: '调用方式', value: 'SOAP 1.1 POST（返回值为 JSON 字符串）；JSON 接口 POST 或 GET；请求头 Authorization: Bearer <令牌>、X-Purpose: <事由>' },
+    { label: '调用方式', value: `${wsdlParams ? 'SOAP 1.1 POST（返回值为 JSON 字符串）；JSON 接口 POST 或 GET' : 'JSON 接口 POST（请求体为 JSON 对象）'}；请求头 Authorization: Bearer <令牌>、X-Purpose: <事由>` },
     { label: '接口返回示例', value: JSON.stringify(example, null, 2) },
     { label: '备注说明', value: [spec.remark, `共享类型：${({ '1': '无条件共享', '2': '有条件共享', '3': '不予共享' } as const)[reg.share_type]}${reg.share_condition ? '（' + reg.share_condition + '）' : ''}`, '敏感信息项按授权脱敏返回'].filter(Boolean).join('；') },
   ];

@@ -13,6 +13,18 @@ describe.each(STORAGE_TARGETS)('数据接口说明文档 on %s', (target) => {
   });
   afterAll(() => h.close());
 
+  it('takes the WebService parameters from the WSDL, and marks JSON-only methods', async () => {
+    const doc = async (m: string) => (await h.call('GET', `/dprs/catalog/interfaces/${m}/document?format=json`)).body.data[0];
+    const row = (d: { rows: Array<{ label: string; value: string }> }, label: string) => d.rows.find((x) => x.label === label)!.value;
+    const dzzz = await doc('getDZZZ');
+    expect(dzzz.request_params.map((p: { 参数名: string }) => p.参数名)).toEqual(['zzbh', 'czztdm', 'zzlxdm']);
+    expect(row(dzzz, '接口地址')).toMatch(/\/dprs\/webService\/DataService$/);
+    const batch = await doc('batchRKHY');
+    expect(row(batch, '接口方式')).toBe('JSON 接口（不在 WebService 中提供）');
+    expect(row(batch, '接口地址')).toMatch(/\/dprs\/api\/batchRKHY$/);
+    expect(batch.request_params.map((p: { 参数名: string }) => p.参数名)).toEqual(['items']);
+  });
+
   it('reproduces the template rows and parameter tables of 附件3 for getRKZP', async () => {
     const tpl = parseInterfaceTemplate();
     const r = await h.call('GET', '/dprs/catalog/interfaces/getRKZP/document?format=json');
