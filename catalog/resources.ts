@@ -118,7 +118,8 @@ export function searchTextOf(reg: Registration): string {
     .toLowerCase();
 }
 
-function columnsOf(reg: Registration) {
+/** The registration's searchable metadata, as columns of resources and resource_search. */
+export function facetColumnsOf(reg: Registration) {
   return {
     name: reg.name,
     provider_code: reg.provider_code,
@@ -126,9 +127,11 @@ function columnsOf(reg: Registration) {
     share_type: reg.share_type,
     share_mode: reg.share_mode,
     update_cycle: reg.update_cycle,
-    summary: reg.summary,
-    body: JSON.stringify(reg),
   };
+}
+
+function columnsOf(reg: Registration) {
+  return { ...facetColumnsOf(reg), summary: reg.summary, body: JSON.stringify(reg) };
 }
 
 async function writeItems(trx: Knex, resourceId: number, items: ResourceItem[]): Promise<void> {

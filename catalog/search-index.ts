@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../gateway/store/db';
-import { departmentName, publishedVersion, searchTextOf } from './resources';
+import { departmentName, facetColumnsOf, publishedVersion, searchTextOf } from './resources';
 
 export async function reindexResource(trx: Db | Knex, code: string): Promise<void> {
   const v = await publishedVersion(trx, code);
@@ -16,12 +16,7 @@ export async function reindexResource(trx: Db | Knex, code: string): Promise<voi
   const row = {
     code,
     version: v.version,
-    name: reg.name,
-    provider_code: reg.provider_code,
-    category: reg.category,
-    share_type: reg.share_type,
-    share_mode: reg.share_mode,
-    update_cycle: reg.update_cycle,
+    ...facetColumnsOf(reg),
     summary: reg.summary.length > 500 ? reg.summary.slice(0, 499) + '…' : reg.summary,
     published_at: v.published_at,
     updated_at: v.updated_at,

@@ -7,21 +7,14 @@
  */
 import type { AppContext } from './context';
 import type { ResultCode } from './result-codes';
-import { queryKeyHash } from './auditing/chain';
+import { AuditEntry, queryKeyHash } from './auditing/chain';
 
-export interface LookupAudit {
-  at: number;
-  requestId: string;
-  consumerId: string | null;
-  method: string;
-  interface: 'json' | 'soap';
-  purpose: string | null;
-  /** the canonical query key in plain; hashed here, never stored */
+/** An audit entry as the pipeline knows it: the query key still in plain (hashed here). */
+export type LookupAudit = Omit<AuditEntry, 'queryKeyHash' | 'resultCode' | 'durationMs'> & {
   queryKey: string | null;
   resultCode: ResultCode;
-  rows: number;
   durationMs: number;
-}
+};
 
 /** Longest purpose text kept (the column is 512 characters). */
 export const AUDIT_PURPOSE_MAX = 200;
