@@ -9,6 +9,7 @@ import net, { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { AppContext } from './context';
+import type { SyncEngine } from '../adapters/sync/engine';
 
 /** Requests still running this long after close() are cut (their sockets destroyed). */
 export const DRAIN_MS = 10000;
@@ -19,7 +20,7 @@ export const DRAIN_MS = 10000;
  */
 export const FIRST_REQUEST_GRACE_MS = 1000;
 /** Longest time spent accepting connections the kernel had queued before the signal. */
-export const ACCEPT_DRAIN_MS = 1000;
+export const ACCEPT_DRAIN_MS = 2000;
 
 export interface RunningServer {
   server: http.Server;
@@ -34,8 +35,8 @@ interface Conn {
   bytesAtLastAnswer: number;
 }
 
-export async function startServer(ctx: AppContext, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
-  const app = createApp(ctx);
+export async function startServer(ctx: AppContext, opts: { port?: number; host?: string; syncEngine?: SyncEngine } = {}): Promise<RunningServer> {
+  const app = createApp(ctx, { syncEngine: opts.syncEngine });
   const server = http.createServer(app);
   server.requestTimeout = ctx.config.requestTimeoutMs;
   server.headersTimeout = Math.min(ctx.config.requestTimeoutMs, 60000);

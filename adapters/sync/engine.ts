@@ -49,7 +49,11 @@ function recordRunMetrics(job: string, mode: RunMode, status: string, c: RunCoun
 
 export class SyncEngine {
   private readonly running = new Set<string>();
-  private stopping = false;
+  private readonly inflight = new Set<Promise<RunOutcome>>();
+  /** set by stop(): no new runs */
+  private closed = false;
+  /** set by stop() once the grace is over: runs end at their next checkpoint */
+  private aborting = false;
   readonly holder = newHolder();
 
   constructor(
@@ -62,11 +66,18 @@ export class SyncEngine {
   }
 
   /**
-   * For shutdown: no new runs start, and runs in progress stop at their next checkpoint,
-   * recorded as failed, their leases released (the next run resumes from the watermark).
+   * For shutdown: no new runs start; runs in progress (scheduled or started by an operator)
+   * get graceMs to finish, then stop at their next checkpoint, recorded as failed with their
+   * leases released (the next run resumes from the watermark).
    */
-  stop(): void {
-    this.stopping = true;
+  async stop(graceMs: number): Promise<void> {
+    this.closed = true;
+    const settled = Promise.allSettled([...this.inflight]);
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), graceMs)));
+    if ((await Promise.race([settled, graceOver])) === 'late') this.aborting = true;
+    clearTimeout(timer);
+    await settled;
   }
 
   async runById(jobId: string, mode: RunMode): Promise<RunOutcome> {
@@ -75,8 +86,16 @@ export class SyncEngine {
     return this.run(stored.job, mode);
   }
 
-  async run(job: Job, wanted: RunMode): Promise<RunOutcome> {
-    if (this.stopping) return { status: 'skipped', reason: '网关正在停止' };
+  run(job: Job, wanted: RunMode): Promise<RunOutcome> {
+    if (this.closed) return Promise.resolve({ status: 'skipped', reason: '网关正在停止' });
+    const p = this.runGuarded(job, wanted);
+    const done = () => this.inflight.delete(p);
+    this.inflight.add(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private async runGuarded(job: Job, wanted: RunMode): Promise<RunOutcome> {
     if (this.running.has(job.id)) return { status: 'skipped', reason: `任务 ${job.id} 正在本进程运行` };
     this.running.add(job.id);
     const lease = `sync:${job.id}`;
@@ -121,7 +140,7 @@ export class SyncEngine {
           lost = !(await renewLease(this.db, lease, this.holder, ttl));
         }
         if (lost) throw new RunAbort('租约已失效，另一进程可能已接管该任务');
-        if (this.stopping) throw new RunAbort('网关正在停止，本次运行中止（下次从水位线继续）');
+        if (this.aborting) throw new RunAbort('网关正在停止，本次运行中止（下次从水位线继续）');
         // progress is for people watching: once a second is plenty, and spares a commit per batch
         if (Date.now() - lastProgress >= 1000) {
           lastProgress = Date.now();

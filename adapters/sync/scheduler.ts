@@ -77,13 +77,9 @@ export async function startScheduler(db: Knex, log: Logger, engine = new SyncEng
       await refresher.destroy();
       for (const t of tasks.values()) await t.task.destroy();
       tasks.clear();
-      const settled = Promise.allSettled([...active]);
-      let timer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), graceMs)));
-      if ((await Promise.race([settled, graceOver])) === 'late') engine.stop();
-      clearTimeout(timer);
-      // aborted runs end at their next checkpoint; the engine records them and releases leases
-      await settled;
+      // the engine lets runs finish within the grace, then aborts them (recorded, leases released)
+      await engine.stop(graceMs);
+      await Promise.allSettled([...active]);
     },
   };
 }

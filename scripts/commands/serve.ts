@@ -18,10 +18,12 @@ import { config } from './common';
 export const SHUTDOWN_BOUND_MS = 15000;
 
 async function serve(ctx: AppContext, banner?: (port: number) => string): Promise<void> {
-  const running = await startServer(ctx);
+  // one engine for scheduled runs and runs an operator starts over HTTP: stop() covers both
+  const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs });
+  const running = await startServer(ctx, { syncEngine: engine });
   ctx.log.info({ port: running.port }, 'dprs listening');
   // sync runs in the serving process; the lease keeps replicas from running a job twice
-  const scheduler = await startScheduler(ctx.db, ctx.log, new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs }));
+  const scheduler = await startScheduler(ctx.db, ctx.log, engine);
   if (banner) process.stdout.write(banner(running.port));
   await new Promise<void>((resolve) => {
     let stopping = false;
