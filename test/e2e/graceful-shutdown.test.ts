@@ -1,16 +1,14 @@
 /**
- * SIGTERM while `dprs serve` answers 200 concurrent lookups and a sync run is in progress:
+ * SIGTERM (SQLite, and MariaDB when MYSQL_URL is set) while `dprs serve` answers 200 concurrent lookups and a sync run is in progress:
  * every lookup the gateway took is answered in full (audit rows = 200 answers, chain valid),
  * connections made after the signal are refused, the sync run is ended as failed with its
  * lease released, and the process exits 0 within SHUTDOWN_BOUND_MS.
  */
 import net from 'node:net';
-import path from 'node:path';
-import { openKnex } from '../../gateway/store/db';
 import { verifyChain } from '../../gateway/auditing/store';
 import { SHUTDOWN_BOUND_MS } from '../../scripts/commands/serve';
 import { ACCEPT_DRAIN_MS } from '../../gateway/server';
-import { tempDir } from '../support/databases';
+import { freshDatabase, STORAGE_TARGETS, tempDir } from '../support/databases';
 import { DEMO_SEED, lookup, LookupResult, patchJobs, prepareDemo, PURPOSE, serveEnv, spawnCli, waitReady } from '../support/serve';
 import { person } from '../../scripts/demo/records';
 
@@ -46,20 +44,20 @@ function rawLookup(socket: net.Socket, token: string, i: number): Promise<string
   });
 }
 
-describe('graceful shutdown (SQLite)', () => {
+describe.each(STORAGE_TARGETS)('graceful shutdown on %s', (target) => {
   const dataDir = tempDir('dprs-shutdown-');
-  const dbFile = path.join(dataDir, 'gateway.db');
-  const port = 19000 + (process.pid % 1000);
-  const env = serveEnv(dataDir, { target: 'sqlite', url: dbFile }, { PORT: String(port), HOST: '127.0.0.1' });
+  const port = (target === 'mysql' ? 22000 : 19000) + (process.pid % 1000);
 
   it('answers what it accepted, refuses the rest, ends the sync run and exits 0 within the bound', async () => {
+    const database = await freshDatabase(target, { migrate: false });
+    const db = database.db;
+    const env = serveEnv(dataDir, database, { PORT: String(port), HOST: '127.0.0.1' });
     const { token } = await prepareDemo(env, { people: PEOPLE, entities: 50, licences: 100, seed: DEMO_SEED });
     // a slow full run of the population job (50 rows/s, 10 s) that SIGTERM will interrupt
     await patchJobs(env, (def) =>
       def.id === 'demo-population' ? { ...def, schedule: { full: '* * * * * *' }, batchSize: 50, throttle: 50 } : { ...def, schedule: {} },
     );
     const child = spawnCli(['serve'], env);
-    const db = openKnex({ client: 'sqlite', sqliteFile: dbFile });
     try {
       await waitReady(port);
       const runningRun = async () => db('sync_runs').where({ job_id: 'demo-population', status: 'running' }).first();
@@ -122,12 +120,12 @@ describe('graceful shutdown (SQLite)', () => {
       expect(String(last.error)).toContain('网关正在停止');
       expect(await db('leases').where('name', 'like', 'sync:%')).toHaveLength(0);
       process.stdout.write(
-        `graceful shutdown: ${ok.length}/${LOOKUPS} answered (${afterSignal} after SIGTERM), new connections refused ${refusedAfter} ms ` +
+        `graceful shutdown on ${target}: ${ok.length}/${LOOKUPS} answered (${afterSignal} after SIGTERM), new connections refused ${refusedAfter} ms ` +
           `after it, exit ${exit.code} ${exit.at - killedAt} ms after it\n`,
       );
     } finally {
       if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
-      await db.destroy();
+      await database.drop();
     }
   }, 60000);
 });
