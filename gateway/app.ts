@@ -14,10 +14,12 @@ import { soapRoutes } from './soap/service';
 import { openApiRoutes } from './openapi';
 import { adminRoutes, requireOperator } from './admin';
 import { syncAdminRoutes } from './sync-admin';
+import type { SyncEngine } from '../adapters/sync/engine';
 import { catalogRoutes } from '../catalog/routes';
 import { portalRoutes } from '../catalog/portal';
 
-export function createApp(ctx: AppContext): Express {
+/** syncEngine: the serving process's engine, so shutdown also stops runs an operator started. */
+export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -44,7 +46,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(adminRoutes(ctx));
   app.use(catalogRoutes(ctx));
   app.use(portalRoutes());
-  app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx));
+  app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx, opts.syncEngine));
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

@@ -47,6 +47,13 @@ export interface Config {
   };
   /** audit rows older than this are pruned by `dprs audit prune` (never below 180) */
   auditRetentionDays: number;
+  sync: {
+    /**
+     * How long a sync lease lives without renewal. A replica that dies on another host holds
+     * its jobs this long at most (on the same host the dead holder is noticed at once).
+     */
+    leaseMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -174,6 +181,8 @@ export function loadConfig(env: Env = process.env): Config {
   const perMethod = parseMethodLimits(env.RATE_LIMITS ?? '');
   if (!perMethod) throw new ConfigError('RATE_LIMITS', '格式应为 方法名:每分钟次数[,方法名:每分钟次数]，如 getRKZP:1200,batchRKHY:30');
   const auditRetentionDays = intVar(env, 'AUDIT_RETENTION_DAYS', 365, 180, 36500);
+  // below 3 s the renewal (every third of the lease, at least 1 s) has no margin left
+  const syncLeaseMs = intVar(env, 'SYNC_LEASE_MS', 60000, 3000, 3600000);
 
   let cached: PersistedSecrets | undefined;
   const secrets = () => (cached ??= persistedSecrets(dataDir));
@@ -195,5 +204,6 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs,
     rateLimit: { defaultLimit: rateDefault, perMethod, windowMs: 60000 },
     auditRetentionDays,
+    sync: { leaseMs: syncLeaseMs },
   });
 }

@@ -10,7 +10,7 @@ import { getJob, JobDefinitionError, listJobs, parseJob, removeJob, saveJob, Job
 import { SyncEngine } from '../adapters/sync/engine';
 import { syncStatus } from '../adapters/sync/status';
 
-export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db)): Router {
+export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs })): Router {
   const r = Router();
   r.use(express.json({ limit: ctx.config.bodyLimitBytes }));
 

@@ -12,6 +12,7 @@ import { RunAbort, RunContext } from './context';
 import { runFull } from './full';
 import { runIncremental } from './incremental';
 import { getWatermark } from './watermarks';
+import { leaseHeld, syncRows, syncRunDuration, syncRuns } from '../../gateway/metrics';
 
 export interface EngineOptions {
   leaseMs?: number;
@@ -38,8 +39,21 @@ export function describeFailure(err: unknown): string {
   return `同步失败（${code ?? (err instanceof Error ? err.name : 'error')}）`;
 }
 
+function recordRunMetrics(job: string, mode: RunMode, status: string, c: RunCounters, ms: number): void {
+  syncRuns.inc({ job, mode, status });
+  syncRunDuration.observe({ job, mode }, ms / 1000);
+  for (const outcome of ['read', 'written', 'unchanged', 'rejected', 'deleted'] as const) {
+    if (c[outcome] > 0) syncRows.inc({ job, outcome }, c[outcome]);
+  }
+}
+
 export class SyncEngine {
   private readonly running = new Set<string>();
+  private readonly inflight = new Set<Promise<RunOutcome>>();
+  /** set by stop(): no new runs */
+  private closed = false;
+  /** set by stop() once the grace is over: runs end at their next checkpoint */
+  private aborting = false;
   readonly holder = newHolder();
 
   constructor(
@@ -51,13 +65,37 @@ export class SyncEngine {
     return this.running.has(jobId);
   }
 
+  /**
+   * For shutdown: no new runs start; runs in progress (scheduled or started by an operator)
+   * get graceMs to finish, then stop at their next checkpoint, recorded as failed with their
+   * leases released (the next run resumes from the watermark).
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.closed = true;
+    const settled = Promise.allSettled([...this.inflight]);
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), graceMs)));
+    if ((await Promise.race([settled, graceOver])) === 'late') this.aborting = true;
+    clearTimeout(timer);
+    await settled;
+  }
+
   async runById(jobId: string, mode: RunMode): Promise<RunOutcome> {
     const stored = await getJob(this.db, jobId);
     if (!stored) return { status: 'skipped', reason: `没有同步任务 ${jobId}` };
     return this.run(stored.job, mode);
   }
 
-  async run(job: Job, wanted: RunMode): Promise<RunOutcome> {
+  run(job: Job, wanted: RunMode): Promise<RunOutcome> {
+    if (this.closed) return Promise.resolve({ status: 'skipped', reason: '网关正在停止' });
+    const p = this.runGuarded(job, wanted);
+    const done = () => this.inflight.delete(p);
+    this.inflight.add(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private async runGuarded(job: Job, wanted: RunMode): Promise<RunOutcome> {
     if (this.running.has(job.id)) return { status: 'skipped', reason: `任务 ${job.id} 正在本进程运行` };
     this.running.add(job.id);
     const lease = `sync:${job.id}`;
@@ -67,6 +105,7 @@ export class SyncEngine {
         const h = await leaseHolder(this.db, lease);
         return { status: 'skipped', reason: `任务 ${job.id} 正由 ${h?.holder ?? '其他进程'} 运行` };
       }
+      leaseHeld.set({ lease }, 1);
       try {
         await failAbandonedRuns(this.db, job.id);
         // incremental needs a watermark: without one (or from a CSV file) the run is full
@@ -74,6 +113,7 @@ export class SyncEngine {
         return await this.execute(job, mode, lease, ttl);
       } finally {
         await releaseLease(this.db, lease, this.holder).catch(() => undefined);
+        leaseHeld.set({ lease }, 0);
       }
     } finally {
       this.running.delete(job.id);
@@ -100,6 +140,7 @@ export class SyncEngine {
           lost = !(await renewLease(this.db, lease, this.holder, ttl));
         }
         if (lost) throw new RunAbort('租约已失效，另一进程可能已接管该任务');
+        if (this.aborting) throw new RunAbort('网关正在停止，本次运行中止（下次从水位线继续）');
         // progress is for people watching: once a second is plenty, and spares a commit per batch
         if (Date.now() - lastProgress >= 1000) {
           lastProgress = Date.now();
@@ -125,18 +166,21 @@ export class SyncEngine {
       renewLease(this.db, lease, this.holder, ttl).then((ok) => (lost = lost || !ok), () => undefined);
     }, Math.max(1000, Math.floor(ttl / 3)));
     timer.unref();
+    let status: 'succeeded' | 'failed' = 'failed';
     try {
       reader = (this.opts.openSource ?? openSource)(job);
       rc.reader = reader;
       await (mode === 'full' ? runFull(rc) : runIncremental(rc));
       await finishRun(this.db, runId, 'succeeded', counters, null);
-      return { status: 'succeeded', run: (await getRun(this.db, runId))! };
+      status = 'succeeded';
+      return { status, run: (await getRun(this.db, runId))! };
     } catch (err) {
       await finishRun(this.db, runId, 'failed', counters, describeFailure(err));
-      return { status: 'failed', run: (await getRun(this.db, runId))! };
+      return { status, run: (await getRun(this.db, runId))! };
     } finally {
       clearInterval(timer);
       if (reader) await reader.close().catch(() => undefined);
+      recordRunMetrics(job.id, mode, status, counters, Date.now() - started);
     }
   }
 }

@@ -81,3 +81,22 @@ export async function leaseHolder(db: Knex, name: string): Promise<{ holder: str
   const row = await db('leases').where({ name }).first();
   return row ? { holder: String(row.holder), expiresAt: Number(row.expires_at) } : null;
 }
+
+/**
+ * Replicas run the same cron schedules, so each tick fires on every one of them. The first
+ * to claim the tick (job, mode, scheduled second) runs it and the others skip it: the lease
+ * alone would let a quick run end before another replica's tick of the same second arrives,
+ * and that replica would run the job again. The claim is a `tick:<key>` row in leases whose
+ * acquired_at is the last claimed slot; the conditional update lets exactly one replica win.
+ */
+export async function claimTick(db: Knex, key: string, slotMs: number, holder: string): Promise<boolean> {
+  const name = `tick:${key}`;
+  try {
+    await db('leases').insert({ name, holder, expires_at: slotMs, acquired_at: slotMs });
+    return true;
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
+  }
+  const n = await db('leases').where({ name }).where('acquired_at', '<', slotMs).update({ holder, acquired_at: slotMs, expires_at: slotMs });
+  return Number(n) === 1;
+}

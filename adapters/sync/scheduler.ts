@@ -10,11 +10,19 @@ import type { Logger } from '../../gateway/logger';
 import { SyncEngine } from './engine';
 import { listJobs } from './jobs';
 import { summaryLine, RunMode } from './runs';
+import { claimTick } from './lease';
+
+/**
+ * On stop, runs in progress get this long to finish on their own before they are aborted at
+ * their next checkpoint (recorded as failed, lease released). Part of the shutdown bound.
+ */
+export const RUN_STOP_GRACE_MS = 5000;
 
 export interface Scheduler {
   engine: SyncEngine;
   reload(): Promise<void>;
-  stop(): Promise<void>;
+  /** No new runs; runs in progress finish within graceMs or are aborted. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function startScheduler(db: Knex, log: Logger, engine = new SyncEngine(db)): Promise<Scheduler> {
@@ -22,10 +30,10 @@ export async function startScheduler(db: Knex, log: Logger, engine = new SyncEng
   const active = new Set<Promise<unknown>>();
   let stopped = false;
 
-  const tick = (jobId: string, mode: RunMode) => {
+  const tick = (jobId: string, mode: RunMode, slot: Date) => {
     if (stopped) return;
-    const p = engine
-      .runById(jobId, mode)
+    const p = claimTick(db, `${jobId}:${mode}`, Math.floor(slot.getTime() / 1000) * 1000, engine.holder)
+      .then((mine) => (mine ? engine.runById(jobId, mode) : ({ status: 'skipped', reason: '另一进程已认领本次调度' } as const)))
       .then((o) => {
         if (o.status === 'skipped') log.debug({ job: jobId, reason: o.reason }, 'sync run skipped');
         else log[o.status === 'succeeded' ? 'info' : 'warn']({ job: jobId, run: o.run.id }, summaryLine(o.run));
@@ -51,7 +59,7 @@ export async function startScheduler(db: Knex, log: Logger, engine = new SyncEng
     }
     for (const [name, w] of wanted) {
       if (tasks.has(name)) continue;
-      const task = cron.schedule(w.expr, () => tick(w.jobId, w.mode), { name: `dprs-${name}`, noOverlap: true });
+      const task = cron.schedule(w.expr, (c) => tick(w.jobId, w.mode, c.date), { name: `dprs-${name}`, noOverlap: true });
       tasks.set(name, { expr: w.expr, task });
     }
   };
@@ -64,12 +72,13 @@ export async function startScheduler(db: Knex, log: Logger, engine = new SyncEng
   return {
     engine,
     reload,
-    async stop() {
+    async stop(graceMs = RUN_STOP_GRACE_MS) {
       stopped = true;
       await refresher.destroy();
       for (const t of tasks.values()) await t.task.destroy();
       tasks.clear();
-      // let running batches finish; their leases are released by the engine
+      // the engine lets runs finish within the grace, then aborts them (recorded, leases released)
+      await engine.stop(graceMs);
       await Promise.allSettled([...active]);
     },
   };

@@ -91,7 +91,7 @@ export function registerSyncCommands(program: Command): void {
       await withContext(async (ctx) => {
         await migrateLatest(ctx.db);
         const ids = opts.all ? (await listJobs(ctx.db)).filter((j) => j.enabled).map((j) => j.job.id) : [jobId!];
-        const engine = new SyncEngine(ctx.db, { onProgress: progress });
+        const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs, onProgress: progress });
         for (const id of ids) {
           const stored = await getJob(ctx.db, id);
           if (!stored) fail(`没有同步任务 ${id}`);
@@ -137,7 +137,7 @@ export function registerSyncCommands(program: Command): void {
       const ctx = createContext(config());
       try {
         await migrateLatest(ctx.db);
-        const scheduler = await startScheduler(ctx.db, ctx.log);
+        const scheduler = await startScheduler(ctx.db, ctx.log, new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs }));
         ctx.log.info('sync scheduler started');
         await new Promise<void>((resolve) => {
           process.once('SIGTERM', resolve);

@@ -91,7 +91,7 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
 
   // the demo's jobs go through the real sync engine; the first full run fills the libraries
   let synced: Record<string, number> | null = null;
-  const engine = new SyncEngine(ctx.db);
+  const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs });
   for (const def of demoJobs(frontendFile)) {
     const job = await saveJob(ctx.db, def);
     if (await getWatermark(ctx.db, job.id)) continue;

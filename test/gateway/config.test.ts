@@ -40,6 +40,12 @@ describe('configuration', () => {
     expect((err as ConfigError).message).toContain(variable);
   });
 
+  it('reads the sync lease time, refusing one too short to renew', () => {
+    expect(loadConfig(base).sync.leaseMs).toBe(60000);
+    expect(loadConfig({ ...base, SYNC_LEASE_MS: '5000' }).sync.leaseMs).toBe(5000);
+    expect(() => loadConfig({ ...base, SYNC_LEASE_MS: '500' })).toThrow(/SYNC_LEASE_MS/);
+  });
+
   it('accepts a rotation key list, the first key signing', () => {
     const c = loadConfig({ ...base, JWT_KEYS: `new:${'n'.repeat(32)},old:${'o'.repeat(32)}` });
     expect(c.jwt.keys.map((k) => k.kid)).toEqual(['new', 'old']);

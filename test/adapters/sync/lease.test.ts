@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { acquireLease, leaseHolder, releaseLease, renewLease } from '../../../adapters/sync/lease';
+import { acquireLease, claimTick, leaseHolder, releaseLease, renewLease } from '../../../adapters/sync/lease';
 import { SyncEngine } from '../../../adapters/sync/engine';
 import { saveJob } from '../../../adapters/sync/jobs';
 import { freshDatabase, STORAGE_TARGETS, tempDir, TestDatabase } from '../../support/databases';
@@ -76,5 +76,15 @@ describe.each(STORAGE_TARGETS)('leases on %s', (target) => {
     expect(results.find((r) => r.code === 1)!.out).toContain('未运行：任务 two-procs 正由');
     expect(results.find((r) => r.code === 0)!.out).toContain('读出 1500');
     expect(Number((await gw.db('sync_runs').where({ job_id: 'two-procs' }).count({ n: '*' }).first())!.n)).toBe(1);
+  });
+
+  it('gives each scheduled tick to one claimant only, in order', async () => {
+    const slot = 1_800_000_000_000;
+    const claims = await Promise.all(['a:1:a', 'b:2:b', 'c:3:c'].map((h) => claimTick(gw.db, 'job:incr', slot, h)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimTick(gw.db, 'job:incr', slot, 'a:1:a')).toBe(false);
+    expect(await claimTick(gw.db, 'job:incr', slot - 2000, 'b:2:b')).toBe(false); // an older tick arriving late
+    expect(await claimTick(gw.db, 'job:full', slot, 'b:2:b')).toBe(true); // another schedule of the job
+    expect(await claimTick(gw.db, 'job:incr', slot + 2000, 'b:2:b')).toBe(true);
   });
 });
