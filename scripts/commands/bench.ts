@@ -23,7 +23,7 @@ function syncSection(r: SyncBenchResult): string {
       ['measure', 'figure', 'goal', 'met?'],
       [
         [`full sync, ${r.rows.toLocaleString('en')} rows`, `${r.full.seconds.toFixed(1)} s, ${r.full.rowsPerSecond.toLocaleString('en')} rows/s`, '', ''],
-        ['`mariadb-dump | mariadb` (baseline)', `${r.dump.seconds.toFixed(1)} s, ${r.dump.rowsPerSecond.toLocaleString('en')} rows/s`, '', ''],
+        ['`mariadb-dump \\| mariadb` (baseline)', `${r.dump.seconds.toFixed(1)} s, ${r.dump.rowsPerSecond.toLocaleString('en')} rows/s`, '', ''],
         ['full ÷ dump', ratio.toFixed(2), '≥ 0.8', ratio >= 0.8 ? 'yes' : 'no'],
         ['full peak RSS', `${r.full.peakRssMb} MB`, '≤ 200 MB', r.full.peakRssMb <= 200 ? 'yes' : 'no'],
         [`1 % incremental (${r.incremental.changed.toLocaleString('en')} changed, ${r.incremental.rowsRead.toLocaleString('en')} read)`, `${r.incremental.seconds.toFixed(1)} s`, '', ''],
