@@ -7,11 +7,13 @@
  */
 import type { AppContext } from './context';
 import type { ResultCode } from './result-codes';
-import { AuditEntry, queryKeyHash } from './auditing/chain';
+import { AuditEntry, listHash, queryKeyHash } from './auditing/chain';
 
 /** An audit entry as the pipeline knows it: the query key still in plain (hashed here). */
-export type LookupAudit = Omit<AuditEntry, 'queryKeyHash' | 'resultCode' | 'durationMs'> & {
+export type LookupAudit = Omit<AuditEntry, 'queryKeyHash' | 'resultCode' | 'durationMs' | 'itemKeyHashes'> & {
   queryKey: string | null;
+  /** a batch lookup's keys, one per item (null for an item that was not a valid key) */
+  itemKeys?: Array<string | null>;
   resultCode: ResultCode;
   durationMs: number;
 };
@@ -21,6 +23,9 @@ export const AUDIT_PURPOSE_MAX = 200;
 
 /** Resolves once the row is durable; rejects when it could not be written (serve nothing then). */
 export function recordLookup(ctx: AppContext, e: LookupAudit): Promise<void> {
+  // a batch row stands for each person in it: their hashes are kept in order, and the row's
+  // own key hash is the hash of that list (so the chain covers it)
+  const itemKeyHashes = e.itemKeys?.map((k) => (k === null ? '-' : queryKeyHash(ctx.config.auditKey, k)));
   return ctx.audit.append({
     at: e.at,
     requestId: e.requestId.slice(0, 64),
@@ -28,7 +33,8 @@ export function recordLookup(ctx: AppContext, e: LookupAudit): Promise<void> {
     method: e.method.slice(0, 64),
     interface: e.interface,
     purpose: e.purpose === null ? null : e.purpose.slice(0, AUDIT_PURPOSE_MAX),
-    queryKeyHash: e.queryKey === null ? null : queryKeyHash(ctx.config.auditKey, e.queryKey),
+    queryKeyHash: itemKeyHashes ? listHash(itemKeyHashes) : e.queryKey === null ? null : queryKeyHash(ctx.config.auditKey, e.queryKey),
+    itemKeyHashes,
     resultCode: e.resultCode,
     rows: e.rows,
     durationMs: Math.round(e.durationMs),

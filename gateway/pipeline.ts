@@ -63,11 +63,13 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
 
   let purpose: string | null = null;
   let queryKey: string | null = null;
+  let itemKeys: Array<string | null> | undefined;
   let envelope: Envelope<LookupRecord>;
   try {
     purpose = parsePurpose(call.purposeHeader);
     const params = method.parse(call.params);
     queryKey = method.queryKey(params);
+    itemKeys = method.itemKeys?.(params);
     if (!claims.methods.includes(method.name)) throw new ApiError('FORBIDDEN', `令牌未授权调用 ${method.name}`);
     if (!ctx.rateLimiter.take(claims.consumerId, method.name)) {
       throw new ApiError('RATE_LIMITED', `每分钟最多调用 ${ctx.rateLimiter.limitFor(method.name)} 次 ${method.name}`);
@@ -92,6 +94,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
       interface: call.iface,
       purpose,
       queryKey,
+      itemKeys,
       resultCode: envelope.result_code,
       rows: envelope.data.length,
       durationMs: performance.now() - startedAt,

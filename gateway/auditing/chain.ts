@@ -19,6 +19,8 @@ export interface AuditEntry {
   rows: number;
   /** request arrival to audit write */
   durationMs: number | null;
+  /** for a batch lookup: each item's keyed hash, in order (queryKeyHash is listHash of them) */
+  itemKeyHashes?: string[];
 }
 
 export interface AuditRow {
@@ -75,6 +77,11 @@ export function toRow(id: number, prevHash: string, e: AuditEntry): AuditRow {
     prev_hash: prevHash,
   };
   return { ...base, hash: rowHash(base) };
+}
+
+/** The hash standing for an ordered list of item key hashes in a batch lookup's audit row. */
+export function listHash(itemKeyHashes: readonly string[]): string {
+  return crypto.createHash('sha256').update(itemKeyHashes.join(',')).digest('hex');
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../store/db';
 import { batchRowsFor, isSqlite } from '../store/db';
-import { AuditEntry, AuditRow, GENESIS_HASH, rowHash, toRow } from './chain';
+import { AuditEntry, AuditRow, GENESIS_HASH, listHash, rowHash, toRow } from './chain';
 
 const HEAD_ID = 1;
 /** 网络安全法 Art. 21: network logs are kept for at least six months. */
@@ -55,9 +55,28 @@ export async function appendEntries(db: Db, entries: AuditEntry[]): Promise<Audi
     }
     const batch = batchRowsFor(db, 13);
     for (let i = 0; i < rows.length; i += batch) await trx('audit_log').insert(rows.slice(i, i + batch));
+    // a batch lookup's per-person hashes, in the same transaction as its row
+    const keys = entries.flatMap((e, i) => (e.itemKeyHashes ?? []).map((h, position) => ({ audit_id: rows[i].id, position, query_key_hash: h })));
+    const keyBatch = batchRowsFor(db, 3);
+    for (let i = 0; i < keys.length; i += keyBatch) await trx('audit_keys').insert(keys.slice(i, i + keyBatch));
     await trx('audit_chain').where({ id: HEAD_ID }).update({ last_id: id, last_hash: prev, updated_at: Date.now() });
     return rows;
   }));
+}
+
+/** The per-person hashes of the batch rows on one page, in order, by audit row id. */
+async function batchKeysOf(db: Db, page: AuditRow[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (page.length === 0) return out;
+  const keys = (await db('audit_keys')
+    .whereBetween('audit_id', [Number(page[0].id), Number(page[page.length - 1].id)])
+    .orderBy([{ column: 'audit_id' }, { column: 'position' }])) as Array<{ audit_id: number; query_key_hash: string }>;
+  for (const k of keys) {
+    const id = Number(k.audit_id);
+    if (!out.has(id)) out.set(id, []);
+    out.get(id)!.push(k.query_key_hash);
+  }
+  return out;
 }
 
 export type VerifyResult =
@@ -76,6 +95,7 @@ export async function verifyChain(db: Db, pageSize = 5000): Promise<VerifyResult
   let position = 0;
   for (;;) {
     const page = (await db('audit_log').where('id', '>', prevId).orderBy('id').limit(pageSize)) as AuditRow[];
+    const keysOf = await batchKeysOf(db, page);
     for (const r of page) {
       position++;
       const id = Number(r.id);
@@ -83,6 +103,8 @@ export async function verifyChain(db: Db, pageSize = 5000): Promise<VerifyResult
       if (r.hash !== rowHash({ ...r, id, at: Number(r.at), rows: Number(r.rows) })) return fail('内容被修改（哈希不符）');
       if (r.prev_hash !== prevHash) return fail('前序记录被删除或顺序被调整（前序哈希不符）');
       if (id !== prevId + 1) return fail(`记录缺失（编号从 ${prevId} 跳到 ${id}）`);
+      const keys = keysOf.get(id);
+      if (keys && listHash(keys) !== r.query_key_hash) return fail('批量查询的逐项记录被修改（与本条哈希不符）');
       prevHash = r.hash;
       prevId = id;
     }
@@ -107,6 +129,7 @@ export async function pruneAudit(db: Db, retentionDays: number, now = Date.now()
       | { id: number; hash: string }
       | undefined;
     if (!last) return 0;
+    await trx('audit_keys').where('audit_id', '<=', last.id).del();
     const n = await trx('audit_log').where('id', '<=', last.id).del();
     await trx('audit_chain').where({ id: HEAD_ID }).update({ anchor_id: last.id, anchor_hash: last.hash, updated_at: Date.now() });
     return n;
@@ -125,7 +148,11 @@ export interface LookupOfKey {
 
 /** "Who looked me up": every lookup of one key, newest first. */
 export async function lookupsOfKey(db: Db, keyHash: string, limit = 1000): Promise<LookupOfKey[]> {
-  const rows = (await db('audit_log').where({ query_key_hash: keyHash }).orderBy('id', 'desc').limit(limit)) as AuditRow[];
+  const rows = (await db('audit_log')
+    .where({ query_key_hash: keyHash })
+    .orWhereIn('id', db('audit_keys').select('audit_id').where({ query_key_hash: keyHash }))
+    .orderBy('id', 'desc')
+    .limit(limit)) as AuditRow[];
   return rows.map((r) => ({
     at: Number(r.at),
     consumerId: r.consumer_id,

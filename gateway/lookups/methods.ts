@@ -22,6 +22,8 @@ export interface LookupMethod<P = unknown> {
   parse(raw: unknown): P;
   /** what the audit log hashes: the canonical query key, never stored in plain */
   queryKey(params: P): string;
+  /** for a batch: each item's key (null for an invalid item), so each person can find it */
+  itemKeys?(params: P): Array<string | null>;
   run(repo: BaseLibraries, params: P, today: string): Promise<LookupRecord[]>;
 }
 
@@ -100,8 +102,9 @@ const batchRKHY: LookupMethod<BatchItem[]> = {
       }
     });
   },
-  // one audit row per batch: the hash covers the whole ordered list of numbers
+  // one audit row per batch, which stands for each person in it (gateway/audit.ts)
   queryKey: (items) => items.map((i) => (i.ok ? i.query.gmsfzh : '-')).join(','),
+  itemKeys: (items) => items.map((i) => (i.ok ? i.query.gmsfzh : null)),
   async run(repo, items) {
     const names = await repo.namesByIds(items.flatMap((i) => (i.ok ? [i.query.gmsfzh] : [])));
     return items.map((item, index) => {

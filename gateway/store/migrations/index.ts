@@ -31,6 +31,7 @@ import * as m018 from './018_audit_log';
 import * as m401 from './401_audit_chain';
 import * as m402 from './402_rate_limit_counters';
 import * as m403 from './403_audit_duration';
+import * as m404 from './404_audit_keys';
 import * as m301 from './301_resource_search';
 
 const migrations: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '401_audit_chain': m401,
   '402_rate_limit_counters': m402,
   '403_audit_duration': m403,
+  '404_audit_keys': m404,
   '301_resource_search': m301,
 };
 
