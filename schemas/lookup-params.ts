@@ -11,26 +11,24 @@ const creditCode = { type: 'string', description: '统一社会信用代码（18
 const licenceNumber = { type: 'string', description: '证照编号', minLength: 1, maxLength: 64 };
 const holderCode = { type: 'string', description: '持证主体代码（统一社会信用代码或公民身份号码）', minLength: 1, maxLength: 18 };
 
+/** 姓名 + 公民身份号码: the parameters of getRKZP, getRKHY and each batchRKHY item. */
+function personQuery(id: string, title: string): JsonSchema {
+  return {
+    $id: `dprs:params/${id}`,
+    title,
+    type: 'object',
+    properties: { xm: name, gmsfzh: idNumber },
+    required: ['xm', 'gmsfzh'],
+    additionalProperties: false,
+  };
+}
+
 /** Largest batchRKHY request. */
 export const BATCH_RKHY_MAX_ITEMS = 1000;
 
 export const PARAM_SCHEMAS: Record<string, JsonSchema> = {
-  getRKZP: {
-    $id: 'dprs:params/getRKZP',
-    title: '人口户籍信息 getRKZP',
-    type: 'object',
-    properties: { xm: name, gmsfzh: idNumber },
-    required: ['xm', 'gmsfzh'],
-    additionalProperties: false,
-  },
-  getRKHY: {
-    $id: 'dprs:params/getRKHY',
-    title: '身份核验 getRKHY',
-    type: 'object',
-    properties: { xm: name, gmsfzh: idNumber },
-    required: ['xm', 'gmsfzh'],
-    additionalProperties: false,
-  },
+  getRKZP: personQuery('getRKZP', '人口户籍信息 getRKZP'),
+  getRKHY: personQuery('getRKHY', '身份核验 getRKHY'),
   batchRKHY: {
     $id: 'dprs:params/batchRKHY',
     title: '批量身份比对 batchRKHY',
@@ -42,14 +40,7 @@ export const PARAM_SCHEMAS: Record<string, JsonSchema> = {
     required: ['items'],
     additionalProperties: false,
   },
-  batchRKHYItem: {
-    $id: 'dprs:params/batchRKHYItem',
-    title: '批量身份比对的一项',
-    type: 'object',
-    properties: { xm: name, gmsfzh: idNumber },
-    required: ['xm', 'gmsfzh'],
-    additionalProperties: false,
-  },
+  batchRKHYItem: personQuery('batchRKHYItem', '批量身份比对的一项'),
   getFRXX: {
     $id: 'dprs:params/getFRXX',
     title: '法人单位信息 getFRXX（统一社会信用代码或机构名称全称，二选一）',
