@@ -8,7 +8,7 @@ import type { Config } from '../config';
 
 /**
  * Given a string secret, jsonwebtoken builds a KeyObject on every call (it first tries to read
- * the string as a public key), which was a sixth of a lookup's CPU. Build each once.
+ * the string as a public key), prominent in a CPU profile of the lookups. Build each once.
  */
 const keyObjects = new Map<string, KeyObject>();
 function keyObject(secret: string): KeyObject {

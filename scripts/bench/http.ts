@@ -22,6 +22,7 @@ import { DEFAULT_DEMO_SIZE } from '../demo/frontend';
 import { person } from '../demo/records';
 import { LoadResult, rotatingRequests, runWrk } from './wrk';
 import { machineLine, table, writeSection } from './report';
+import { summariseProfileDir } from './profile';
 
 export interface HttpBenchOptions {
   seconds: number;
@@ -29,6 +30,8 @@ export interface HttpBenchOptions {
   connections: number;
   mysqlUrl: string | null;
   log: (line: string) => void;
+  /** write a CPU profile of each gateway run into this folder and print where the time went */
+  profileDir?: string;
 }
 
 const DIST = path.resolve(__dirname, '..'); // dist/scripts
@@ -84,9 +87,10 @@ async function startBare(kind: 'express' | 'soap'): Promise<Server> {
   return { port, child };
 }
 
-async function startGateway(env: NodeJS.ProcessEnv): Promise<Server> {
+async function startGateway(env: NodeJS.ProcessEnv, profileDir?: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitListening(port, child);
   return { port, child };
 }
@@ -223,7 +227,8 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
   try {
     for (const t of targets) {
       opts.log(`gateway on ${t.label}…`);
-      const gw = await startGateway(t.env);
+      const profileDir = opts.profileDir ? path.join(opts.profileDir, t.label.toLowerCase()) : undefined;
+      const gw = await startGateway(t.env, profileDir);
       try {
         await checkAnswers(gw.port, 'json', token, people[0]);
         await checkAnswers(gw.port, 'soap', token, people[0]);
@@ -232,6 +237,8 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
       } finally {
         await stop(gw.child);
       }
+      // the profile covers the JSON and SOAP runs of this gateway (written when it exits)
+      if (profileDir) opts.log(summariseProfileDir(profileDir));
     }
   } finally {
     if (mysqlSchema && opts.mysqlUrl) {

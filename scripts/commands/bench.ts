@@ -72,9 +72,17 @@ export function registerBenchCommand(program: Command): void {
     .option('--mysql-url <url>', 'also measure the gateway on MariaDB (a schema dprs_bench_* is made and dropped)', process.env.MYSQL_URL)
     .option('--seconds <n>', 'seconds per load test', positiveInt, 15)
     .option('--connections <n>', 'concurrent connections', positiveInt, 50)
-    .action(async (opts: { mysqlUrl?: string; seconds: number; connections: number }) => {
+    .option('--profile <dir>', 'also CPU-profile each gateway run into <dir> and print self time by package / module')
+    .action(async (opts: { mysqlUrl?: string; seconds: number; connections: number; profile?: string }) => {
       requireWrk();
-      const md = await runHttpBench({ seconds: opts.seconds, warmupSeconds: 3, connections: opts.connections, mysqlUrl: opts.mysqlUrl ?? null, log: (s) => process.stderr.write(s + '\n') });
+      const md = await runHttpBench({
+        seconds: opts.seconds,
+        warmupSeconds: 3,
+        connections: opts.connections,
+        mysqlUrl: opts.mysqlUrl ?? null,
+        log: (s) => process.stderr.write(s + '\n'),
+        profileDir: opts.profile ? path.resolve(opts.profile) : undefined,
+      });
       process.stdout.write(md + '\n');
     });
 
