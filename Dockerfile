@@ -5,6 +5,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY core ./core
 COPY gateway ./gateway
 COPY adapters ./adapters
 COPY catalog ./catalog

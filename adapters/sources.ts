@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { parse } from 'csv-parse';
-import { openKnex } from '../gateway/store/db';
+import { openKnex } from '../core/db';
 import { CsvSource, DbSource, isCsvSource, Job } from './sync/jobs';
 
 export type SourceRow = Record<string, unknown>;

@@ -3,8 +3,8 @@
  * 无条件共享 is approved at once; 有条件共享 waits for the provider department; 不予共享
  * cannot be applied for. Approval creates the grant in the same transaction.
  */
-import type { Db } from '../gateway/store/db';
-import { ApiError } from '../gateway/result-codes';
+import type { Db } from '../core/db';
+import { ApiError } from '../core/result-codes';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
 import { findConsumer } from './consumers';

@@ -3,7 +3,7 @@
  * (区工商局) and 电子证照信息 (区政务服务中心管理办公室), with their items and interfaces.
  * 人口户籍信息's items and getRKZP's parameters come from the gazette's 附件3 template.
  */
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 import { departmentCodeByName } from './gazette';
 import { publish, register } from './lifecycle';
 import type { Principal } from './principal';

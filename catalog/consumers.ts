@@ -1,5 +1,5 @@
 /** Consumer registry: the approval windows and other systems that call lookups. */
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 import { hashSecret, newSecret, verifySecret } from './secrets';
 
 export interface Consumer {

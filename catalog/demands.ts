@@ -2,7 +2,7 @@
  * Sharing demands (附件2 政务信息资源共享需求调研表) and 供需对接: each demand is matched to
  * published resources and their items; what nothing covers is the operator's gap list.
  */
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
 import type { Registration } from './resources';

@@ -2,7 +2,7 @@
  * Demo access: an approved application and a grant of every item of the three base resources
  * for one consumer, so the demo's lookups answer in full. Idempotent.
  */
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 import { BASE_RESOURCE_CODES } from './base-resources';
 import { activeGrants, createGrant } from './grants';
 import { publishedVersion } from './resources';

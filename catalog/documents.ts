@@ -3,9 +3,9 @@
  * of the template in the template's order, the request and response parameter tables, a URL
  * example and a real (masked) example response. Rendered as JSON, Markdown or HTML.
  */
-import type { Config } from '../gateway/config';
-import type { Db } from '../gateway/store/db';
-import { ApiError } from '../gateway/result-codes';
+import type { Config } from '../core/config';
+import type { Db } from '../core/db';
+import { ApiError } from '../core/result-codes';
 import { sampleRecord } from './examples';
 import { maskValue } from './mask';
 import { departmentName, publishedVersion, ResourceItem } from './resources';

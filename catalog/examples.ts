@@ -2,7 +2,7 @@
  * Example records for interface documents, read from the base libraries. This is the only
  * catalogue module that reads those tables, and only one row at a time.
  */
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 
 const SOURCES: Record<string, { table: string; key: string }> = {
   getRKZP: { table: 'population', key: 'rybh' },

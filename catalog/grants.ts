@@ -3,8 +3,8 @@
  * A grant is never edited: it is created from an approved application and may be revoked.
  */
 import type { Knex } from 'knex';
-import type { Db } from '../gateway/store/db';
-import { ApiError } from '../gateway/result-codes';
+import type { Db } from '../core/db';
+import { ApiError } from '../core/result-codes';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
 

@@ -1,6 +1,6 @@
 /** The 214 licensing items of 附件4, browsable by department and searchable by name. */
-import type { Db } from '../gateway/store/db';
-import { ApiError } from '../gateway/result-codes';
+import type { Db } from '../core/db';
+import { ApiError } from '../core/result-codes';
 
 export interface LicensingQuery {
   q?: string;

@@ -4,8 +4,8 @@
  * old one stays readable) or retired. Every rule about who may do what is here.
  */
 import type { Knex } from 'knex';
-import type { Db } from '../gateway/store/db';
-import { ApiError } from '../gateway/result-codes';
+import type { Db } from '../core/db';
+import { ApiError } from '../core/result-codes';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
 import { validateRegistration } from './registration';

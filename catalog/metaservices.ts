@@ -2,7 +2,7 @@
  * Metaservices in X-Road's spirit: listMethods (every interface of a published resource) and
  * allowedMethods (those the calling consumer holds a grant in force for).
  */
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 import { publishedInterfaces } from './resources';
 
 export interface MethodInfo {

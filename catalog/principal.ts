@@ -2,9 +2,9 @@
  * Who is calling the catalogue, from the bearer token (or nobody). Roles: department (acts for
  * the department in `dept`), operator (区电政信息中心), consumer (a registered caller), anonymous.
  */
-import type { Config } from '../gateway/config';
-import { TokenError, verifyToken } from '../gateway/auth/jwt';
-import { ApiError } from '../gateway/result-codes';
+import type { Config } from '../core/config';
+import { TokenError, verifyToken } from '../core/jwt';
+import { ApiError } from '../core/result-codes';
 
 export type Principal =
   | { role: 'anonymous' }

@@ -4,7 +4,7 @@
  * and no method already belongs to another resource.
  */
 import type { Knex } from 'knex';
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 import type { Registration } from './resources';
 import { FieldError, schemaErrors, ValidationFailed } from './validation';
 

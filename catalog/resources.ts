@@ -3,8 +3,8 @@
  * whole as JSON; the columns the catalogue filters on are copied out of it on write.
  */
 import type { Knex } from 'knex';
-import type { Db } from '../gateway/store/db';
-import { batchRowsFor } from '../gateway/store/db';
+import type { Db } from '../core/db';
+import { batchRowsFor } from '../core/db';
 
 export type DataType = 'C' | 'N' | 'Y' | 'D' | 'T' | 'L' | 'M' | 'G' | 'B' | 'I' | 'F';
 export type ShareType = '1' | '2' | '3';

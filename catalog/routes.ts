@@ -4,8 +4,8 @@
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
 import type { AppContext } from '../gateway/context';
-import { sendEnvelope } from '../gateway/http';
-import { ApiError, ok } from '../gateway/result-codes';
+import { sendEnvelope } from '../core/http';
+import { ApiError, ok } from '../core/result-codes';
 import { apply, decide, listApplications } from './applications';
 import { diffRegistrations } from './diff';
 import { buildDocument, renderHtml, renderMarkdown } from './documents';

@@ -3,7 +3,7 @@
  * called in the same transaction as every publish and retire.
  */
 import type { Knex } from 'knex';
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 import { departmentName, facetColumnsOf, publishedVersion, searchTextOf } from './resources';
 
 export async function reindexResource(trx: Db | Knex, code: string): Promise<void> {

@@ -3,8 +3,8 @@
  * filters, facet counts, paging and sorting. Reads the narrow resource_search table only — never the JSON bodies.
  */
 import type { Knex } from 'knex';
-import type { Db } from '../gateway/store/db';
-import { ApiError } from '../gateway/result-codes';
+import type { Db } from '../core/db';
+import { ApiError } from '../core/result-codes';
 
 export const FACETS = ['provider', 'category', 'share_type', 'share_mode', 'update_cycle'] as const;
 export type Facet = (typeof FACETS)[number];

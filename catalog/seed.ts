@@ -2,7 +2,7 @@
  * Seeds the catalogue's reference data from the gazette: departments and the 214 licensing
  * items. Idempotent: a second run changes nothing.
  */
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 import { parseDepartments, parseLicensingItems } from './gazette';
 import { seedBaseResources } from './base-resources';
 

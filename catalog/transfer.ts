@@ -3,7 +3,7 @@
  * catalogue in files. An import validates every registration first and stores nothing if any
  * is invalid; then each is registered, or edited (open draft), or revised (published).
  */
-import type { Db } from '../gateway/store/db';
+import type { Db } from '../core/db';
 import { editDraft, publish, register, revise } from './lifecycle';
 import type { Principal } from './principal';
 import { validateRegistration } from './registration';

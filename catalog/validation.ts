@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import resourceSchema from '../schemas/resource.schema.json';
 import applicationSchema from '../schemas/application.schema.json';
 import demandSchema from '../schemas/demand.schema.json';
-import { ApiError } from '../gateway/result-codes';
+import { ApiError } from '../core/result-codes';
 
 export interface FieldError {
   field: string;

@@ -6,8 +6,8 @@
 import { NextFunction, Request, Response, Router } from 'express';
 import { principalFrom, requireRole } from '../catalog/principal';
 import type { AppContext } from './context';
-import { sendEnvelope } from './http';
-import { ApiError, badParam, ok } from './result-codes';
+import { sendEnvelope } from '../core/http';
+import { ApiError, badParam, ok } from '../core/result-codes';
 import { queryKeyHash } from './auditing/chain';
 import { canonicalQueryKey, KeyKind } from './auditing/query-key';
 import { consumerMethodStats, lookupsOfKey, verifyChain } from './auditing/store';

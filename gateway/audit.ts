@@ -6,7 +6,7 @@
  * holding the number.
  */
 import type { AppContext } from './context';
-import type { ResultCode } from './result-codes';
+import type { ResultCode } from '../core/result-codes';
 import { AuditEntry, listHash, queryKeyHash } from './auditing/chain';
 
 /** An audit entry as the pipeline knows it: the query key still in plain (hashed here). */

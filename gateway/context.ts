@@ -2,9 +2,9 @@
  * The composition root's product: what every request handler and command needs, built once
  * per process. Tests build their own with a temporary database.
  */
-import type { Config } from './config';
-import type { Db } from './store/db';
-import type { Logger } from './logger';
+import type { Config } from '../core/config';
+import type { Db } from '../core/db';
+import type { Logger } from '../core/logger';
 import type { AuditWriter } from './auditing/writer';
 import type { RateLimiter } from './rate-limit';
 

@@ -5,10 +5,10 @@
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
 import type { AppContext } from './context';
-import { sendEnvelope } from './http';
+import { sendEnvelope } from '../core/http';
 import { answerLookup } from './pipeline';
 import { PURPOSE_HEADER } from './purpose';
-import { badParam, errorEnvelope } from './result-codes';
+import { badParam, errorEnvelope } from '../core/result-codes';
 
 /** Method names are identifiers; other names (openapi.json, …) are left to other routes. */
 const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;

@@ -9,7 +9,7 @@ import type { AppContext } from './context';
 import { LOOKUP_METHODS } from './lookups/methods';
 import { PARAM_SCHEMAS } from '../schemas/lookup-params';
 import { PURPOSE_HEADER } from './purpose';
-import { RESULT_CODES } from './result-codes';
+import { RESULT_CODES } from '../core/result-codes';
 
 type Schema = Record<string, unknown>;
 

@@ -12,15 +12,15 @@
  */
 import { resolveAccess } from '../catalog/access';
 import type { AppContext } from './context';
-import type { Logger } from './logger';
+import type { Logger } from '../core/logger';
 import { recordLookup } from './audit';
 import { bearerToken, TokenClaims, TokenError, verifyToken } from './auth/tokens';
 import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/methods';
 import { BaseLibraries } from './lookups/repository';
 import { projectRecord } from './masking';
 import { parsePurpose } from './purpose';
-import { ApiError, Envelope, errorEnvelope, ok } from './result-codes';
-import { lookupDuration, lookupRequests } from './metrics';
+import { ApiError, Envelope, errorEnvelope, ok } from '../core/result-codes';
+import { lookupDuration, lookupRequests } from '../core/metrics';
 
 export interface LookupCall {
   method: string;

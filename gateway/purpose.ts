@@ -2,7 +2,7 @@
  * The X-Purpose header (事由): why the caller looks this up. HTTP headers are ASCII, so the
  * text arrives percent-encoded UTF-8 (encodeURIComponent('办理营业执照')).
  */
-import { badParam } from './result-codes';
+import { badParam } from '../core/result-codes';
 
 export const PURPOSE_HEADER = 'X-Purpose';
 export const PURPOSE_MAX_CHARS = 200;

@@ -5,8 +5,8 @@
  * others' traffic at most `syncMs` late: the limit can be overshot by what the other
  * processes admit within that interval, never more.
  */
-import type { Db } from './store/db';
-import { isSqlite } from './store/db';
+import type { Db } from '../core/db';
+import { isSqlite } from '../core/db';
 
 export interface RateLimitRule {
   /** requests per window per consumer and method; 0 = unlimited */

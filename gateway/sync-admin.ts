@@ -4,8 +4,8 @@
  */
 import express, { Request, Response, Router } from 'express';
 import type { AppContext } from './context';
-import { ApiError, ok } from './result-codes';
-import { sendEnvelope } from './http';
+import { ApiError, ok } from '../core/result-codes';
+import { sendEnvelope } from '../core/http';
 import { getJob, JobDefinitionError, listJobs, parseJob, removeJob, saveJob, JobDefinition } from '../adapters/sync/jobs';
 import { SyncEngine } from '../adapters/sync/engine';
 import { syncStatus } from '../adapters/sync/status';

@@ -12,7 +12,7 @@ import { RunAbort, RunContext } from './context';
 import { runFull } from './full';
 import { runIncremental } from './incremental';
 import { getWatermark } from './watermarks';
-import { leaseHeld, syncRows, syncRunDuration, syncRuns } from '../../gateway/metrics';
+import { leaseHeld, syncRows, syncRunDuration, syncRuns } from '../../core/metrics';
 
 export interface EngineOptions {
   leaseMs?: number;

@@ -6,7 +6,7 @@
  */
 import type { RunContext } from './context';
 import type { SourceRow } from '../sources';
-import { isSqlite } from '../../gateway/store/db';
+import { isSqlite } from '../../core/db';
 import { writeBatch } from './write';
 import { isCsvSource } from './jobs';
 import { setWatermark } from './watermarks';

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Knex } from 'knex';
-import { isSqlite } from '../../gateway/store/db';
+import { isSqlite } from '../../core/db';
 
 export const DEFAULT_LEASE_MS = 60000;
 

@@ -6,7 +6,7 @@
  */
 import cron, { ScheduledTask } from 'node-cron';
 import type { Knex } from 'knex';
-import type { Logger } from '../../gateway/logger';
+import type { Logger } from '../../core/logger';
 import { SyncEngine } from './engine';
 import { listJobs } from './jobs';
 import { summaryLine, RunMode } from './runs';

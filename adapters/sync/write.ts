@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { batchRowsFor } from '../../gateway/store/db';
+import { batchRowsFor } from '../../core/db';
 import type { SourceRow } from '../sources';
 import type { Job } from './jobs';
 import { TARGETS } from './targets';

@@ -4,8 +4,8 @@
  * audit_log and audit_chain.
  */
 import type { Knex } from 'knex';
-import type { Db } from '../store/db';
-import { batchRowsFor, isSqlite } from '../store/db';
+import type { Db } from '../../core/db';
+import { batchRowsFor, isSqlite } from '../../core/db';
 import { AuditEntry, AuditRow, GENESIS_HASH, listHash, rowHash, toRow } from './chain';
 
 const HEAD_ID = 1;

@@ -3,10 +3,10 @@
  * arrive while a batch is being committed go into the next batch. Every request is answered
  * only after its own row is durable, and a failed batch fails every request in it.
  */
-import type { Db } from '../store/db';
+import type { Db } from '../../core/db';
 import type { AuditEntry } from './chain';
 import { appendEntries } from './store';
-import { auditBatchSize, auditWriteDuration } from '../metrics';
+import { auditBatchSize, auditWriteDuration } from '../../core/metrics';
 
 interface Pending {
   entry: AuditEntry;

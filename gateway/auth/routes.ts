@@ -5,8 +5,8 @@
 import express, { Router } from 'express';
 import type { AppContext } from '../context';
 import { authenticateConsumer } from '../../catalog/consumers';
-import { ApiError, badParam, errorEnvelope } from '../result-codes';
-import { sendEnvelope } from '../http';
+import { ApiError, badParam, errorEnvelope } from '../../core/result-codes';
+import { sendEnvelope } from '../../core/http';
 import { issueToken } from './tokens';
 
 function field(body: unknown, name: string): string | undefined {

@@ -1,11 +1,11 @@
 /**
- * Consumer access tokens, on top of gateway/auth/jwt.ts (the one module that signs and
+ * Consumer access tokens, on top of core/jwt.ts (the one module that signs and
  * verifies JWTs: HS256 only, kid-selected key, exp and issuer required). Claims: sub = consumer id, methods = the
  * lookups the consumer was allowed when the token was issued (resolveAccess still decides
  * on every call).
  */
-import type { Config } from '../config';
-import { signToken, TokenError, verifyToken as verifyJwt } from './jwt';
+import type { Config } from '../../core/config';
+import { signToken, TokenError, verifyToken as verifyJwt } from '../../core/jwt';
 
 export { TokenError };
 
@@ -31,7 +31,7 @@ export function bearerToken(header: string | undefined): string | null {
   return m ? m[1] : null;
 }
 
-/** A consumer's access token: a valid JWT (gateway/auth/jwt.ts) that names its methods. */
+/** A consumer's access token: a valid JWT (core/jwt.ts) that names its methods. */
 export function verifyToken(config: Config, token: string, now = Date.now()): TokenClaims {
   const payload = verifyJwt(config, token, now);
   const methods = (payload as { methods?: unknown }).methods;

@@ -5,7 +5,7 @@
  * base-library repository. An empty result is answered 404 by the pipeline; the two
  * verification methods always return one verdict instead.
  */
-import { ApiError, RESULT_CODES } from '../result-codes';
+import { ApiError, RESULT_CODES } from '../../core/result-codes';
 import { BaseLibraries, ENTITY_FIELDS, LICENCE_FIELDS, PERSON_FIELDS } from './repository';
 import { checkShape, requireCreditCode, requireHolderCode, requireIdNumber, requireName, requireText } from './validation';
 

@@ -3,7 +3,7 @@
  * licence. Soft-deleted rows (deleted = true) are never returned. Rows come back in the
  * template's field names and order, values as stored.
  */
-import { Db, selectRows } from '../store/db';
+import { Db, selectRows } from '../../core/db';
 
 export type PersonRecord = {
   RYBH: string; GMSFZH: string; XM: string; CSRQ: string | null; MZ: string | null; XB: string | null;

@@ -6,7 +6,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { PARAM_SCHEMAS } from '../../schemas/lookup-params';
 import { parseCreditCode, parseIdNumber } from '../../schemas/checksums';
-import { ApiError, badParam } from '../result-codes';
+import { ApiError, badParam } from '../../core/result-codes';
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
 const validators = new Map<string, ValidateFunction>();

@@ -14,8 +14,8 @@ import * as soap from 'soap';
 import type { AppContext } from '../context';
 import { answerLookup } from '../pipeline';
 import { PURPOSE_HEADER } from '../purpose';
-import { sendEnvelope } from '../http';
-import { ApiError, errorEnvelope } from '../result-codes';
+import { sendEnvelope } from '../../core/http';
+import { ApiError, errorEnvelope } from '../../core/result-codes';
 import { dataServiceWsdl, SOAP_OPERATIONS, SOAP_PATH } from '../../schemas/wsdl';
 import { sendFault } from './faults';
 

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Db, migrateLatest, openKnex } from '../../gateway/store/db';
+import { Db, migrateLatest, openKnex } from '../../core/db';
 import { seedReferenceData } from '../../catalog/seed';
 import { parseDepartments, parseLicensingItems } from '../../catalog/gazette';
 import { insertVersion, Registration } from '../../catalog/resources';

@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrateLatest, openKnex } from '../../gateway/store/db';
+import { migrateLatest, openKnex } from '../../core/db';
 import { createFrontendTables, fillFrontend, FRONTEND_TABLES } from '../demo/frontend';
 import { saveJob } from '../../adapters/sync/jobs';
 import { demoJobs } from '../demo/jobs';

@@ -1,8 +1,8 @@
 /** dprs catalog: tokens for operators and departments, seeding, import and export of registrations. */
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { signToken } from '../../gateway/auth/jwt';
-import { migrateLatest } from '../../gateway/store/db';
+import { signToken } from '../../core/jwt';
+import { migrateLatest } from '../../core/db';
 import { seedCatalogue } from '../../catalog/seed';
 import { exportRegistrations, importRegistrations } from '../../catalog/transfer';
 import type { Principal } from '../../catalog/principal';

@@ -1,6 +1,6 @@
 /** What every command needs: the configuration (exit 2 on error) and a context. */
 import { InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig, Config } from '../../gateway/config';
+import { ConfigError, loadConfig, Config } from '../../core/config';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
 import type { AppContext } from '../../gateway/context';
 

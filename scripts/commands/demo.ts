@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { openKnex, migrateLatest } from '../../gateway/store/db';
+import { openKnex, migrateLatest } from '../../core/db';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { buildFrontendDemoFile, ensureDemo, frontendDemoFile } from '../demo';
 import { createFrontendTables, DEFAULT_DEMO_SIZE, fillFrontend } from '../demo/frontend';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { migrateLatest, migrateRollbackAll } from '../../gateway/store/db';
+import { migrateLatest, migrateRollbackAll } from '../../core/db';
 import { withContext } from './common';
 
 export function registerMigrateCommand(program: Command): void {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { startServer } from '../../gateway/server';
 import type { AppContext } from '../../gateway/context';
-import { migrateLatest } from '../../gateway/store/db';
+import { migrateLatest } from '../../core/db';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
 import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
 import { startScheduler } from '../../adapters/sync/scheduler';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { migrateLatest } from '../../gateway/store/db';
+import { migrateLatest } from '../../core/db';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
 import { getJob, JobDefinitionError, listJobs, parseJobText, removeJob, saveJob } from '../../adapters/sync/jobs';
 import { SyncEngine } from '../../adapters/sync/engine';

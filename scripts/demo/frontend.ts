@@ -4,7 +4,7 @@
  * target (SQLite for the demo, MariaDB for the sync benchmark).
  */
 import type { Knex } from 'knex';
-import { batchRowsFor } from '../../gateway/store/db';
+import { batchRowsFor } from '../../core/db';
 import type { LicensingItem } from '../../catalog/gazette';
 import { entity, licence, person } from './records';
 

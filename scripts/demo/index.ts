@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../gateway/context';
-import { openKnex } from '../../gateway/store/db';
+import { openKnex } from '../../core/db';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { seedCatalogue } from '../../catalog/seed';
 import { ensureDemoGrants } from '../../catalog/demo-grants';

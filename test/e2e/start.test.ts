@@ -4,7 +4,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { openKnex } from '../../gateway/store/db';
+import { openKnex } from '../../core/db';
 import { tempDir } from '../support/databases';
 
 const CLI = path.resolve(__dirname, '../../dist/scripts/cli.js');

@@ -2,7 +2,7 @@
  * The operator's view: who looked a person up (through the keyed hash), the chain's state,
  * per-consumer statistics; nobody but an operator gets in.
  */
-import { signToken } from '../../gateway/auth/jwt';
+import { signToken } from '../../core/jwt';
 import { startServer, RunningServer } from '../../gateway/server';
 import { STORAGE_TARGETS } from '../support/databases';
 import { testContext, TestContext } from '../support/context';

@@ -3,7 +3,7 @@
  * data, no SQL and no stack, on both interfaces; and no log line carries an ID number, a
  * name looked up, or SQL text.
  */
-import { createLogger } from '../../gateway/logger';
+import { createLogger } from '../../core/logger';
 import { startServer, RunningServer } from '../../gateway/server';
 import { STORAGE_TARGETS } from '../support/databases';
 import { testContext, TestContext } from '../support/context';

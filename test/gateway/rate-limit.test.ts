@@ -1,5 +1,5 @@
 import { RateLimiter } from '../../gateway/rate-limit';
-import { openKnex } from '../../gateway/store/db';
+import { openKnex } from '../../core/db';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../support/databases';
 
 describe.each(STORAGE_TARGETS)('rate limits on %s', (target) => {

@@ -1,7 +1,7 @@
-/** The README's result-code table and the one catalogue in gateway/result-codes.ts list the same codes. */
+/** The README's result-code table and the one catalogue in core/result-codes.ts list the same codes. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RESULT_CODES } from '../../gateway/result-codes';
+import { RESULT_CODES } from '../../core/result-codes';
 
 it('README lists exactly the catalogue of result codes', () => {
   const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');

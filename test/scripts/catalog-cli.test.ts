@@ -2,8 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../gateway/config';
-import { verifyToken } from '../../gateway/auth/jwt';
+import { loadConfig } from '../../core/config';
+import { verifyToken } from '../../core/jwt';
 import { tempDir } from '../support/databases';
 
 const CLI = path.resolve(__dirname, '../../dist/scripts/cli.js');

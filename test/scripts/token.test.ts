@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { addConsumer } from '../../catalog/consumers';
 import { verifyToken } from '../../gateway/auth/tokens';
-import { loadConfig } from '../../gateway/config';
-import { migrateLatest, openKnex } from '../../gateway/store/db';
+import { loadConfig } from '../../core/config';
+import { migrateLatest, openKnex } from '../../core/db';
 import { ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../../scripts/demo';
 import { tempDir } from '../support/databases';
 

@@ -1,6 +1,6 @@
 /** Catalogue test helpers: a served app over a fresh database with the catalogue seeded, tokens, calls. */
 import { startServer, RunningServer } from '../../gateway/server';
-import { signToken } from '../../gateway/auth/jwt';
+import { signToken } from '../../core/jwt';
 import { seedCatalogue } from '../../catalog/seed';
 import type { Registration } from '../../catalog/resources';
 import type { Target } from './databases';

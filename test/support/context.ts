@@ -1,7 +1,7 @@
 /** A full AppContext over a fresh test database, with logs silenced. */
-import { loadConfig } from '../../gateway/config';
+import { loadConfig } from '../../core/config';
 import type { AppContext } from '../../gateway/context';
-import { createLogger } from '../../gateway/logger';
+import { createLogger } from '../../core/logger';
 import { contextOver } from '../../gateway/bootstrap';
 import { freshDatabase, Target, tempDir, TestDatabase } from './databases';
 

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Db, migrateLatest, openKnex } from '../../gateway/store/db';
+import { Db, migrateLatest, openKnex } from '../../core/db';
 
 export type Target = 'sqlite' | 'mysql';
 

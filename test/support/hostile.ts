@@ -2,7 +2,7 @@
  * Helpers for the hostile-input and authorisation suites: SOAP requests and the envelope in
  * `return`, leak patterns every answer is checked against, and table counts.
  */
-import type { Db } from '../../gateway/store/db';
+import type { Db } from '../../core/db';
 
 export const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const TNS = 'http://dprs.zhoucun.gov.cn/';

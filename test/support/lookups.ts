@@ -7,8 +7,8 @@ import { addConsumer } from '../../catalog/consumers';
 import { seedCatalogue } from '../../catalog/seed';
 import { ensureDemoGrants } from '../../catalog/demo-grants';
 import { issueToken } from '../../gateway/auth/tokens';
-import type { Db } from '../../gateway/store/db';
-import type { Config } from '../../gateway/config';
+import type { Db } from '../../core/db';
+import type { Config } from '../../core/config';
 import { ALL_LOOKUPS } from '../../scripts/demo';
 import { entity, person } from '../../scripts/demo/records';
 

@@ -4,9 +4,9 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { loadConfig, Config } from '../../gateway/config';
+import { loadConfig, Config } from '../../core/config';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
-import { migrateLatest } from '../../gateway/store/db';
+import { migrateLatest } from '../../core/db';
 import { ensureDemo, ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../../scripts/demo';
 import { issueToken } from '../../gateway/auth/tokens';
 import { person } from '../../scripts/demo/records';

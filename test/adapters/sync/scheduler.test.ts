@@ -4,7 +4,7 @@
  */
 import { startScheduler } from '../../../adapters/sync/scheduler';
 import { saveJob } from '../../../adapters/sync/jobs';
-import { createLogger } from '../../../gateway/logger';
+import { createLogger } from '../../../core/logger';
 import { freshDatabase, TestDatabase } from '../../support/databases';
 import { expectConverged, frontEnd, FrontEnd } from '../../support/sync';
 

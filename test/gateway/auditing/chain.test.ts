@@ -1,7 +1,7 @@
 import { AuditEntry, queryKeyHash } from '../../../gateway/auditing/chain';
 import { appendEntries, lookupsOfKey, pruneAudit, verifyChain } from '../../../gateway/auditing/store';
 import { AuditWriter } from '../../../gateway/auditing/writer';
-import { openKnex } from '../../../gateway/store/db';
+import { openKnex } from '../../../core/db';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
 
 const KEY = 'k'.repeat(40);

@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { loadConfig } from '../../../gateway/config';
+import { loadConfig } from '../../../core/config';
 import { bearerToken, issueToken, TokenError, verifyToken } from '../../../gateway/auth/tokens';
 import { tempDir } from '../../support/databases';
 

@@ -1,7 +1,7 @@
 /** Parameter checks run before any query: properties over generated ID numbers and credit codes. */
 import fc from 'fast-check';
 import { LOOKUP_METHODS } from '../../../gateway/lookups/methods';
-import { ApiError } from '../../../gateway/result-codes';
+import { ApiError } from '../../../core/result-codes';
 import { entity, person } from '../../../scripts/demo/records';
 
 const getRKZP = LOOKUP_METHODS.get('getRKZP')!;

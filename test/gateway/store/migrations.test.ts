@@ -1,4 +1,4 @@
-import { migrateLatest, migrateRollbackAll, openKnex } from '../../../gateway/store/db';
+import { migrateLatest, migrateRollbackAll, openKnex } from '../../../core/db';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
 
 const TABLES = [

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../gateway/config';
+import { ConfigError, loadConfig } from '../../core/config';
 import { tempDir } from '../support/databases';
 
 const base = { DATA_DIR: '/tmp/dprs-config-test', JWT_SECRET: 'x'.repeat(40), AUDIT_KEY: 'y'.repeat(40) };

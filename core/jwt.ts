@@ -4,7 +4,7 @@
  */
 import crypto, { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { Config } from '../config';
+import type { Config } from './config';
 
 /**
  * Given a string secret, jsonwebtoken builds a KeyObject on every call (it first tries to read

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import type { Config } from '../config';
-import { migrationSource } from './migrations';
+import type { Config } from './config';
+import { migrationSource } from '../gateway/store/migrations';
 
 export type Db = Knex;
 

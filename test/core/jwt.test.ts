@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
-import { loadConfig } from '../../../gateway/config';
-import { signToken, TokenError, verifyToken } from '../../../gateway/auth/jwt';
+import { loadConfig } from '../../core/config';
+import { signToken, TokenError, verifyToken } from '../../core/jwt';
 
 const config = loadConfig({ DATA_DIR: '/tmp/dprs-jwt-test', JWT_KEYS: 'old:' + 'o'.repeat(40) + ',new:' + 'n'.repeat(40), LOG_LEVEL: 'silent', AUDIT_KEY: 'a'.repeat(40) });
 
