@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
 import { ApiError } from '../core/result-codes';
+import { isUniqueViolation } from '../core/db-errors';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
 import { validateRegistration } from './registration';
@@ -58,15 +59,10 @@ export async function register(db: Db, p: Principal, body: unknown): Promise<Res
     const taken = () => new ValidationFailed('资源登记', [{ field: '/code', reason: `资源代码 ${reg.code} 已存在` }]);
     if (await trx('resources').where({ code: reg.code }).first('id')) throw taken();
     await insertVersion(trx, reg, 1, 'draft', Date.now()).catch((err: unknown) => {
-      throw isDuplicateKey(err) ? taken() : err; // a concurrent registration of the same code won
+      throw isUniqueViolation(err) ? taken() : err; // a concurrent registration of the same code won
     });
     return (await getVersion(trx, reg.code, 1))!;
   });
-}
-
-/** Unique-key violations of SQLite and MySQL, by message: driver error classes differ. */
-function isDuplicateKey(err: unknown): boolean {
-  return /unique constraint|duplicate entry|ER_DUP_ENTRY/i.test(String((err as { message?: string; code?: string })?.message ?? '') + String((err as { code?: string })?.code ?? ''));
 }
 
 async function openDraft(trx: Knex, code: string): Promise<ResourceVersion | null> {
@@ -144,7 +140,7 @@ export async function revise(db: Db, p: Principal, code: string, body?: unknown)
     if (next.provider_code !== current.registration.provider_code) throw new ValidationFailed('资源登记', [{ field: '/provider_code', reason: '提供方不能修改' }]);
     const version = versions[versions.length - 1].version + 1;
     await insertVersion(trx, next, version, 'draft', Date.now()).catch((err: unknown) => {
-      throw isDuplicateKey(err) ? new ApiError('BAD_PARAM', `资源 ${code} 已有未发布的草稿`, 'code') : err; // a concurrent revision won
+      throw isUniqueViolation(err) ? new ApiError('BAD_PARAM', `资源 ${code} 已有未发布的草稿`, 'code') : err; // a concurrent revision won
     });
     return (await getVersion(trx, code, version))!;
   });

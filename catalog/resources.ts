@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
-import { batchRowsFor } from '../core/db';
+import { batchRowsFor } from '../core/dialect';
 
 export type DataType = 'C' | 'N' | 'Y' | 'D' | 'T' | 'L' | 'M' | 'G' | 'B' | 'I' | 'F';
 export type ShareType = '1' | '2' | '3';

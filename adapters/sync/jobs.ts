@@ -5,6 +5,7 @@
 import Ajv, { ErrorObject } from 'ajv';
 import cron from 'node-cron';
 import type { Knex } from 'knex';
+import { isMysqlDriver } from '../../core/dialect';
 import { syncJobSchema } from '../../schemas/sync-job.schema';
 import { TARGETS, TargetName, targetColumnNames } from './targets';
 
@@ -112,7 +113,7 @@ export function parseJob(value: unknown): Job {
   if (!isCsvSource(def.source)) {
     const s = def.source;
     if (!s.table === !s.query) throw new JobDefinitionError('同步任务定义无效：字段 source 须且只能指定 table 或 query 之一');
-    if (s.client === 'mysql2' && typeof s.connection !== 'string') throw new JobDefinitionError('同步任务定义无效：字段 source.connection 对 mysql2 应为 mysql:// URL');
+    if (isMysqlDriver(s.client) && typeof s.connection !== 'string') throw new JobDefinitionError('同步任务定义无效：字段 source.connection 对 mysql2 应为 mysql:// URL');
   }
   for (const which of ['full', 'incremental'] as const) {
     const expr = def.schedule?.[which];

@@ -3,7 +3,8 @@
  * licence. Soft-deleted rows (deleted = true) are never returned. Rows come back in the
  * template's field names and order, values as stored.
  */
-import { Db, selectRows } from '../../core/db';
+import type { Db } from '../../core/db';
+import { selectRows } from '../../core/dialect';
 
 export type PersonRecord = {
   RYBH: string; GMSFZH: string; XM: string; CSRQ: string | null; MZ: string | null; XB: string | null;
