@@ -114,6 +114,9 @@ export function dbErrorKind(err: unknown): DbErrorKind | null {
     return null;
   }
   if (code.startsWith('SQLITE_BUSY')) return 'busy';
+  // mysql2 marks errors that end the connection fatal; a command on a connection that had
+  // already died carries no code, only that mark
+  if (err && typeof err === 'object' && (err as { fatal?: unknown }).fatal === true) return 'connection-lost';
   // knex waited for a pooled connection in vain (acquireConnectionTimeout)
   if (field(err, 'name') === 'KnexTimeoutError') return 'timeout';
   return null;

@@ -209,6 +209,9 @@ onMysql('core/db-errors on MariaDB', () => {
     const err = await caught(conn.query('select 1'));
     expect(isConnectionLost(err)).toBe(true);
     expect(isRetryable(err)).toBe(false);
+    // the socket is gone by now: a further command fails at once, without a code
+    const after = await caught(conn.query('select 1'));
+    expect(isConnectionLost(after)).toBe(true);
     await conn.end().catch(() => undefined);
   });
 });
