@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { signToken } from '../../core/jwt';
-import { migrateLatest } from '../../core/db';
+import { migrate } from '../app/migrations';
 import { seedCatalogue } from '../../catalog/seed';
 import { exportRegistrations, importRegistrations } from '../../catalog/transfer';
 import type { Principal } from '../../catalog/principal';
@@ -42,7 +42,7 @@ export function registerCatalogCommand(program: Command): void {
     .description('seed departments, the 214 licensing items and the three base resources')
     .action(() =>
       withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         process.stdout.write(JSON.stringify(await seedCatalogue(ctx.db)) + '\n');
       }),
     );
@@ -61,7 +61,7 @@ export function registerCatalogCommand(program: Command): void {
           throw new Error(`无法读取 ${file}：${err instanceof SyntaxError ? '不是合法的 JSON' : '文件不存在或不可读'}`);
         }
         const p: Principal = opts.dept ? { role: 'department', sub: 'cli', dept: opts.dept } : { role: 'operator', sub: 'cli' };
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         try {
           const report = await importRegistrations(ctx.db, p, json, { publish: opts.publish });
           process.stdout.write(JSON.stringify(report) + '\n');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { openKnex, migrateLatest } from '../../core/db';
+import { openKnex } from '../../core/db';
+import { migrate } from '../app/migrations';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { buildFrontendDemoFile, ensureDemo, frontendDemoFile } from '../demo';
 import { createFrontendTables, DEFAULT_DEMO_SIZE, fillFrontend } from '../demo/frontend';
@@ -59,7 +60,7 @@ export function registerDemoCommand(program: Command): void {
       process.stdout.write(`\nfront-end database: ${file}\n`);
       if (opts.frontendOnly) return;
       await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         const state = await ensureDemo(ctx, size);
         process.stdout.write(`base libraries: ${JSON.stringify(state.synced ?? 'already filled')}\n`);
       });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { startServer } from '../../gateway/server';
 import type { AppContext } from '../../gateway/context';
-import { migrateLatest } from '../../core/db';
+import { migrate } from '../app/migrations';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
 import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
 import { startScheduler } from '../../adapters/sync/scheduler';
@@ -70,7 +70,7 @@ export function registerServeCommands(program: Command): void {
     .action(async () => {
       const ctx = createContext(config());
       try {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         const demo = await ensureDemo(ctx);
         await serve(ctx, startBanner(ctx, demo.consumerSecret));
       } finally {
@@ -84,7 +84,7 @@ export function registerServeCommands(program: Command): void {
     .action(async () => {
       const ctx = createContext(config());
       try {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         await serve(ctx);
       } finally {
         await destroyContext(ctx);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { addConsumer } from '../../catalog/consumers';
 import { verifyToken } from '../../gateway/auth/tokens';
 import { loadConfig } from '../../core/config';
-import { migrateLatest, openKnex } from '../../core/db';
+import { openKnex } from '../../core/db';
+import { migrate } from '../../scripts/app/migrations';
 import { ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../../scripts/demo';
 import { tempDir } from '../support/databases';
 
@@ -28,7 +29,7 @@ describe('dprs token issue', () => {
   beforeAll(async () => {
     const db = openKnex({ client: 'sqlite', sqliteFile: path.join(dataDir, 'gateway.db') });
     try {
-      await migrateLatest(db);
+      await migrate(db);
       await addConsumer(db, { id: DEMO_CONSUMER_ID, name: '一窗受理', methods: ALL_LOOKUPS });
       await addConsumer(db, { id: 'other', name: '其他', methods: ['getRKHY'] });
     } finally {
