@@ -13,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config';
-import { createContext, destroyContext } from '../../gateway/bootstrap';
+import { createContext, destroyContext } from '../app/context';
 import { openKnex } from '../../core/db';
 import { migrate } from '../app/migrations';
 import { issueToken } from '../../gateway/auth/tokens';

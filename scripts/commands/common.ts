@@ -1,7 +1,7 @@
 /** What every command needs: the configuration (exit 2 on error) and a context. */
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, Config } from '../../core/config';
-import { createContext, destroyContext } from '../../gateway/bootstrap';
+import { createContext, destroyContext } from '../app/context';
 import type { AppContext } from '../../gateway/context';
 
 export function config(): Config {

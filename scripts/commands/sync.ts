@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { migrate } from '../app/migrations';
-import { createContext, destroyContext } from '../../gateway/bootstrap';
+import { createContext, destroyContext } from '../app/context';
 import { getJob, JobDefinitionError, listJobs, parseJobText, removeJob, saveJob } from '../../adapters/sync/jobs';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { summaryLine, RunCounters } from '../../adapters/sync/runs';

@@ -3,7 +3,7 @@
  * per-consumer statistics; nobody but an operator gets in.
  */
 import { signToken } from '../../core/jwt';
-import { startServer, RunningServer } from '../../gateway/server';
+import { startServer, RunningServer } from '../../scripts/app/server';
 import { STORAGE_TARGETS } from '../support/databases';
 import { testContext, TestContext } from '../support/context';
 import { CONSUMER, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../support/lookups';

@@ -1,4 +1,4 @@
-import { startServer, RunningServer } from '../../gateway/server';
+import { startServer, RunningServer } from '../../scripts/app/server';
 import { STORAGE_TARGETS } from '../support/databases';
 import { testContext, TestContext } from '../support/context';
 

@@ -4,7 +4,7 @@
  * name looked up, or SQL text.
  */
 import { createLogger } from '../../core/logger';
-import { startServer, RunningServer } from '../../gateway/server';
+import { startServer, RunningServer } from '../../scripts/app/server';
 import { STORAGE_TARGETS } from '../support/databases';
 import { testContext, TestContext } from '../support/context';
 import { Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../support/lookups';

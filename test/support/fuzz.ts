@@ -4,7 +4,7 @@
  * parameter names each lookup method takes.
  */
 import fc from 'fast-check';
-import { startServer, RunningServer } from '../../gateway/server';
+import { startServer, RunningServer } from '../../scripts/app/server';
 import { testContext, TestContext } from './context';
 import { Fixtures, insertFixtures, tokenFor } from './lookups';
 import { tableCounts, tableDigest } from './hostile';

@@ -5,7 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig, Config } from '../../core/config';
-import { createContext, destroyContext } from '../../gateway/bootstrap';
+import { createContext, destroyContext } from '../../scripts/app/context';
 import { migrate } from '../../scripts/app/migrations';
 import { ensureDemo, ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../../scripts/demo';
 import { issueToken } from '../../gateway/auth/tokens';

@@ -9,7 +9,7 @@ import * as access from '../../../catalog/access';
 import { setConsumerDisabled } from '../../../catalog/consumers';
 import { queryKeyHash as hashQueryKey } from '../../../gateway/auditing/chain';
 import { verifyChain } from '../../../gateway/auditing/store';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { auditCount, CONSUMER, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';

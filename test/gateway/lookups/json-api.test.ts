@@ -2,7 +2,7 @@
  * The lookups over the JSON interface, on every storage target: each method's found / not
  * found / deleted-row cases, validation before any query, the envelope and its status.
  */
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { auditCount, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';

@@ -8,7 +8,7 @@
 import jwt from 'jsonwebtoken';
 import { addConsumer, setConsumerDisabled } from '../../../catalog/consumers';
 import { createGrant, revokeGrant } from '../../../catalog/grants';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { ALL_LOOKUPS } from '../../../scripts/demo';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';

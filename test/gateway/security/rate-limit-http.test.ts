@@ -6,10 +6,10 @@
  */
 import { ensureDemoGrants } from '../../../catalog/demo-grants';
 import { addConsumer } from '../../../catalog/consumers';
-import { contextOver } from '../../../gateway/bootstrap';
+import { contextOver } from '../../../scripts/app/context';
 import type { AppContext } from '../../../gateway/context';
 import { createLogger } from '../../../core/logger';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { openKnex } from '../../../core/db';
 import { ALL_LOOKUPS } from '../../../scripts/demo';
 import { STORAGE_TARGETS } from '../../support/databases';

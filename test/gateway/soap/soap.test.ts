@@ -3,7 +3,7 @@
  * SOAPAction; business outcomes as envelopes in `return` (HTTP 200); anything that is not
  * valid SOAP as a SOAP 1.1 Fault (HTTP 500) without a stack; DTDs refused before parsing.
  */
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { auditCount, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';

@@ -3,12 +3,12 @@
  * starting a run, rejects of a run. Answers use the 附件3 envelope like every other route.
  */
 import express, { Request, Response, Router } from 'express';
-import type { AppContext } from './context';
-import { ApiError, ok } from '../core/result-codes';
-import { sendEnvelope } from '../core/http';
-import { getJob, JobDefinitionError, listJobs, parseJob, removeJob, saveJob, JobDefinition } from '../adapters/sync/jobs';
-import { SyncEngine } from '../adapters/sync/engine';
-import { syncStatus } from '../adapters/sync/status';
+import type { AppContext } from '../../gateway/context';
+import { ApiError, ok } from '../../core/result-codes';
+import { sendEnvelope } from '../../core/http';
+import { getJob, JobDefinitionError, listJobs, parseJob, removeJob, saveJob, JobDefinition } from './jobs';
+import { SyncEngine } from './engine';
+import { syncStatus } from './status';
 
 export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs })): Router {
   const r = Router();

@@ -1,0 +1,44 @@
+/** start: the first-run friendly way in — migrate, build the demo data if absent, serve, print where to look. */
+import type { Command } from 'commander';
+import type { AppContext } from '../../gateway/context';
+import { migrate } from '../app/migrations';
+import { createContext, destroyContext } from '../app/context';
+import { serveUntilSignal } from '../app/run';
+import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
+import { config } from './common';
+
+function startBanner(ctx: AppContext, secret: string | null): (port: number) => string {
+  return (port) => {
+    const base = ctx.config.publicUrl.includes(`:${ctx.config.port}`) ? ctx.config.publicUrl.replace(`:${ctx.config.port}`, `:${port}`) : ctx.config.publicUrl;
+    const lines = [
+      '',
+      'dprs 周村区信息共享交换网关 is running',
+      `  health         ${base}/healthz   ${base}/readyz`,
+      `  portal         ${base}/portal/`,
+      `  WSDL           ${base}/dprs/webService/DataService?wsdl`,
+      `  OpenAPI        ${base}/dprs/api/openapi.json`,
+      `  demo consumer  ${DEMO_CONSUMER_ID}${secret ? `  secret ${secret}` : ''}`,
+      `  get a token    npm run --silent dprs -- token issue`,
+      `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
+      `  catalogue      ${base}/dprs/catalog/resources   (operator token: npm run --silent dprs -- catalog token --role operator)`,
+      '',
+    ];
+    return lines.join('\n') + '\n';
+  };
+}
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('first-run friendly: migrate, build the demo data if absent, serve')
+    .action(async () => {
+      const ctx = createContext(config());
+      try {
+        await migrate(ctx.db);
+        const demo = await ensureDemo(ctx);
+        await serveUntilSignal(ctx, startBanner(ctx, demo.consumerSecret));
+      } finally {
+        await destroyContext(ctx);
+      }
+    });
+}
