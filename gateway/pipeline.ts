@@ -14,7 +14,8 @@ import { resolveAccess } from '../catalog/access';
 import type { AppContext } from './context';
 import type { Logger } from '../core/logger';
 import { recordLookup } from './audit';
-import { bearerToken, TokenClaims, TokenError, verifyToken } from './auth/tokens';
+import { bearerToken } from '../core/jwt';
+import { consumerClaims, TokenClaims, TokenError } from './auth/tokens';
 import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/methods';
 import { BaseLibraries } from './lookups/repository';
 import { projectRecord } from './masking';
@@ -36,7 +37,7 @@ function authenticate(ctx: AppContext, authorization: string | undefined): Token
   const token = bearerToken(authorization);
   if (!token) throw new ApiError('UNAUTHENTICATED', '缺少 Authorization: Bearer 令牌');
   try {
-    return verifyToken(ctx.config, token);
+    return consumerClaims(ctx.config, token);
   } catch (err) {
     if (err instanceof TokenError) throw new ApiError('UNAUTHENTICATED', err.message);
     throw err;

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { addConsumer } from '../../catalog/consumers';
-import { verifyToken } from '../../gateway/auth/tokens';
+import { consumerClaims } from '../../gateway/auth/tokens';
 import { loadConfig } from '../../core/config';
 import { openKnex } from '../../core/db';
 import { migrate } from '../../scripts/app/migrations';
@@ -42,9 +42,9 @@ describe('dprs token issue', () => {
     const demo = await cli(['token', 'issue'], env);
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    expect(verifyToken(config, demo.stdout.trim())).toEqual({ consumerId: DEMO_CONSUMER_ID, methods: ALL_LOOKUPS });
+    expect(consumerClaims(config, demo.stdout.trim())).toEqual({ consumerId: DEMO_CONSUMER_ID, methods: ALL_LOOKUPS });
     const other = await cli(['token', 'issue', '--consumer', 'other'], env);
-    expect(verifyToken(config, other.stdout.trim())).toEqual({ consumerId: 'other', methods: ['getRKHY'] });
+    expect(consumerClaims(config, other.stdout.trim())).toEqual({ consumerId: 'other', methods: ['getRKHY'] });
   });
 
   it('fails for an unknown consumer', async () => {
