@@ -117,7 +117,7 @@ function licence(): Registration {
   };
 }
 
-export function baseResources(): Registration[] {
+function baseResources(): Registration[] {
   return [population(), legalEntity(), licence()];
 }
 

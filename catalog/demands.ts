@@ -83,7 +83,7 @@ function bestResource(d: DemandBody, published: Array<{ reg: Registration; provi
   return best;
 }
 
-export function matchDemand(d: Demand, published: Array<{ reg: Registration; provider: string }>): DemandMatch {
+function matchDemand(d: Demand, published: Array<{ reg: Registration; provider: string }>): DemandMatch {
   const reg = bestResource(d.body, published);
   const covered: DemandMatch['covered'] = [];
   const missing: string[] = [];

@@ -12,7 +12,7 @@ export type Principal =
   | { role: 'department'; sub: string; dept: string }
   | { role: 'consumer'; sub: string };
 
-export const ANONYMOUS: Principal = { role: 'anonymous' };
+const ANONYMOUS: Principal = { role: 'anonymous' };
 
 /** A missing header is an anonymous reader; a present but bad token is refused (401). */
 export function principalFrom(config: Config, authorization: string | undefined): Principal {

@@ -19,7 +19,7 @@ import { departmentName, ResourceVersion } from './resources';
 import { parseSearchQuery, searchResources } from './search';
 import { ValidationFailed } from './validation';
 
-export const CATALOG_PREFIX = '/dprs/catalog';
+const CATALOG_PREFIX = '/dprs/catalog';
 
 function who(res: Response): Principal {
   return res.locals.principal as Principal;

@@ -18,7 +18,7 @@ export interface ImportReport {
   published: string[];
 }
 
-export function registrationsOf(json: unknown): unknown[] {
+function registrationsOf(json: unknown): unknown[] {
   if (Array.isArray(json)) return json;
   const r = (json as { resources?: unknown })?.resources;
   if (Array.isArray(r)) return r;

@@ -150,7 +150,7 @@ function persistedSecrets(dataDir: string): PersistedSecrets {
 }
 
 /** RATE_LIMITS="getRKZP:1200,batchRKHY:30" → { getRKZP: 1200, batchRKHY: 30 } */
-export function parseMethodLimits(spec: string): Record<string, number> | null {
+function parseMethodLimits(spec: string): Record<string, number> | null {
   const out: Record<string, number> = {};
   if (spec.trim() === '') return out;
   for (const part of spec.split(',')) {

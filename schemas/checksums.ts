@@ -62,7 +62,7 @@ export function parseIdNumber(raw: string): { value: string } | { error: string 
 }
 
 /** 统一社会信用代码 character set: digits and capitals without I O Z S V. */
-export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 export function usccCheckChar(first17: string): string {
