@@ -204,6 +204,12 @@ export async function publishedRegistrations(db: Db | Knex, provider?: string): 
   return ((await q) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Registration);
 }
 
+/** Every published registration with its provider's name. */
+export async function publishedWithProviders(db: Db | Knex): Promise<Array<{ reg: Registration; provider: string }>> {
+  const rows = (await db('resources as r').leftJoin('departments as d', 'd.code', 'r.provider_code').where('r.status', 'published').select('r.body', 'd.name as provider')) as Array<{ body: string; provider: string | null }>;
+  return rows.map((r) => ({ reg: JSON.parse(r.body) as Registration, provider: r.provider ?? '' }));
+}
+
 /** Every department, by code. */
 export async function listDepartments(db: Db | Knex): Promise<Array<{ code: string; name: string; kind: string }>> {
   return db('departments').select('code', 'name', 'kind').orderBy('code');
