@@ -7,7 +7,7 @@ import { seedCatalogue } from '../../catalog/seed';
 import { exportRegistrations, importRegistrations } from '../../catalog/transfer';
 import type { Principal } from '../../catalog/principal';
 import { ValidationFailed } from '../../catalog/validation';
-import { config, positiveInt, withContext } from './common';
+import { config, positiveInt, withContext, withMigratedContext } from './common';
 
 function role(v: string): 'operator' | 'department' {
   if (v !== 'operator' && v !== 'department') throw new InvalidArgumentError('应为 operator 或 department（调用方令牌请用 client credentials 换取）');
@@ -41,8 +41,7 @@ export function registerCatalogCommand(program: Command): void {
     .command('seed')
     .description('seed departments, the 214 licensing items and the three base resources')
     .action(() =>
-      withContext(async (ctx) => {
-        await migrate(ctx.db);
+      withMigratedContext(async (ctx) => {
         process.stdout.write(JSON.stringify(await seedCatalogue(ctx.db)) + '\n');
       }),
     );

@@ -1,11 +1,9 @@
 /** start: the first-run friendly way in — migrate, build the demo data if absent, serve, print where to look. */
 import type { Command } from 'commander';
 import type { AppContext } from '../../gateway/context';
-import { migrate } from '../app/migrations';
-import { createContext, destroyContext } from '../app/context';
 import { serveUntilSignal } from '../app/run';
 import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
-import { config } from './common';
+import { withMigratedContext } from './common';
 
 function startBanner(ctx: AppContext, secret: string | null): (port: number) => string {
   return (port) => {
@@ -31,14 +29,10 @@ export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('first-run friendly: migrate, build the demo data if absent, serve')
-    .action(async () => {
-      const ctx = createContext(config());
-      try {
-        await migrate(ctx.db);
+    .action(() =>
+      withMigratedContext(async (ctx) => {
         const demo = await ensureDemo(ctx);
         await serveUntilSignal(ctx, startBanner(ctx, demo.consumerSecret));
-      } finally {
-        await destroyContext(ctx);
-      }
-    });
+      }),
+    );
 }

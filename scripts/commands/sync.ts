@@ -11,7 +11,7 @@ import { SyncEngine } from '../../adapters/sync/engine';
 import { summaryLine, RunCounters } from '../../adapters/sync/runs';
 import { startScheduler } from '../../adapters/sync/scheduler';
 import { syncStatus } from '../../adapters/sync/status';
-import { config, withContext } from './common';
+import { config, withMigratedContext } from './common';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -36,8 +36,7 @@ export function registerSyncCommands(program: Command): void {
       } catch {
         fail(`无法读取文件 ${file}`, 2);
       }
-      await withContext(async (ctx) => {
-        await migrate(ctx.db);
+      await withMigratedContext(async (ctx) => {
         try {
           const def = parseJobText(text);
           await saveJob(ctx.db, JSON.parse(text));
@@ -54,8 +53,7 @@ export function registerSyncCommands(program: Command): void {
     .description('list the jobs')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      await withContext(async (ctx) => {
-        await migrate(ctx.db);
+      await withMigratedContext(async (ctx) => {
         const jobs = await listJobs(ctx.db);
         if (opts.json) {
           process.stdout.write(JSON.stringify(jobs.map((j) => ({ id: j.job.id, target: j.job.target, enabled: j.enabled, schedule: j.job.schedule ?? {} })), null, 2) + '\n');
@@ -73,8 +71,7 @@ export function registerSyncCommands(program: Command): void {
     .command('remove <id>')
     .description('remove a job and its watermark (run history stays)')
     .action(async (id: string) => {
-      await withContext(async (ctx) => {
-        await migrate(ctx.db);
+      await withMigratedContext(async (ctx) => {
         if (!(await removeJob(ctx.db, id))) fail(`没有同步任务 ${id}`);
         process.stdout.write(`已删除同步任务 ${id}\n`);
       });
@@ -88,8 +85,7 @@ export function registerSyncCommands(program: Command): void {
     .action(async (jobId: string | undefined, opts: { full?: boolean; all?: boolean }) => {
       if (!jobId && !opts.all) fail('请指定任务编号，或使用 --all', 2);
       let failed = false;
-      await withContext(async (ctx) => {
-        await migrate(ctx.db);
+      await withMigratedContext(async (ctx) => {
         const ids = opts.all ? (await listJobs(ctx.db)).filter((j) => j.enabled).map((j) => j.job.id) : [jobId!];
         const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs, onProgress: progress });
         for (const id of ids) {
@@ -114,8 +110,7 @@ export function registerSyncCommands(program: Command): void {
     .description('jobs, their last runs and watermarks')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      await withContext(async (ctx) => {
-        await migrate(ctx.db);
+      await withMigratedContext(async (ctx) => {
         const status = await syncStatus(ctx.db);
         if (opts.json) {
           process.stdout.write(JSON.stringify(status, null, 2) + '\n');
