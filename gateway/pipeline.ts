@@ -10,7 +10,7 @@
  * consumer to attribute it to, and unauthenticated traffic must not be able to grow the
  * audit table); both are logged as warnings with the request id.
  */
-import { resolveAccess } from '../catalog/access';
+import { resolveAccess, verificationRefusal } from '../catalog/access';
 import type { AppContext } from './context';
 import type { Logger } from '../core/logger';
 import { recordLookup } from './audit';
@@ -76,9 +76,12 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     }
     const access = await resolveAccess(ctx.db, claims.consumerId, method.name);
     if (!access.ok) throw new ApiError('FORBIDDEN', access.reason);
+    const refusal = method.compares ? verificationRefusal(access.access, method.compares) : null;
+    if (refusal) throw new ApiError('FORBIDDEN', refusal);
     const records = await method.run(new BaseLibraries(ctx.db), params, todayInChina());
     if (records.length === 0) throw new ApiError('NOT_FOUND');
-    envelope = ok(records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked)));
+    // a verification answers with its verdict; every other answer holds only the granted items
+    envelope = ok(method.compares ? records : records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked)));
   } catch (err) {
     // internals (driver messages can quote SQL and values) go to the log, never the caller
     if (!(err instanceof ApiError)) call.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'lookup failed');

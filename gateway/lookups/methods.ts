@@ -19,6 +19,11 @@ export interface LookupMethod<P = unknown> {
   interfaces: readonly Interface[];
   /** the data items a grant can include or mask, in answer order */
   fields: readonly string[];
+  /**
+   * A verification: the items it compares. Its answer is a verdict, not items, and it is
+   * answered only under a grant of these items (catalog/access.ts verificationRefusal).
+   */
+  compares?: readonly string[];
   parse(raw: unknown): P;
   /** what the audit log hashes: the canonical query key, never stored in plain */
   queryKey(params: P): string;
@@ -43,6 +48,8 @@ export const LICENCE_VERDICTS = {
 } as const;
 
 const VERDICT_FIELDS = ['HYJG', 'HYJGDM'] as const;
+/** what 身份核验 compares: a name against an ID number */
+const PERSON_COMPARED = ['XM', 'GMSFZH'] as const;
 
 interface PersonQuery { xm: string; gmsfzh: string }
 
@@ -75,6 +82,7 @@ const getRKHY: LookupMethod<PersonQuery> = {
   title: '身份核验',
   interfaces: ['json', 'soap'],
   fields: VERDICT_FIELDS,
+  compares: PERSON_COMPARED,
   parse: (raw) => parsePersonQuery('getRKHY', raw),
   queryKey: (p) => p.gmsfzh,
   async run(repo, p) {
@@ -91,6 +99,7 @@ const batchRKHY: LookupMethod<BatchItem[]> = {
   title: '批量身份比对',
   interfaces: ['json'],
   fields: VERDICT_FIELDS,
+  compares: PERSON_COMPARED,
   parse(raw) {
     const p = checkShape<{ items: unknown[] }>('batchRKHY', raw);
     return p.items.map((item): BatchItem => {
@@ -171,6 +180,8 @@ const getDZZZHY: LookupMethod<LicenceCheck> = {
   title: '证照核验',
   interfaces: ['json', 'soap'],
   fields: VERDICT_FIELDS,
+  // a licence number against its holder
+  compares: ['ZZBH', 'CZZTDM'],
   parse(raw) {
     const p = checkShape<{ zzbh: string; czztdm: string }>('getDZZZHY', raw);
     return { zzbh: requireText('zzbh', p.zzbh), czztdm: requireHolderCode('czztdm', p.czztdm) };
