@@ -1,13 +1,14 @@
 /**
  * 数据接口说明文档 (附件3) for a published interface, generated from the catalogue: every row
  * of the template in the template's order, the request and response parameter tables, a URL
- * example and a real (masked) example response. Rendered as JSON, Markdown or HTML.
+ * example and a synthetic example response (catalog/examples.ts), masked as a default grant
+ * would mask it. Rendered as JSON, Markdown or HTML.
  */
 import type { Config } from '../core/config';
 import type { Db } from '../core/db';
 import { ApiError } from '../core/result-codes';
-import { sampleRecord } from './examples';
-import { maskValue } from './mask';
+import { SYNTHETIC_NOTE, syntheticRecord } from './examples';
+import { projectRecord } from './masking';
 import { departmentName, publishedVersion, ResourceItem } from './resources';
 import { SOAP_OPERATIONS, SOAP_PATH } from '../schemas/wsdl';
 
@@ -46,8 +47,11 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
   const response = ownFields
     ? spec.fields!.map((f) => ({ 字段名: f.field, 参数说明: f.name, 数据类型: f.db_type, 描述及要求: f.requirement ?? '' }))
     : reg.items.map((i) => ({ 字段名: i.field, 参数说明: i.name, 数据类型: itemDbType(i), 描述及要求: i.description ?? '' }));
+  // declared fields that are none of the resource's items are a verification's verdict
+  const itemFields = new Set(reg.items.map((i) => i.field));
+  const verification = Boolean(ownFields) && response.every((r) => !itemFields.has(r.字段名));
 
-  const example = await exampleResponse(db, method, reg.items, response.map((r) => r.字段名), Boolean(ownFields));
+  const example = await exampleResponse(db, method, reg.items, response.map((r) => r.字段名), verification);
   const base = config.publicUrl;
   const query = request.filter((p) => p.数据类型 === '字符串').map((p) => `${p.参数名}=…`).join('&');
   const rows = [
@@ -66,7 +70,7 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
     { label: '返回数据格式', value: 'JSON' },
     { label: '调用方式', value: `${wsdlParams ? 'SOAP 1.1 POST（返回值为 JSON 字符串）；JSON 接口 POST 或 GET' : 'JSON 接口 POST（请求体为 JSON 对象）'}；请求头 Authorization: Bearer <令牌>、X-Purpose: <事由>` },
     { label: '接口返回示例', value: JSON.stringify(example, null, 2) },
-    { label: '备注说明', value: [spec.remark, `共享类型：${({ '1': '无条件共享', '2': '有条件共享', '3': '不予共享' } as const)[reg.share_type]}${reg.share_condition ? '（' + reg.share_condition + '）' : ''}`, '敏感信息项按授权脱敏返回'].filter(Boolean).join('；') },
+    { label: '备注说明', value: [spec.remark, `共享类型：${({ '1': '无条件共享', '2': '有条件共享', '3': '不予共享' } as const)[reg.share_type]}${reg.share_condition ? '（' + reg.share_condition + '）' : ''}`, '敏感信息项按授权脱敏返回', SYNTHETIC_NOTE].filter(Boolean).join('；') },
   ];
   return { method, resource_code: reg.code, resource_version: resource.version, rows, request_params: request, response_params: response, example_response: example };
 }
@@ -74,15 +78,15 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
 async function exampleResponse(db: Db, method: string, items: ResourceItem[], fields: string[], verification: boolean): Promise<InterfaceDocument['example_response']> {
   const envelope = (data: Array<Record<string, unknown>>) => ({ msg: '操作成功', result_code: '200', data });
   if (verification) {
-    // a verification answers with its result only; the record just proves the library has data
-    const hasData = (await sampleRecord(db, method, [items[0]?.field ?? 'RYBH'])) !== null;
-    const result = method === 'getDZZZHY' ? { HYJG: hasData ? '有效' : '查无此证', HYJGDM: hasData ? '1' : '0' } : { HYJG: hasData ? '一致' : '查无此人', HYJGDM: hasData ? '1' : '0' };
-    return envelope([Object.fromEntries(fields.map((f) => [f, (result as Record<string, string>)[f] ?? '']))]);
+    // a verification answers with its verdict only
+    const result: Record<string, string> = method === 'getDZZZHY' ? { HYJG: '有效', HYJGDM: '1' } : { HYJG: '一致', HYJGDM: '1' };
+    return envelope([Object.fromEntries(fields.map((f) => [f, result[f] ?? '']))]);
   }
-  const record = await sampleRecord(db, method, fields);
+  const record = await syntheticRecord(db, method, fields);
   if (!record) return envelope([Object.fromEntries(items.map((i) => [i.field, i.name]))]);
-  const sensitive = new Set(items.filter((i) => i.sensitive).map((i) => i.field));
-  return envelope([Object.fromEntries(Object.entries(record).map(([k, v]) => [k, sensitive.has(k) ? maskValue(v) : v]))]);
+  // masked as an approved application masks by default: the sensitive items
+  const sensitive = items.filter((i) => i.sensitive).map((i) => i.field);
+  return envelope([projectRecord(record, fields, fields, sensitive)]);
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -17,7 +17,7 @@ import { recordLookup } from './audit';
 import { bearerToken, TokenClaims, TokenError, verifyToken } from './auth/tokens';
 import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/methods';
 import { BaseLibraries } from './lookups/repository';
-import { projectRecord } from './masking';
+import { projectRecord } from '../catalog/masking';
 import { parsePurpose } from './purpose';
 import { ApiError, Envelope, errorEnvelope, ok } from '../core/result-codes';
 import { lookupDuration, lookupRequests } from '../core/metrics';

@@ -1,0 +1,76 @@
+/**
+ * The one masking rule, used by lookup answers (gateway/pipeline.ts) and by the examples in
+ * interface documents (catalog/documents.ts). What a masked value keeps depends on what it is:
+ * ID numbers and credit codes their area code and last four characters, names their first
+ * character, dates nothing but their separators, any other text its first and last character.
+ *
+ * A masked ID number must not be completed from the rest of the same answer. Its hidden
+ * digits 7–14 are the birth date, so masking GMSFZH masks CSRQ with it (IMPLIED_MASKS). XB
+ * needs nothing: it is the parity of digit 17, which the masked number already shows.
+ */
+const NAME_FIELDS = new Set(['XM', 'FDDBR', 'CZZT']);
+const ID_FIELDS = new Set(['GMSFZH', 'CZZTDM', 'TYSHXYDM']);
+const DATE_FIELDS = new Set(['CSRQ', 'CLRQ', 'ZZBFRQ', 'ZZYXQQSRQ', 'ZZYXQJZRQ']);
+
+/** Masking the key masks these items too, wherever both are in one answer. */
+export const IMPLIED_MASKS: Readonly<Record<string, readonly string[]>> = { GMSFZH: ['CSRQ'] };
+
+/** 370306199001011234 → 370306********1234 */
+export function maskIdNumber(v: string): string {
+  if (v.length <= 10) return '*'.repeat(v.length);
+  return v.slice(0, 6) + '*'.repeat(v.length - 10) + v.slice(-4);
+}
+
+/** 张三 → 张*, 欧阳明月 → 欧*** */
+export function maskName(v: string): string {
+  const chars = [...v];
+  return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
+}
+
+/** 19900101 → ********, 1990-01-01 → ****-**-** */
+export function maskDate(v: string): string {
+  return v.replace(/[0-9]/g, '*');
+}
+
+/** Anything else: the first and last character stay, the middle is starred. */
+export function maskText(v: string): string {
+  const chars = [...v];
+  if (chars.length <= 2) return '*'.repeat(chars.length);
+  return chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1];
+}
+
+export function maskValue(field: string, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  const s = String(value);
+  if (ID_FIELDS.has(field)) return maskIdNumber(s);
+  if (NAME_FIELDS.has(field)) return maskName(s);
+  if (DATE_FIELDS.has(field)) return maskDate(s);
+  return maskText(s);
+}
+
+/** The masked items with what they imply (a masked GMSFZH masks CSRQ). */
+export function effectiveMasks(masked: Iterable<string>): Set<string> {
+  const out = new Set(masked);
+  for (const m of [...out]) for (const implied of IMPLIED_MASKS[m] ?? []) out.add(implied);
+  return out;
+}
+
+/**
+ * Keeps the granted items and masks the masked ones (with what they imply). Keys that are not
+ * data items of the method (a batch item's XH / result_code / msg) are structure and kept.
+ */
+export function projectRecord(
+  record: Record<string, unknown>,
+  methodFields: readonly string[],
+  items: readonly string[],
+  masked: readonly string[],
+): Record<string, unknown> {
+  const masks = effectiveMasks(masked);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    const isItem = methodFields.includes(key);
+    if (isItem && !items.includes(key)) continue;
+    out[key] = isItem && masks.has(key) ? maskValue(key, value) : value;
+  }
+  return out;
+}
