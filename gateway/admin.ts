@@ -9,10 +9,9 @@ import type { AppContext } from './context';
 import { sendEnvelope } from '../core/http';
 import { ApiError, badParam, ok } from '../core/result-codes';
 import { queryKeyHash } from './auditing/chain';
-import { canonicalQueryKey, KeyKind } from './auditing/query-key';
+import { canonicalQueryKey, KEY_KINDS } from './auditing/query-key';
 import { consumerMethodStats, lookupsOfKey, verifyChain } from './auditing/store';
 
-const KEY_KINDS: KeyKind[] = ['gmsfzh', 'tyshxydm', 'czztdm', 'zzbh', 'jgmc'];
 
 export function requireOperator(ctx: AppContext) {
   return (req: Request, _res: Response, next: NextFunction): void => {

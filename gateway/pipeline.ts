@@ -14,6 +14,7 @@ import { resolveAccess, verificationRefusal } from '../catalog/access';
 import type { AppContext } from './context';
 import type { Logger } from '../core/logger';
 import { recordLookup } from './audit';
+import { auditKeys } from './auditing/query-key';
 import { bearerToken, TokenClaims, TokenError, verifyToken } from './auth/tokens';
 import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/methods';
 import { BaseLibraries } from './lookups/repository';
@@ -64,12 +65,15 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   let purpose: string | null = null;
   let queryKey: string | null = null;
   let itemKeys: Array<string | null> | undefined;
+  let asked: string[] = [];
+  let answered: LookupRecord[] = [];
   let envelope: Envelope<LookupRecord>;
   try {
     purpose = parsePurpose(call.purposeHeader);
     const params = method.parse(call.params);
     queryKey = method.queryKey(params);
     itemKeys = method.itemKeys?.(params);
+    asked = method.askedSubjects?.(params) ?? [];
     if (!claims.methods.includes(method.name)) throw new ApiError('FORBIDDEN', `令牌未授权调用 ${method.name}`);
     if (!ctx.rateLimiter.take(claims.consumerId, method.name)) {
       throw new ApiError('RATE_LIMITED', `每分钟最多调用 ${ctx.rateLimiter.limitFor(method.name)} 次 ${method.name}`);
@@ -79,6 +83,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     const refusal = method.compares ? verificationRefusal(access.access, method.compares) : null;
     if (refusal) throw new ApiError('FORBIDDEN', refusal);
     const records = await method.run(new BaseLibraries(ctx.db), params, todayInChina());
+    answered = records;
     if (records.length === 0) throw new ApiError('NOT_FOUND');
     // a verification answers with its verdict; every other answer holds only the granted items
     envelope = ok(method.compares ? records : records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked)));
@@ -88,6 +93,11 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     envelope = errorEnvelope(err);
   }
 
+  // a lookup that concerns more than its query key (a licence's holder) is found under each
+  if (!itemKeys && queryKey !== null) {
+    const keys = auditKeys(queryKey, asked, answered);
+    if (keys.length > 1) itemKeys = keys;
+  }
   try {
     await recordLookup(ctx, {
       at: Date.now(),
