@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir } from './files';
 
 export type DbClient = 'sqlite' | 'mysql';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -138,7 +139,7 @@ function persistedSecrets(dataDir: string): PersistedSecrets {
       jwtSecret: crypto.randomBytes(48).toString('base64url'),
       auditKey: crypto.randomBytes(48).toString('base64url'),
     };
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     try {
       fs.writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600, flag: 'wx' });
       return fresh;

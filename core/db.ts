@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import type { Config } from './config';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfOpen } from './files';
 import { migrationSource } from '../gateway/store/migrations';
 
 export type Db = Knex;
@@ -74,7 +75,10 @@ export function openKnex(opts: OpenOptions): Db {
     });
   }
   const file = opts.sqliteFile ?? ':memory:';
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:' && !fs.existsSync(file)) {
+    ensurePrivateDir(path.dirname(file));
+    ensurePrivateFile(file);
+  }
   return knexFactory({
     client: 'better-sqlite3',
     connection: { filename: file },
@@ -95,6 +99,7 @@ export function openKnex(opts: OpenOptions): Db {
 }
 
 export function openDatabase(config: Config): Db {
+  if (config.db.client === 'sqlite') for (const f of ['', '-wal', '-shm']) tightenIfOpen(config.db.sqliteFile + f);
   return openKnex({ client: config.db.client, url: config.db.url, sqliteFile: config.db.sqliteFile });
 }
 

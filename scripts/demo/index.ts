@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../gateway/context';
 import { openKnex } from '../../core/db';
+import { ensurePrivateDir } from '../../core/files';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { seedCatalogue } from '../../catalog/seed';
 import { ensureDemoGrants } from '../../catalog/demo-grants';
@@ -72,7 +73,7 @@ async function ensureDemoConsumer(ctx: AppContext): Promise<string | null> {
     departmentCode: 'ZC901',
     methods: ALL_LOOKUPS,
   });
-  fs.mkdirSync(ctx.config.dataDir, { recursive: true });
+  ensurePrivateDir(ctx.config.dataDir);
   fs.writeFileSync(file, JSON.stringify({ client_id: DEMO_CONSUMER_ID, client_secret: secret }, null, 2), { mode: 0o600 });
   return secret;
 }
