@@ -46,6 +46,11 @@ export interface Config {
     perMethod: Record<string, number>;
     windowMs: number;
   };
+  /**
+   * Where /metrics is served, apart from the lookups' port (consumer ids and call patterns are
+   * for the operator's Prometheus, not for callers); null = not served.
+   */
+  metricsListen: { host: string; port: number } | null;
   /** audit rows older than this are pruned by `dprs audit prune` (never below 180) */
   auditRetentionDays: number;
   sync: {
@@ -150,6 +155,17 @@ function persistedSecrets(dataDir: string): PersistedSecrets {
   }
 }
 
+/** METRICS_LISTEN="127.0.0.1:9464" (default), "[::1]:9464", "0.0.0.0:9464", or "off". */
+function listenVar(env: Env, name: string, dflt: string): { host: string; port: number } | null {
+  const raw = (env[name] ?? '').trim() || dflt;
+  if (raw.toLowerCase() === 'off') return null;
+  const i = raw.lastIndexOf(':');
+  const host = raw.slice(0, i).replace(/^\[(.*)\]$/, '$1');
+  const port = raw.slice(i + 1);
+  if (i <= 0 || host === '' || !/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new ConfigError(name, `格式应为 地址:端口（如 127.0.0.1:9464）或 off，收到 "${raw}"`);
+  return { host, port: Number(port) };
+}
+
 /** RATE_LIMITS="getRKZP:1200,batchRKHY:30" → { getRKZP: 1200, batchRKHY: 30 } */
 export function parseMethodLimits(spec: string): Record<string, number> | null {
   const out: Record<string, number> = {};
@@ -182,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
   const perMethod = parseMethodLimits(env.RATE_LIMITS ?? '');
   if (!perMethod) throw new ConfigError('RATE_LIMITS', '格式应为 方法名:每分钟次数[,方法名:每分钟次数]，如 getRKZP:1200,batchRKHY:30');
   const auditRetentionDays = intVar(env, 'AUDIT_RETENTION_DAYS', 365, 180, 36500);
+  const metricsListen = listenVar(env, 'METRICS_LISTEN', '127.0.0.1:9464');
   // below 3 s the renewal (every third of the lease, at least 1 s) has no margin left
   const syncLeaseMs = intVar(env, 'SYNC_LEASE_MS', 60000, 3000, 3600000);
 
@@ -204,6 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes,
     requestTimeoutMs,
     rateLimit: { defaultLimit: rateDefault, perMethod, windowMs: 60000 },
+    metricsListen,
     auditRetentionDays,
     sync: { leaseMs: syncLeaseMs },
   });

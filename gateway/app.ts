@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import type { AppContext } from './context';
 import { healthRoutes } from './health';
 import { errorHandler, notFoundHandler, requestContext, requestTimeout } from '../core/http';
-import { httpRequests, registry, routeGroup } from '../core/metrics';
+import { httpRequests, routeGroup } from '../core/metrics';
 import { tokenRoutes } from './auth/routes';
 import { jsonApiRoutes } from './json-api';
 import { soapRoutes } from './soap/service';
@@ -36,9 +36,7 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
     next();
   });
   app.use(healthRoutes(ctx));
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  // /metrics is not here: it has its own listen address (gateway/metrics-server.ts)
   app.use(openApiRoutes(ctx)); // before the JSON API: docs and openapi.json are not methods
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
