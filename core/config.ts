@@ -59,6 +59,10 @@ export interface Config {
      * its jobs this long at most (on the same host the dead holder is noticed at once).
      */
     leaseMs: number;
+    /** the exchange directory: the only place a job's CSV file may be read from */
+    fileDir: string;
+    /** host names or addresses a job's database source may connect to (the 前置机); empty = none */
+    sourceHosts: string[];
   };
 }
 
@@ -201,6 +205,9 @@ export function loadConfig(env: Env = process.env): Config {
   const metricsListen = listenVar(env, 'METRICS_LISTEN', '127.0.0.1:9464');
   // below 3 s the renewal (every third of the lease, at least 1 s) has no margin left
   const syncLeaseMs = intVar(env, 'SYNC_LEASE_MS', 60000, 3000, 3600000);
+  const syncFileDir = path.resolve(env.SYNC_FILE_DIR && env.SYNC_FILE_DIR.trim() !== '' ? env.SYNC_FILE_DIR.trim() : path.join(dataDir, 'exchange'));
+  const sourceHosts = (env.SYNC_SOURCE_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter((h) => h !== '');
+  for (const h of sourceHosts) if (!/^[a-z0-9.:_-]+$/.test(h)) throw new ConfigError('SYNC_SOURCE_HOSTS', `应为逗号分隔的主机名或 IP 地址，"${h}" 不是`);
 
   let cached: PersistedSecrets | undefined;
   const secrets = () => (cached ??= persistedSecrets(dataDir));
@@ -223,6 +230,6 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: { defaultLimit: rateDefault, perMethod, windowMs: 60000 },
     metricsListen,
     auditRetentionDays,
-    sync: { leaseMs: syncLeaseMs },
+    sync: { leaseMs: syncLeaseMs, fileDir: syncFileDir, sourceHosts },
   });
 }

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { migrateLatest } from '../../core/db';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
-import { getJob, JobDefinitionError, listJobs, parseJobText, removeJob, saveJob } from '../../adapters/sync/jobs';
+import { defineJob, getJob, JobDefinitionError, listJobs, parseJobText, redactedSource, removeJob } from '../../adapters/sync/jobs';
+import { sourcePolicy } from '../../adapters/sources';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { summaryLine, RunCounters } from '../../adapters/sync/runs';
 import { startScheduler } from '../../adapters/sync/scheduler';
@@ -40,7 +41,7 @@ export function registerSyncCommands(program: Command): void {
         await migrateLatest(ctx.db);
         try {
           const def = parseJobText(text);
-          await saveJob(ctx.db, JSON.parse(text));
+          await defineJob(ctx.db, JSON.parse(text), sourcePolicy(ctx.config));
           process.stdout.write(`已保存同步任务 ${def.id} → ${def.target}\n`);
         } catch (err) {
           if (err instanceof JobDefinitionError) fail(err.message, 2);
@@ -58,7 +59,7 @@ export function registerSyncCommands(program: Command): void {
         await migrateLatest(ctx.db);
         const jobs = await listJobs(ctx.db);
         if (opts.json) {
-          process.stdout.write(JSON.stringify(jobs.map((j) => ({ id: j.job.id, target: j.job.target, enabled: j.enabled, schedule: j.job.schedule ?? {} })), null, 2) + '\n');
+          process.stdout.write(JSON.stringify(jobs.map((j) => ({ id: j.job.id, target: j.job.target, source: redactedSource(j.job.source), enabled: j.enabled, schedule: j.job.schedule ?? {} })), null, 2) + '\n');
           return;
         }
         if (jobs.length === 0) process.stdout.write('没有同步任务\n');

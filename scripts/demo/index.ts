@@ -13,7 +13,8 @@ import { seedCatalogue } from '../../catalog/seed';
 import { ensureDemoGrants } from '../../catalog/demo-grants';
 import { addConsumer, findConsumer } from '../../catalog/consumers';
 import { createFrontendTables, DEFAULT_DEMO_SIZE, DemoSize, fillFrontend } from './frontend';
-import { saveJob } from '../../adapters/sync/jobs';
+import { defineJob } from '../../adapters/sync/jobs';
+import { sourcePolicy } from '../../adapters/sources';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { getWatermark } from '../../adapters/sync/watermarks';
 import { summaryLine } from '../../adapters/sync/runs';
@@ -94,7 +95,7 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
   let synced: Record<string, number> | null = null;
   const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs });
   for (const def of demoJobs(frontendFile)) {
-    const job = await saveJob(ctx.db, def);
+    const job = await defineJob(ctx.db, def, sourcePolicy(ctx.config));
     if (await getWatermark(ctx.db, job.id)) continue;
     const outcome = await engine.run(job, 'full');
     if (outcome.status === 'skipped') {
