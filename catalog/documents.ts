@@ -36,7 +36,7 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
 
   // the WSDL is the contract for the WebService: its parameters, in its order, described by
   // the catalogue (a parameter the catalogue lacks still appears, undescribed)
-  const wsdlParams = SOAP_OPERATIONS[method] as readonly string[] | undefined;
+  const wsdlParams = Object.hasOwn(SOAP_OPERATIONS, method) ? (SOAP_OPERATIONS[method] as readonly string[]) : undefined;
   const described = new Map((spec.params ?? []).map((p) => [p.name, p]));
   const names = wsdlParams ? [...wsdlParams] : (spec.params ?? []).map((p) => p.name);
   const request = names.map((name) => {
@@ -90,7 +90,19 @@ async function exampleResponse(db: Db, method: string, items: ResourceItem[], fi
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+/**
+ * A table cell of department-written text: HTML is shown as text, never run (a Markdown
+ * viewer passes raw HTML through), link and emphasis syntax is escaped, and a line break
+ * becomes our own <br>.
+ */
+const mdCell = (s: string) =>
+  s
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+    .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, '<br>');
+
+/** A fence longer than any run of backticks in the text, so the text cannot close it. */
+const fenceFor = (text: string) => '`'.repeat(Math.max(3, ...(text.match(/`+/g) ?? []).map((run) => run.length + 1)));
 
 export function renderMarkdown(doc: InterfaceDocument): string {
   const out: string[] = [`# 数据接口说明文档：${doc.method}`, '', '| 项目 | 内容 |', '|---|---|'];
@@ -104,7 +116,8 @@ export function renderMarkdown(doc: InterfaceDocument): string {
       for (const p of doc.response_params) out.push(`| ${[p.字段名, p.参数说明, p.数据类型, p.描述及要求].map(mdCell).join(' | ')} |`);
       out.push('', '| 项目 | 内容 |', '|---|---|');
     } else if (r.label === '接口返回示例') {
-      out.push(`| ${r.label} | 见下 |`, '', '```json', r.value, '```', '', '| 项目 | 内容 |', '|---|---|');
+      const fence = fenceFor(r.value);
+      out.push(`| ${r.label} | 见下 |`, '', `${fence}json`, r.value, fence, '', '| 项目 | 内容 |', '|---|---|');
     } else {
       out.push(`| ${r.value === '' ? `**${r.label}**` : r.label} | ${mdCell(r.value)} |`);
     }

@@ -102,7 +102,7 @@ async function clashes(db: Db, record: Record<string, unknown>, checks: Clash[])
  * generator does not know is null), or null when the method has no base library.
  */
 export async function syntheticRecord(db: Db, method: string, fields: string[]): Promise<Record<string, unknown> | null> {
-  const src = SOURCES[method];
+  const src = Object.hasOwn(SOURCES, method) ? SOURCES[method] : undefined;
   if (!src) return null;
   for (let n = 0; n < TRIES; n++) {
     const record = src.generate(n);

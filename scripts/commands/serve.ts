@@ -5,7 +5,7 @@ import { startMetricsServer } from '../../gateway/metrics-server';
 import type { AppContext } from '../../gateway/context';
 import { migrateLatest } from '../../core/db';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
-import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
+import { demoConsumerFile, ensureDemo, DEMO_CONSUMER_ID } from '../demo';
 import { startScheduler } from '../../adapters/sync/scheduler';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { config } from './common';
@@ -56,7 +56,7 @@ function startBanner(ctx: AppContext, secret: string | null): (port: number) => 
       `  WSDL           ${base}/dprs/webService/DataService?wsdl`,
       `  OpenAPI        ${base}/dprs/api/openapi.json`,
       `  metrics        ${ctx.config.metricsListen ? `http://${ctx.config.metricsListen.host}:${ctx.config.metricsListen.port}/metrics  (for Prometheus; not on the lookups' port)` : 'off (METRICS_LISTEN=off)'}`,
-      `  demo consumer  ${DEMO_CONSUMER_ID}${secret ? `  secret ${secret}` : ''}`,
+      `  demo consumer  ${DEMO_CONSUMER_ID}${secret ? `  secret ${secret}  (shown this once; also in ${demoConsumerFile(ctx.config.dataDir)}, mode 0600)` : `  (secret shown at the first start; kept in ${demoConsumerFile(ctx.config.dataDir)})`}`,
       `  get a token    npm run --silent dprs -- token issue`,
       `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
       `  catalogue      ${base}/dprs/catalog/resources   (operator token: npm run --silent dprs -- catalog token --role operator)`,

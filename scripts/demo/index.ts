@@ -56,18 +56,23 @@ export interface DemoState {
   builtFrontend: boolean;
   /** rows written per base library by the first full sync, null when it had run before */
   synced: Record<string, number> | null;
+  /** the demo consumer's secret when this run created it; null afterwards (printed once) */
   consumerSecret: string | null;
 }
 
+export function demoConsumerFile(dataDir: string): string {
+  return path.join(dataDir, 'demo-consumer.json');
+}
+
+/**
+ * Registers the demo consumer on the first run and returns its secret, to be printed that
+ * once; it is also kept in DATA_DIR/demo-consumer.json (0600) for whoever missed it. Later
+ * runs return null: a secret is not written to the terminal (and its scrollback, CI logs)
+ * on every start.
+ */
 async function ensureDemoConsumer(ctx: AppContext): Promise<string | null> {
-  const file = path.join(ctx.config.dataDir, 'demo-consumer.json');
-  if (await findConsumer(ctx.db, DEMO_CONSUMER_ID)) {
-    try {
-      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { client_secret: string }).client_secret;
-    } catch {
-      return null;
-    }
-  }
+  const file = demoConsumerFile(ctx.config.dataDir);
+  if (await findConsumer(ctx.db, DEMO_CONSUMER_ID)) return null;
   const { secret } = await addConsumer(ctx.db, {
     id: DEMO_CONSUMER_ID,
     name: DEMO_CONSUMER_NAME,

@@ -1,7 +1,8 @@
 import { checkCreditCode, checkIdNumber, isEthnicityCode } from '../../schemas/checksums';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { entity, licence, person } from '../../scripts/demo/records';
-import { ensureDemo, frontendDemoFile } from '../../scripts/demo';
+import fs from 'node:fs';
+import { demoConsumerFile, ensureDemo, frontendDemoFile } from '../../scripts/demo';
 import { STORAGE_TARGETS } from '../support/databases';
 import { testContext, TestContext } from '../support/context';
 
@@ -77,7 +78,11 @@ describe.each(STORAGE_TARGETS)('the demo on %s', (target) => {
     const second = await ensureDemo(ctx, size);
     expect(second.builtFrontend).toBe(false);
     expect(second.synced).toBeNull();
-    expect(second.consumerSecret).toBe(first.consumerSecret);
+    // the secret is printed on the first start only; it stays in the private file
+    expect(second.consumerSecret).toBeNull();
+    const kept = JSON.parse(fs.readFileSync(demoConsumerFile(ctx.config.dataDir), 'utf8')) as { client_secret: string };
+    expect(kept.client_secret).toBe(first.consumerSecret);
+    expect((fs.statSync(demoConsumerFile(ctx.config.dataDir)).mode & 0o777).toString(8)).toBe('600');
     expect(second.frontendFile).toBe(frontendDemoFile(ctx.config.dataDir));
     expect(await count('population')).toBe(300);
     const p = person(SEED, 5);
