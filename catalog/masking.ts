@@ -51,7 +51,7 @@ export function maskValue(field: string, value: unknown): unknown {
 /** The masked items with what they imply (a masked GMSFZH masks CSRQ). */
 export function effectiveMasks(masked: Iterable<string>): Set<string> {
   const out = new Set(masked);
-  for (const m of [...out]) for (const implied of IMPLIED_MASKS[m] ?? []) out.add(implied);
+  for (const m of [...out]) if (Object.hasOwn(IMPLIED_MASKS, m)) for (const implied of IMPLIED_MASKS[m]) out.add(implied);
   return out;
 }
 
