@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import type { Config } from './config';
-import { ensurePrivateDir, ensurePrivateFile, tightenIfOpen } from './files';
+import { ensurePrivateDir, ensurePrivateFile, narrowIfOthersCanRead } from './files';
 import { migrationSource } from '../gateway/store/migrations';
 
 export type Db = Knex;
@@ -99,7 +99,7 @@ export function openKnex(opts: OpenOptions): Db {
 }
 
 export function openDatabase(config: Config): Db {
-  if (config.db.client === 'sqlite') for (const f of ['', '-wal', '-shm']) tightenIfOpen(config.db.sqliteFile + f);
+  if (config.db.client === 'sqlite') for (const f of ['', '-wal', '-shm']) narrowIfOthersCanRead(config.db.sqliteFile + f);
   return openKnex({ client: config.db.client, url: config.db.url, sqliteFile: config.db.sqliteFile });
 }
 

@@ -22,7 +22,7 @@ export function ensurePrivateFile(file: string): void {
 }
 
 /** Narrows files of ours that an earlier version left readable by others. */
-export function tightenIfOpen(file: string): void {
+export function narrowIfOthersCanRead(file: string): void {
   try {
     if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, PRIVATE_FILE_MODE);
   } catch {
