@@ -168,6 +168,12 @@ describe.each(STORAGE_TARGETS)('sync source confinement on %s', (target) => {
       delete process.env.SYNC_PASSWORD_TEST_FE;
       const missing = await new SyncEngine(ctx.db).run(defined, 'full');
       expect(missing.status !== 'skipped' && missing.run.error).toBe('源数据库密码的环境变量 SYNC_PASSWORD_TEST_FE 未设置');
+      process.env.SYNC_PASSWORD_TEST_FE = 'Wr0ng-Passw0rd-for-the-front-end';
+      const denied = await new SyncEngine(ctx.db).run(defined, 'full');
+      expect(denied.status).toBe('failed');
+      expect(denied.status !== 'skipped' && denied.run.error).toMatch(/^数据库访问失败（ER_ACCESS_DENIED/);
+      const status = JSON.stringify(await ctx.db('sync_runs').where({ job_id: 'pw-job' }));
+      expect(status).not.toContain('Wr0ng-Passw0rd');
       process.env.SYNC_PASSWORD_TEST_FE = password;
       const ran = await new SyncEngine(ctx.db).run(defined, 'full');
       expect(ran.status).toBe('succeeded');
