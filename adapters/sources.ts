@@ -10,6 +10,7 @@ import { parse } from 'csv-parse';
 import type { Config } from '../core/config';
 import { openKnex } from '../core/db';
 import { ensurePrivateDir } from '../core/files';
+import { databaseClockText, isMysqlDriver } from '../core/dialect';
 import { CsvSource, DbSource, isCsvSource, Job, JobDefinition, JobDefinitionError } from './sync/jobs';
 
 export type SourceRow = Record<string, unknown>;
@@ -161,7 +162,7 @@ function connectionUrl(s: DbSource): string {
 }
 
 export function openSourceKnex(s: DbSource): Knex {
-  if (s.client === 'mysql2') return openKnex({ client: 'mysql', url: connectionUrl(s), poolMax: 2 });
+  if (isMysqlDriver(s.client)) return openKnex({ client: 'mysql', url: connectionUrl(s), poolMax: 2 });
   const filename = typeof s.connection === 'string' ? s.connection : s.connection.filename;
   requireUnmoved(filename, '源数据库文件');
   return openKnex({ client: 'sqlite', sqliteFile: filename });
@@ -235,13 +236,8 @@ class DbReader implements SourceReader {
     return { t: String(row[t]), k: this.job.keys.map((k) => row[k]) };
   }
 
-  async upperBound(delaySeconds: number): Promise<string> {
-    if (this.src.client === 'mysql2') {
-      const [rows] = (await this.db.raw(`select date_format(now(6) - interval ? second, '%Y-%m-%d %H:%i:%s.%f') as t`, [delaySeconds])) as [Array<{ t: string }>];
-      return rows[0].t;
-    }
-    const rows = (await this.db.raw(`select strftime('%Y-%m-%d %H:%M:%f', 'now', ?) as t`, [`-${delaySeconds} seconds`])) as Array<{ t: string }>;
-    return rows[0].t;
+  upperBound(delaySeconds: number): Promise<string> {
+    return databaseClockText(this.db, delaySeconds);
   }
 
   async pageAfter(cursor: Cursor, upper: string, limit: number): Promise<SourceRow[]> {

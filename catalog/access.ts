@@ -11,7 +11,8 @@
  * not hand every grantee the whole record). A verification answers with a verdict instead of
  * items and needs a grant of the items it compares (verificationRefusal).
  */
-import { Db, selectRows } from '../core/db';
+import type { Db } from '../core/db';
+import { selectRows } from '../core/dialect';
 import { GRANT_IN_FORCE_SQL } from './grants';
 import type { Registration } from './resources';
 

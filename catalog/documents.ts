@@ -6,6 +6,7 @@
  */
 import type { Config } from '../core/config';
 import type { Db } from '../core/db';
+import { lookupSpec, VERDICTS } from '../core/registry';
 import { ApiError } from '../core/result-codes';
 import { SYNTHETIC_NOTE, syntheticRecord } from './examples';
 import { projectRecord } from './masking';
@@ -79,7 +80,7 @@ async function exampleResponse(db: Db, method: string, items: ResourceItem[], fi
   const envelope = (data: Array<Record<string, unknown>>) => ({ msg: '操作成功', result_code: '200', data });
   if (verification) {
     // a verification answers with its verdict only
-    const result: Record<string, string> = method === 'getDZZZHY' ? { HYJG: '有效', HYJGDM: '1' } : { HYJG: '一致', HYJGDM: '1' };
+    const result: Record<string, string> = { ...VERDICTS[lookupSpec(method)?.verdicts ?? 'person'].positive };
     return envelope([Object.fromEntries(fields.map((f) => [f, result[f] ?? '']))]);
   }
   const record = await syntheticRecord(db, method, fields);

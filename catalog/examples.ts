@@ -6,6 +6,7 @@
  * is an organisation: no natural person's name appears in any document.
  */
 import type { Db } from '../core/db';
+import { LibraryName, lookupSpec } from '../core/registry';
 import { idCheckChar, orgCodeCheckChar, usccCheckChar } from '../schemas/checksums';
 
 /** What a document says about its example. */
@@ -83,7 +84,7 @@ const PERSON: ExampleSource = { generate: syntheticPerson, clashes: [['populatio
 const ENTITY: ExampleSource = { generate: syntheticEntity, clashes: [['legal_entity', 'tyshxydm', 'TYSHXYDM'], ['licence', 'czztdm', 'TYSHXYDM']] };
 const LICENCE: ExampleSource = { generate: syntheticLicence, clashes: [['licence', 'zzbh', 'ZZBH'], ['licence', 'czztdm', 'CZZTDM'], ['legal_entity', 'tyshxydm', 'CZZTDM']] };
 
-const SOURCES: Record<string, ExampleSource> = { getRKZP: PERSON, getFRXX: ENTITY, getDZZZ: LICENCE };
+const BY_LIBRARY: Record<LibraryName, ExampleSource> = { population: PERSON, legal_entity: ENTITY, licence: LICENCE };
 
 async function clashes(db: Db, record: Record<string, unknown>, checks: Clash[]): Promise<boolean> {
   for (const [table, column, field] of checks) {
@@ -102,8 +103,9 @@ async function clashes(db: Db, record: Record<string, unknown>, checks: Clash[])
  * generator does not know is null), or null when the method has no base library.
  */
 export async function syntheticRecord(db: Db, method: string, fields: string[]): Promise<Record<string, unknown> | null> {
-  const src = Object.hasOwn(SOURCES, method) ? SOURCES[method] : undefined;
-  if (!src) return null;
+  const spec = lookupSpec(method);
+  if (!spec) return null;
+  const src = BY_LIBRARY[spec.library];
   for (let n = 0; n < TRIES; n++) {
     const record = src.generate(n);
     if (await clashes(db, record, src.clashes)) continue;

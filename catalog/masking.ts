@@ -1,16 +1,24 @@
 /**
  * The one masking rule, used by lookup answers (gateway/pipeline.ts) and by the examples in
- * interface documents (catalog/documents.ts). What a masked value keeps depends on what it is:
- * ID numbers and credit codes their area code and last four characters, names their first
- * character, dates nothing but their separators, any other text its first and last character.
+ * interface documents (catalog/documents.ts). What a masked value keeps depends on what it is
+ * (the registry's mask kind of the item, or its data type): ID numbers their area code and last
+ * four characters, names their first character, dates nothing but their separators, any other
+ * text its first and last character.
  *
  * A masked ID number must not be completed from the rest of the same answer. Its hidden
  * digits 7–14 are the birth date, so masking GMSFZH masks CSRQ with it (IMPLIED_MASKS). XB
  * needs nothing: it is the parity of digit 17, which the masked number already shows.
  */
-const NAME_FIELDS = new Set(['XM', 'FDDBR', 'CZZT']);
-const ID_FIELDS = new Set(['GMSFZH', 'CZZTDM', 'TYSHXYDM']);
-const DATE_FIELDS = new Set(['CSRQ', 'CLRQ', 'ZZBFRQ', 'ZZYXQQSRQ', 'ZZYXQJZRQ']);
+import { LIBRARIES, MaskKind } from '../core/registry';
+
+/** Items of the base libraries by how they are masked; any other item is text. */
+const KIND_OF = new Map<string, MaskKind | 'date'>();
+for (const lib of Object.values(LIBRARIES)) {
+  for (const i of lib.items) {
+    if (i.mask) KIND_OF.set(i.field, i.mask);
+    else if (i.data_type === 'D') KIND_OF.set(i.field, 'date');
+  }
+}
 
 /** Masking the key masks these items too, wherever both are in one answer. */
 export const IMPLIED_MASKS: Readonly<Record<string, readonly string[]>> = { GMSFZH: ['CSRQ'] };
@@ -42,10 +50,16 @@ export function maskText(v: string): string {
 export function maskValue(field: string, value: unknown): unknown {
   if (value === null || value === undefined) return value;
   const s = String(value);
-  if (ID_FIELDS.has(field)) return maskIdNumber(s);
-  if (NAME_FIELDS.has(field)) return maskName(s);
-  if (DATE_FIELDS.has(field)) return maskDate(s);
-  return maskText(s);
+  switch (KIND_OF.get(field)) {
+    case 'id-number':
+      return maskIdNumber(s);
+    case 'name':
+      return maskName(s);
+    case 'date':
+      return maskDate(s);
+    default:
+      return maskText(s);
+  }
 }
 
 /** The masked items with what they imply (a masked GMSFZH masks CSRQ). */

@@ -1,14 +1,14 @@
 /**
- * The audit's keys, written once: the kinds of key a lookup is audited under, their canonical
- * text before hashing (ID numbers and credit codes in their checked 18-character form, licence
- * numbers and organisation names prefixed with what they are), and the subjects of an answer.
- * The lookups (gateway/lookups/methods.ts), the pipeline, the operator API and `dprs audit
- * who` all build keys here, so a key written by one is found by the others.
+ * The audit's keys, written once: the canonical text of each kind of key (the kinds are the
+ * registry's) before hashing — ID numbers and credit codes in their checked 18-character form,
+ * licence numbers and organisation names prefixed with what they are — and the subjects of an
+ * answer. The lookups (gateway/lookups/methods.ts), the pipeline, the operator API and `dprs
+ * audit who` all build keys here, so a key written by one is found by the others.
  */
 import { parseCreditCode, parseIdNumber } from '../../schemas/checksums';
+import { AuditKeyKind, LIBRARIES } from '../../core/registry';
 
-export const KEY_KINDS = ['gmsfzh', 'tyshxydm', 'czztdm', 'zzbh', 'jgmc'] as const;
-export type KeyKind = (typeof KEY_KINDS)[number];
+export type KeyKind = AuditKeyKind;
 
 /** A licence number's key: `zzbh:` + the number. */
 export const licenceKey = (zzbh: string): string => `zzbh:${zzbh}`;
@@ -40,10 +40,11 @@ export function guessKeyKind(raw: string): KeyKind {
 }
 
 /**
- * Items of an answered record that name its subject: a person (GMSFZH), an organisation
- * (TYSHXYDM) or a licence's holder (CZZTDM, either). Stored in canonical form by sync.
+ * Items of an answered record that name its subject, as the registry says per library: a
+ * person (GMSFZH), an organisation (TYSHXYDM) or a licence's holder (CZZTDM, either). Stored
+ * in canonical form by sync.
  */
-const SUBJECT_ITEMS = ['GMSFZH', 'TYSHXYDM', 'CZZTDM'] as const;
+const SUBJECT_ITEMS = [...new Set(Object.values(LIBRARIES).map((l) => l.subject.toUpperCase()))];
 
 /**
  * Every key one lookup is audited under: its query key, then each subject it asked about or

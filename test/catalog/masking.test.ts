@@ -33,7 +33,9 @@ describe('masking (one rule for answers and documents)', () => {
     expect(maskValue('HJD', '周村区丝绸路1号')).toBe('周******号');
     expect(maskValue('CSRQ', '19900101')).toBe('********');
     expect(maskValue('CSRQ', null)).toBeNull();
-    expect(maskValue('TYSHXYDM', '91370306MA3C1234X5')).toBe('913703********34X5');
+    expect(maskValue('CZZTDM', '91370306MA3C1234X5')).toBe('913703********34X5');
+    expect(maskValue('FDDBR', '李样例')).toBe('李**');
+    expect(maskValue('CBZT', '正常参保')).toBe('正**保'); // an item of no base library: text
   });
 
   it('projects granted items in order and keeps structural keys', () => {
