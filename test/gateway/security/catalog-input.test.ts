@@ -23,7 +23,7 @@ describe.each(STORAGE_TARGETS)('catalogue input on %s', (target) => {
     const reg = sampleRegistration({ code: '301010/00002', interfaces: [{ method, name: '保留名', function: '测试', params: [] }] });
     const r = await h.call('POST', '/dprs/catalog/resources', { token: dept, body: reg });
     expect(r.status).toBe(400);
-    expect(r.body.data).toEqual([expect.objectContaining({ field: '/interfaces/0/method' })]);
+    expect(r.body.data).toEqual([expect.objectContaining({ field: 'interfaces.0.method' })]);
     expect(await h.ctx.db('resources').where({ code: '301010/00002' }).first()).toBeUndefined();
     const doc = await h.call('GET', `/dprs/catalog/interfaces/${method}/document?format=md`);
     expect(doc.status).toBe(404);
