@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import { isSqlite } from '../../../core/db';
+
+/**
+ * 公民身份号码 is unique among LIVE people only: a soft-deleted row must not hold the number
+ * against a re-registration or a key change. MariaDB has no partial index, so the live value
+ * is a virtual column (NULL once deleted; NULLs never clash) that a unique index covers; the
+ * database derives it, so no writer can forget it. Lookups keep using gmsfzh.
+ */
+export async function up(knex: Knex): Promise<void> {
+  const expr = isSqlite(knex) ? 'case when `deleted` then null else `gmsfzh` end' : 'if(`deleted`, null, `gmsfzh`)';
+  const generated = isSqlite(knex) ? 'generated always as' : 'as';
+  await knex.raw(`alter table \`population\` add column \`gmsfzh_live\` varchar(18) ${generated} (${expr}) virtual`);
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw('alter table `population` drop column `gmsfzh_live`');
+}
