@@ -8,7 +8,8 @@ import { openSource, SourceError, SourceReader } from '../sources';
 import { getJob, isCsvSource, Job, JobDefinitionError } from './jobs';
 import { acquireLease, DEFAULT_LEASE_MS, leaseHolder, newHolder, releaseLease, renewLease } from './lease';
 import { failAbandonedRuns, finishRun, getRun, RunCounters, RunMode, RunRecord, saveProgress, startRun, zeroCounters } from './runs';
-import { RunAbort, RunContext } from './context';
+import { BatchStep, RunAbort, RunContext } from './context';
+import { describeDbError } from '../../core/db-errors';
 import { runFull } from './full';
 import { runIncremental } from './incremental';
 import { getWatermark } from './watermarks';
@@ -19,7 +20,14 @@ export interface EngineOptions {
   /** tests replace the source to simulate outages */
   openSource?: (job: Job) => SourceReader;
   onProgress?: (jobId: string, c: RunCounters) => void;
+  /** tests inject failures at each step of a batch (see BatchStep) */
+  onStep?: (step: BatchStep, mode: RunMode) => void | Promise<void>;
 }
+
+/** A percentage of rejects fails a run only once it has read this many rows: 2 bad rows in 13 are no trend. */
+export const MIN_ROWS_FOR_PERCENT = 100;
+/** Mid-run, the percentage is applied once this many rows are read (the final check applies it from MIN_ROWS_FOR_PERCENT). */
+const MID_RUN_ROWS_FOR_PERCENT = 1000;
 
 export type RunOutcome =
   | { status: 'succeeded' | 'failed'; run: RunRecord }
@@ -30,19 +38,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Operator-readable failure: our own messages as they are, driver errors by kind only. */
 export function describeFailure(err: unknown): string {
   if (err instanceof RunAbort || err instanceof SourceError || err instanceof JobDefinitionError) return err.message;
-  const code = (err as { code?: string }).code;
-  if (code && /ECONNREFUSED|ETIMEDOUT|PROTOCOL_CONNECTION_LOST|ECONNRESET|ER_ACCESS_DENIED|ENOTFOUND|SQLITE_CANTOPEN|SQLITE_BUSY/.test(code)) {
-    return `数据库访问失败（${code}）`;
-  }
-  if (code && /ER_NO_SUCH_TABLE|ER_BAD_FIELD|SQLITE_ERROR/.test(code)) return `源表或列不存在（${code}）`;
+  if ((err as { code?: unknown } | null)?.code !== undefined) return describeDbError(err);
   if (err instanceof Error && /^[^\s]*[\u4e00-\u9fa5]/.test(err.message)) return err.message.slice(0, 200);
-  return `同步失败（${code ?? (err instanceof Error ? err.name : 'error')}）`;
+  return `同步失败（${err instanceof Error ? err.name : 'error'}）`;
 }
 
 function recordRunMetrics(job: string, mode: RunMode, status: string, c: RunCounters, ms: number): void {
   syncRuns.inc({ job, mode, status });
   syncRunDuration.observe({ job, mode }, ms / 1000);
-  for (const outcome of ['read', 'written', 'unchanged', 'rejected', 'deleted'] as const) {
+  for (const outcome of ['read', 'written', 'unchanged', 'rejected', 'deleted', 'drift', 'future'] as const) {
     if (c[outcome] > 0) syncRows.inc({ job, outcome }, c[outcome]);
   }
 }
@@ -153,10 +157,13 @@ export class SyncEngine {
           if (due > Date.now()) await sleep(due - Date.now());
         }
       },
+      step: async (name) => {
+        await this.opts.onStep?.(name, mode);
+      },
       checkErrorLimit: (final) => {
         const { records, percent } = job.errorLimit;
         if (counters.rejected > records) throw new RunAbort(`拒绝记录 ${counters.rejected} 条，超过上限 ${records} 条`);
-        if ((final || counters.read >= 1000) && counters.read > 0 && (counters.rejected / counters.read) * 100 > percent) {
+        if (counters.read >= (final ? MIN_ROWS_FOR_PERCENT : MID_RUN_ROWS_FOR_PERCENT) && (counters.rejected / counters.read) * 100 > percent) {
           throw new RunAbort(`拒绝记录占 ${((counters.rejected / counters.read) * 100).toFixed(1)}%，超过上限 ${percent}%`);
         }
       },
