@@ -29,8 +29,8 @@ async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters,
         await writeBatch(trx, { job: rc.job, runId: rc.runId, full: true, targetWasEmpty, reader: rc.reader, driftBefore }, rows, fresh);
         await rc.step('written');
       });
-      await rc.step('committed');
       addCounters(c, fresh);
+      await rc.step('committed');
       return;
     } catch (err) {
       if (attempt >= 3 || !isRetryable(err)) throw err;

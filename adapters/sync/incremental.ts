@@ -43,9 +43,9 @@ export async function runIncremental(rc: RunContext): Promise<void> {
       if (next !== mark) await setWatermark(trx, job.id, next);
       await rc.step('watermarked');
     });
-    await rc.step('committed');
     mark = next;
     addCounters(counters, c);
+    await rc.step('committed');
     await rc.checkpoint();
     if (!more) break;
   }
