@@ -45,6 +45,12 @@ interface SqliteConnection {
 const STATEMENT_CACHE_MAX = 500;
 
 /**
+ * knex prints its own warnings (a failed connection attempt, with the driver's stack) on the
+ * console; the same failure reaches the caller as an error, described there in Chinese.
+ */
+const QUIET_KNEX_LOG = { warn() {}, error() {}, deprecate() {}, debug() {} };
+
+/**
  * knex prepares every SQLite statement anew, prominent in a CPU profile of the lookups. Prepared
  * statements are reusable (SQLite re-prepares them itself after a schema change), so the
  * connection keeps the recent ones by SQL text.
@@ -68,6 +74,7 @@ export function openKnex(opts: OpenOptions): Db {
     if (!opts.url) throw new Error('mysql needs a url');
     return knexFactory({
       client: 'mysql2',
+      log: QUIET_KNEX_LOG,
       connection: mysqlConnection(opts.url),
       pool: { min: 0, max: opts.poolMax ?? 10 },
       acquireConnectionTimeout: 10000,
@@ -77,6 +84,7 @@ export function openKnex(opts: OpenOptions): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   return knexFactory({
     client: 'better-sqlite3',
+    log: QUIET_KNEX_LOG,
     connection: { filename: file },
     useNullAsDefault: true,
     pool: {
