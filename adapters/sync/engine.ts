@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { openSource, SourceError, SourceReader } from '../sources';
 import { getJob, isCsvSource, Job, JobDefinitionError } from './jobs';
 import { acquireLease, DEFAULT_LEASE_MS, leaseHolder, newHolder, releaseLease, renewLease } from './lease';
-import { failAbandonedRuns, finishRun, getRun, RunCounters, RunMode, RunRecord, saveProgress, startRun, zeroCounters } from './runs';
+import { failAbandonedRuns, finishRun, setRunMode, getRun, RunCounters, RunMode, RunRecord, saveProgress, startRun, zeroCounters } from './runs';
 import { BatchStep, RunAbort, RunContext } from './context';
 import { describeDbError } from '../../core/db-errors';
 import { runFull } from './full';
@@ -124,7 +124,8 @@ export class SyncEngine {
     }
   }
 
-  private async execute(job: Job, mode: RunMode, lease: string, ttl: number): Promise<RunOutcome> {
+  private async execute(job: Job, wanted: RunMode, lease: string, ttl: number): Promise<RunOutcome> {
+    let mode = wanted;
     const runId = await startRun(this.db, job.id, mode);
     const counters = zeroCounters();
     const started = Date.now();
@@ -177,7 +178,14 @@ export class SyncEngine {
     try {
       reader = (this.opts.openSource ?? openSource)(job);
       rc.reader = reader;
-      await (mode === 'full' ? runFull(rc) : runIncremental(rc));
+      if (mode === 'full') await runFull(rc);
+      else if ((await runIncremental(rc)) === 'needs-full') {
+        // a watermark ahead of the source clock (left by an older version) blinds every
+        // incremental run: this run becomes the full run that resets it
+        mode = 'full';
+        await setRunMode(this.db, runId, mode);
+        await runFull(rc);
+      }
       await finishRun(this.db, runId, 'succeeded', counters, null);
       status = 'succeeded';
       return { status, run: (await getRun(this.db, runId))! };

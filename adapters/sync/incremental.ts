@@ -13,11 +13,13 @@ import { writeBatch } from './write';
 import { compareCursors, FUTURE_TOLERANCE_SECONDS, getUpperBound, getWatermark, incrementalStart, likeSource, setUpperBound, setWatermark, shiftTimeText } from './watermarks';
 import { addCounters, zeroCounters } from './runs';
 
-export async function runIncremental(rc: RunContext): Promise<void> {
+/** Reads and writes what changed; 'needs-full' (before touching anything) when the watermark lies ahead of the source clock. */
+export async function runIncremental(rc: RunContext): Promise<'done' | 'needs-full'> {
   const { db, job, runId, reader, counters } = rc;
   const stored = await getWatermark(db, job.id);
   if (!stored) throw new Error('没有水位线：请先执行一次全量同步');
   const upper = likeSource(await reader.upperBound(job.delaySeconds), stored.t);
+  if (stored.t > shiftTimeText(upper, job.delaySeconds + FUTURE_TOLERANCE_SECONDS)) return 'needs-full';
   counters.future = await reader.countAfter(shiftTimeText(upper, job.delaySeconds + FUTURE_TOLERANCE_SECONDS));
   let mark: Cursor = stored;
   let cursor: Cursor = incrementalStart(stored, job.lookbackSeconds, await getUpperBound(db, job.id));
@@ -52,4 +54,5 @@ export async function runIncremental(rc: RunContext): Promise<void> {
   // everything up to `upper` has been read: the next run need not look back before upper − look-back
   await setUpperBound(db, job.id, upper);
   rc.checkErrorLimit(true);
+  return 'done';
 }

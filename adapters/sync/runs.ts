@@ -57,6 +57,10 @@ const counterColumns = (c: RunCounters) => ({
   rows_future: c.future,
 });
 
+export async function setRunMode(db: Knex, id: number, mode: RunMode): Promise<void> {
+  await db('sync_runs').where({ id }).update({ mode });
+}
+
 export async function saveProgress(db: Knex, id: number, c: RunCounters): Promise<void> {
   await db('sync_runs').where({ id }).update(counterColumns(c));
 }

@@ -10,7 +10,7 @@ import { SyncEngine } from '../../../adapters/sync/engine';
 import { Job, saveJob } from '../../../adapters/sync/jobs';
 import { summaryLine } from '../../../adapters/sync/runs';
 import { syncStatus } from '../../../adapters/sync/status';
-import { getWatermark } from '../../../adapters/sync/watermarks';
+import { getWatermark, setWatermark } from '../../../adapters/sync/watermarks';
 import { syncRows } from '../../../core/metrics';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
 import { expectConverged, frontEnd, FrontEnd, T0 } from '../../support/sync';
@@ -147,6 +147,18 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
     const incr = await run(job, 'incr');
     expect(incr.run).toMatchObject({ status: 'succeeded', read: 1, written: 1, future: 2 });
     expect((await gw.db('population').where({ rybh: key(8) }).first()).xm).toBe('后来');
+  });
+
+  it('a watermark left ahead of the source clock (by an older version) is reset by a full run in place of the next incremental one', async () => {
+    await fe.insertPeople(0, 30);
+    const job = await setup();
+    await run(job, 'full');
+    await setWatermark(gw.db, job.id, { t: '2099-01-01 00:00:00.000000', k: [key(31)] });
+    await fe.db(P).where({ RYBH: key(8) }).update({ XM: '后来', GXSJ: t(800) });
+    const o = await run(job, 'incr');
+    expect(o.run).toMatchObject({ mode: 'full', status: 'succeeded', written: 1 });
+    expect(await getWatermark(gw.db, job.id)).toEqual({ t: t(800), k: [key(8)] });
+    expect((await run(job, 'incr')).run).toMatchObject({ mode: 'incr', read: 0 });
   });
 
   it('48 bad rows among 1,200 updated at one instant do not stall the watermark', async () => {
