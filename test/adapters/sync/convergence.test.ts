@@ -120,6 +120,30 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
     expect(await liveHolder(a)).toEqual([key(17)]);
   });
 
+  it('a key change read by a full run alone converges, the old key deleted once', async () => {
+    await fe.insertPeople(0, 20);
+    const job = await setup({ batchSize: 4 });
+    await run(job, 'full');
+    const id = await idOf(key(18));
+    await fe.db(P).where({ RYBH: key(18) }).update({ RYBH: key(0), GXSJ: t(500) }); // the new key is read first
+    const full = await run(job, 'full');
+    expect(full.run).toMatchObject({ status: 'succeeded', rejected: 0, deleted: 1 });
+    await expectConverged(fe.db, gw.db);
+    expect(await liveHolder(id)).toEqual([key(0)]);
+  });
+
+  it('three ID numbers rotated between three people converge, one row per batch', async () => {
+    await fe.insertPeople(0, 20);
+    const job = await setup({ batchSize: 1 });
+    await run(job, 'full');
+    const ids = [await idOf(key(2)), await idOf(key(9)), await idOf(key(15))];
+    await fe.db(P).where({ RYBH: key(2) }).update({ GMSFZH: ids[1], GXSJ: t(600) });
+    await fe.db(P).where({ RYBH: key(9) }).update({ GMSFZH: ids[2], GXSJ: t(600) });
+    await fe.db(P).where({ RYBH: key(15) }).update({ GMSFZH: ids[0], GXSJ: t(600) });
+    await convergesBothWays(job);
+    expect(await liveHolder(ids[0])).toEqual([key(15)]);
+  });
+
   it('two live source rows claiming one ID number: the row already holding it keeps it, the other is rejected', async () => {
     await fe.insertPeople(0, 20);
     const job = await setup({ batchSize: 1 });
