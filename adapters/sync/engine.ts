@@ -9,10 +9,10 @@ import { getJob, isCsvSource, Job, JobDefinitionError } from './jobs';
 import { acquireLease, DEFAULT_LEASE_MS, leaseHolder, newHolder, releaseLease, renewLease } from './lease';
 import { failAbandonedRuns, finishRun, setRunMode, getRun, RunCounters, RunMode, RunRecord, saveProgress, startRun, zeroCounters } from './runs';
 import { BatchStep, RunAbort, RunContext } from './context';
-import { describeDbError } from '../../core/db-errors';
 import { runFull } from './full';
 import { runIncremental } from './incremental';
 import { getWatermark } from './watermarks';
+import { describeDbError, isSchemaMismatch, isUnreachable } from '../../core/db-errors';
 import { leaseHeld, syncRows, syncRunDuration, syncRuns } from '../../core/metrics';
 
 export interface EngineOptions {
@@ -38,9 +38,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Operator-readable failure: our own messages as they are, driver errors by kind only. */
 export function describeFailure(err: unknown): string {
   if (err instanceof RunAbort || err instanceof SourceError || err instanceof JobDefinitionError) return err.message;
-  if ((err as { code?: unknown } | null)?.code !== undefined) return describeDbError(err);
+  const described = describeDbError(err);
+  if (described && isUnreachable(err)) return `数据库访问失败：${described}`;
+  if (described && isSchemaMismatch(err)) return `源表或列不存在：${described}`;
+  if (described) return `同步失败：${described}`;
+  const code = (err as { code?: string }).code;
   if (err instanceof Error && /^[^\s]*[\u4e00-\u9fa5]/.test(err.message)) return err.message.slice(0, 200);
-  return `同步失败（${err instanceof Error ? err.name : 'error'}）`;
+  return `同步失败（${code ?? (err instanceof Error ? err.name : 'error')}）`;
 }
 
 function recordRunMetrics(job: string, mode: RunMode, status: string, c: RunCounters, ms: number): void {

@@ -8,7 +8,7 @@
  */
 import type { RunContext } from './context';
 import type { SourceRow } from '../sources';
-import { isSqlite } from '../../core/db';
+import { allowsConcurrentTransactions } from '../../core/dialect';
 import { isRetryable } from '../../core/db-errors';
 import { writeBatch } from './write';
 import { isCsvSource } from './jobs';
@@ -19,7 +19,7 @@ import { addCounters, zeroCounters, RunCounters } from './runs';
 /** Later than any update time a source holds: asks for the unbounded maximum. */
 const END_OF_TIME = '9999-12-31 23:59:59.999999';
 
-/** A batch that lost a deadlock is rolled back whole by the database: run it again. */
+/** A batch that lost a deadlock (or met a busy SQLite) is rolled back whole by the database: run it again. */
 async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters, targetWasEmpty: boolean, driftBefore: string | null): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const fresh = zeroCounters();
@@ -59,7 +59,7 @@ export async function runFull(rc: RunContext): Promise<void> {
   // on MariaDB two batches are written at once (their keys are disjoint), so the gateway's
   // work on one overlaps ours on the next; SQLite has one connection and writes in turn
   // (a CSV file may repeat a key in a later batch: there the last version must win, in order)
-  const depth = isSqlite(db) || isCsvSource(job.source) ? 1 : 2;
+  const depth = !allowsConcurrentTransactions(db) || isCsvSource(job.source) ? 1 : 2;
   // a first load into an empty library need not look up keys that cannot be there
   const targetWasEmpty = !(await db(TARGETS[job.target].table).first(TARGETS[job.target].pk));
   const inflight: Promise<void>[] = [];

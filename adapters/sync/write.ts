@@ -6,8 +6,8 @@
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { batchRowsFor } from '../../core/db';
-import { isConnectionLost, isRetryable, isUniqueViolation } from '../../core/db-errors';
+import { batchRowsFor } from '../../core/dialect';
+import { dbErrorKind, isConnectionLost, isRetryable } from '../../core/db-errors';
 import type { SourceReader, SourceRow } from '../sources';
 import type { Job } from './jobs';
 import { TARGETS } from './targets';
@@ -79,10 +79,10 @@ export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; reject
 
 /** A driver error as an operator may read it: the kind of failure, never SQL or data. */
 export function writeFailureReason(err: unknown): string {
-  const code = (err as { code?: string }).code ?? '';
-  if (isUniqueViolation(err)) return UNIQUE_CLASH;
-  if (/NOTNULL|BAD_NULL/i.test(code)) return '写入失败：必填列为空';
-  if (/DATA_TOO_LONG|TOOBIG/i.test(code)) return '写入失败：值超出列长度';
+  const kind = dbErrorKind(err);
+  if (kind === 'unique') return UNIQUE_CLASH;
+  if (kind === 'not-null') return '写入失败：必填列为空';
+  if (kind === 'too-long') return '写入失败：值超出列长度';
   return '写入失败：数据库拒绝该行';
 }
 

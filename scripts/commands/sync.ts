@@ -25,7 +25,8 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
   try {
     return await withBareContext(fn);
   } catch (err) {
-    if (typeof (err as { code?: unknown } | null)?.code === 'string') fail(describeDbError(err));
+    const described = describeDbError(err);
+    if (described) fail(`数据库访问失败：${described}`);
     throw err;
   }
 }
@@ -148,7 +149,7 @@ export function registerSyncCommands(program: Command): void {
     .action(async () => {
       const ctx = createContext(config());
       try {
-        await migrateLatest(ctx.db).catch((err: unknown) => fail(describeDbError(err)));
+        await migrateLatest(ctx.db).catch((err: unknown) => fail(`数据库访问失败：${describeDbError(err) ?? '迁移未完成'}`));
         const scheduler = await startScheduler(ctx.db, ctx.log, new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs }));
         ctx.log.info('sync scheduler started');
         await new Promise<void>((resolve) => {

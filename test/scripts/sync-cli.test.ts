@@ -25,16 +25,16 @@ describe('dprs sync against a database that refuses it', () => {
   it('SQLite: a file that is not a database', () => {
     const file = path.join(tempDir(), 'gateway.db');
     fs.writeFileSync(file, 'not a database '.repeat(400));
-    expectOperatorMessage(sync({ DB_CLIENT: 'sqlite', DATABASE_URL: `sqlite:${file}` }, 'status'), /数据库.*SQLITE_NOTADB/);
+    expectOperatorMessage(sync({ DB_CLIENT: 'sqlite', DATABASE_URL: `sqlite:${file}` }, 'status'), /数据库访问失败：文件不是有效的数据库/);
   });
 
   const url = process.env.MYSQL_URL;
   (url ? it : it.skip)('MariaDB: access denied to the database (ER_DBACCESS_DENIED_ERROR) and a wrong password', () => {
     const u = new URL(url!);
     u.pathname = '/mysql';
-    expectOperatorMessage(sync({ DB_CLIENT: 'mysql', DATABASE_URL: u.toString() }, 'status'), /拒绝访问.*ER_DBACCESS_DENIED_ERROR/);
+    expectOperatorMessage(sync({ DB_CLIENT: 'mysql', DATABASE_URL: u.toString() }, 'status'), /数据库访问失败：数据库用户无权访问该库/);
     const p = new URL(url!);
     p.password = 'wrong-password';
-    expectOperatorMessage(sync({ DB_CLIENT: 'mysql', DATABASE_URL: p.toString() }, 'job', 'list'), /拒绝访问.*ER_ACCESS_DENIED_ERROR/);
+    expectOperatorMessage(sync({ DB_CLIENT: 'mysql', DATABASE_URL: p.toString() }, 'job', 'list'), /数据库访问失败：数据库拒绝登录/);
   });
 });

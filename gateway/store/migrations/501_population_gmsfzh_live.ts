@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite } from '../../../core/db';
+import { addLiveValueColumn } from '../../../core/dialect';
 
 /**
  * 公民身份号码 is unique among LIVE people only: a soft-deleted row must not hold the number
@@ -8,9 +8,7 @@ import { isSqlite } from '../../../core/db';
  * database derives it, so no writer can forget it. Lookups keep using gmsfzh.
  */
 export async function up(knex: Knex): Promise<void> {
-  const expr = isSqlite(knex) ? 'case when `deleted` then null else `gmsfzh` end' : 'if(`deleted`, null, `gmsfzh`)';
-  const generated = isSqlite(knex) ? 'generated always as' : 'as';
-  await knex.raw(`alter table \`population\` add column \`gmsfzh_live\` varchar(18) ${generated} (${expr}) virtual`);
+  await addLiveValueColumn(knex, 'population', 'gmsfzh_live', 'gmsfzh', 18);
 }
 
 export async function down(knex: Knex): Promise<void> {
