@@ -54,6 +54,8 @@ export interface Config {
      */
     leaseMs: number;
   };
+  /** X-Purpose given as free text instead of a 事项编码: allow (not yet migrated consumers) or deny */
+  purposeFreeText: 'allow' | 'deny';
 }
 
 export class ConfigError extends Error {
@@ -183,6 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
   const auditRetentionDays = intVar(env, 'AUDIT_RETENTION_DAYS', 365, 180, 36500);
   // below 3 s the renewal (every third of the lease, at least 1 s) has no margin left
   const syncLeaseMs = intVar(env, 'SYNC_LEASE_MS', 60000, 3000, 3600000);
+  const purposeFreeText = enumVar(env, 'PURPOSE_FREE_TEXT', ['allow', 'deny'] as const, 'allow');
 
   let cached: PersistedSecrets | undefined;
   const secrets = () => (cached ??= persistedSecrets(dataDir));
@@ -205,5 +208,6 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: { defaultLimit: rateDefault, perMethod, windowMs: 60000 },
     auditRetentionDays,
     sync: { leaseMs: syncLeaseMs },
+    purposeFreeText,
   });
 }

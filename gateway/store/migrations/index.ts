@@ -33,6 +33,7 @@ import * as m402 from './402_rate_limit_counters';
 import * as m403 from './403_audit_duration';
 import * as m404 from './404_audit_keys';
 import * as m301 from './301_resource_search';
+import { MATTER_MIGRATIONS } from '../../../catalog/matters/migrations';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   '403_audit_duration': m403,
   '404_audit_keys': m404,
   '301_resource_search': m301,
+  ...MATTER_MIGRATIONS,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
