@@ -38,9 +38,10 @@ function deptParam(v: unknown): string | undefined {
   return v;
 }
 
-function sendFile(res: Response, format: SheetFormat, name: string, buf: Buffer): void {
+/** asciiName for old clients (headers are ASCII), the Chinese name per RFC 6266 for the rest. */
+function sendFile(res: Response, format: SheetFormat, asciiName: string, name: string, buf: Buffer): void {
   res.setHeader('Content-Type', SHEET_MEDIA_TYPES[format]);
-  res.setHeader('Content-Disposition', `attachment; filename="${name}.${format}"; filename*=UTF-8''${encodeURIComponent(name)}.${format}`);
+  res.setHeader('Content-Disposition', `attachment; filename="${asciiName}.${format}"; filename*=UTF-8''${encodeURIComponent(name)}.${format}`);
   res.send(buf);
 }
 
@@ -61,7 +62,7 @@ export function matterRoutes(ctx: AppContext): Router {
 
   r.get(P('/export'), async (req, res) => {
     const format = formatOf(req.query.format, false) as SheetFormat;
-    sendFile(res, format, '政务服务事项数据共享需求调研表', await exportSurvey(db, format, deptParam(req.query.department)));
+    sendFile(res, format, 'matters-survey', '政务服务事项数据共享需求调研表', await exportSurvey(db, format, deptParam(req.query.department)));
   });
   // the file is the body (text/csv or the XLSX media type), bounded before anything reads it
   r.post(P('/import'), express.raw({ type: () => true, limit: MAX_SHEET_BYTES }), async (req, res) => {
@@ -76,7 +77,7 @@ export function matterRoutes(ctx: AppContext): Router {
     const format = formatOf(req.query.format, true);
     const report = await buildReport(db, parsePeriod(req.query.from, req.query.to), deptParam(req.query.department));
     if (format === 'json') send(res, [report]);
-    else sendFile(res, format, `免提交率统计_${report.from}_${report.to}`, await writeReport(report, format));
+    else sendFile(res, format, `matters-report-${report.from}-${report.to}`, `免提交率统计_${report.from}_${report.to}`, await writeReport(report, format));
   });
 
   r.get(P('/gaps'), async (_req, res) => send(res, await gapsByMatter(db, who(res))));
