@@ -10,7 +10,7 @@ import { ApiError } from '../../core/result-codes';
 
 export type SheetFormat = 'csv' | 'xlsx';
 export const MAX_SHEET_BYTES = 2 * 1024 * 1024;
-export const MAX_XLSX_UNPACKED_BYTES = 32 * 1024 * 1024;
+export const MAX_XLSX_UNPACKED_BYTES = 10 * 1024 * 1024;
 export const MAX_SHEET_ROWS = 5000;
 export const MAX_SHEET_COLUMNS = 40;
 
