@@ -14,7 +14,7 @@ describe.each(STORAGE_TARGETS)('调研表 import and export on %s', (target) => 
   let op: string;
   let gsj: string;
   const upload = (body: Buffer | string, format: 'csv' | 'xlsx', token = op) =>
-    fetch(h.url(`/dprs/catalog/matters/import?format=${format}`), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': format === 'csv' ? 'text/csv' : 'application/octet-stream' }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    fetch(h.url(`/dprs/catalog/matters/import?format=${format}`), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': format === 'csv' ? 'text/csv' : 'application/octet-stream' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
   const download = async (format: 'csv' | 'xlsx', qs = '') => Buffer.from(await (await fetch(h.url(`/dprs/catalog/matters/export?format=${format}${qs}`))).arrayBuffer());
   const listOf = async (code: string) => (await materialsOf(h.ctx.db, [code])).map((m) => [m.name, m.items.join('、'), m.provider_code, m.usage, m.purpose]);
 
