@@ -2,9 +2,10 @@
  * Tables in and out of CSV and XLSX, bounded: files come from users. A file is refused before
  * parsing when it is larger than MAX_SHEET_BYTES, and an XLSX (a ZIP) also when its entries
  * would unpack to more than MAX_XLSX_UNPACKED_BYTES (a zip bomb), read from its central
- * directory without unpacking anything. Only the first worksheet is read.
+ * directory without unpacking anything. Only the first worksheet is read. exceljs is loaded
+ * on first use: every other command of the process does without it.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ApiError } from '../../core/result-codes';
 
@@ -18,6 +19,8 @@ export const SHEET_MEDIA_TYPES: Record<SheetFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
+
+const excel = async () => (await import('exceljs')).default;
 
 const refuse = (reason: string) => new ApiError('BAD_PARAM', reason, 'file');
 
@@ -59,7 +62,7 @@ export async function readSheet(buf: Buffer, format: SheetFormat): Promise<strin
     }
   } else {
     if (zipUnpackedBytes(buf) > MAX_XLSX_UNPACKED_BYTES) throw refuse('XLSX 解压后过大');
-    const wb = new ExcelJS.Workbook();
+    const wb = new (await excel()).Workbook();
     try {
       await wb.xlsx.load(buf as unknown as ExcelJS.Buffer);
     } catch {
@@ -112,7 +115,7 @@ export async function writeSheet(spec: SheetSpec, format: SheetFormat): Promise<
     const lines = [...top, spec.header, ...spec.rows].map((r) => r.map(csvCell).join(','));
     return Buffer.from('\ufeff' + lines.join('\r\n') + '\r\n', 'utf8'); // the BOM lets Excel read UTF-8
   }
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   const ws = wb.addWorksheet(spec.title.slice(0, 31));
   for (const r of top) ws.addRow(r);
   ws.getRow(1).font = { bold: true, size: 14 };
