@@ -69,7 +69,7 @@ function view(m: Matter, materials: Material[], facts: CoverageFacts, depts: Dep
   return { ...m, department_name: depts.byCode.get(m.department_code) ?? null, materials: views, exempt: views.filter((v) => v.coverage.exempt).length };
 }
 
-/** 事项 with their materials and states; `codes` limits to those, in code order. */
+/** The given 事项 with their materials and each material's 可免提交 state, facts read once. */
 export async function matterViews(db: Db, matters: Matter[]): Promise<MatterView[]> {
   const [facts, depts, materials] = await Promise.all([coverageFacts(db), departments(db), repo.materialsOf(db, matters.map((m) => m.code))]);
   const byMatter = new Map<string, Material[]>();
