@@ -129,7 +129,7 @@ export async function importSurvey(db: Db, p: Principal, buf: Buffer, format: Sh
     }
   }
   if (dataRows.length === 0) errors.push({ row: headerAt + 2, column: 'A', header: '数据', reason: '没有数据行' });
-  if (errors.length > 0) throw new SheetRejected(errors.sort((a, b) => a.row - b.row || a.column.localeCompare(b.column)));
+  if (errors.length > 0) throw new SheetRejected(errors.sort((a, b) => a.row - b.row || a.column.length - b.column.length || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0)));
   await repo.replaceMaterials(db, new Map([...lists].map(([code, l]) => [code, { materials: l.materials, result: l.result }])));
   return { matters: lists.size, materials: [...lists.values()].reduce((n, l) => n + l.materials.length, 0) };
 }
