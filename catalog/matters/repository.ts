@@ -1,6 +1,7 @@
 /**
  * Repository of 事项 and their materials: the only code touching `matters` and
- * `matter_materials`. Items are JSON text here and arrays everywhere else.
+ * `matter_materials` (it also reads the catalogue's department names). Items are JSON text
+ * here and arrays everywhere else.
  */
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db';
@@ -155,4 +156,9 @@ export async function replaceMaterials(db: Db, lists: Map<string, { materials: M
       if (result !== undefined) await setMatterResult(trx, code, result);
     }
   });
+}
+
+/** The catalogue's departments (code and name), for naming providers and 实施部门. */
+export async function departmentNames(db: Db): Promise<Array<{ code: string; name: string }>> {
+  return (await db('departments').select('code', 'name')) as Array<{ code: string; name: string }>;
 }

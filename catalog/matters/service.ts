@@ -39,7 +39,7 @@ export async function seedMatters(db: Db): Promise<number> {
 }
 
 export async function departments(db: Db): Promise<Departments> {
-  const rows = (await db('departments').select('code', 'name')) as Array<{ code: string; name: string }>;
+  const rows = await repo.departmentNames(db);
   return { byCode: new Map(rows.map((r) => [r.code, r.name])), byName: new Map(rows.map((r) => [r.name, r.code])) };
 }
 
