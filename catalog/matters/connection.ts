@@ -1,20 +1,11 @@
 /**
  * Whether a lookup method is connected (接入), i.e. actually answers from data. Today: the
- * base library the method reads has had a completed full sync run (adapters/sync). This is the
- * one place that decides it; the catalogue-defined libraries of issue 12 replace it.
+ * base library the method reads (core/registry.ts) has had a completed full sync run
+ * (adapters/sync). This is the one place that decides it; the catalogue-defined libraries of
+ * issue 12 replace it.
  */
 import type { Db } from '../../core/db';
-import type { TargetName } from '../../adapters/sync/targets';
-
-/** The base library each lookup method reads (gateway/lookups/methods.ts). */
-const LIBRARY_OF_METHOD: Record<string, TargetName> = {
-  getRKZP: 'population',
-  getRKHY: 'population',
-  batchRKHY: 'population',
-  getFRXX: 'legal_entity',
-  getDZZZ: 'licence',
-  getDZZZHY: 'licence',
-};
+import { lookupSpec } from '../../core/registry';
 
 /** The methods that are connected now: a predicate built from one query. */
 export async function connectedMethods(db: Db): Promise<(method: string) => boolean> {
@@ -24,7 +15,7 @@ export async function connectedMethods(db: Db): Promise<(method: string) => bool
     .distinct('j.target')) as Array<{ target: string }>;
   const filled = new Set(rows.map((r) => r.target));
   return (method) => {
-    const library = LIBRARY_OF_METHOD[method];
+    const library = lookupSpec(method)?.library;
     return library !== undefined && filled.has(library);
   };
 }

@@ -11,11 +11,11 @@ import { departments } from './service';
 
 /** The demand's 事项 and material must exist; null when they do (or none is named). */
 export async function checkDemandMatter(db: Db, body: { matter_code?: string; material_name?: string }): Promise<FieldError | null> {
-  if (!body.matter_code) return body.material_name ? { field: '/matter_code', reason: '填写材料名称时须填写事项编码' } : null;
+  if (!body.matter_code) return body.material_name ? { field: 'matter_code', reason: '填写材料名称时须填写事项编码' } : null;
   const matter = await repo.getMatter(db, body.matter_code);
-  if (!matter) return { field: '/matter_code', reason: `事项编码 ${body.matter_code} 不存在` };
+  if (!matter) return { field: 'matter_code', reason: `事项编码 ${body.matter_code} 不存在` };
   if (body.material_name && !(await repo.materialsOf(db, [matter.code])).some((m) => m.name === body.material_name)) {
-    return { field: '/material_name', reason: `事项 ${matter.code} 没有材料“${body.material_name}”` };
+    return { field: 'material_name', reason: `事项 ${matter.code} 没有材料“${body.material_name}”` };
   }
   return null;
 }

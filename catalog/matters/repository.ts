@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db';
-import { batchRowsFor } from '../../core/db';
+import { batchRowsFor } from '../../core/dialect';
 
 export const USAGES = ['查询', '核验', '批量比对'] as const;
 export type Usage = (typeof USAGES)[number];

@@ -136,7 +136,7 @@ export async function addMatter(db: Db, p: Principal, body: unknown): Promise<Ma
   const checked = checkMatter(body, await departments(db));
   failIfAny('事项', checked.errors);
   const m = checked.value!;
-  if (await repo.getMatter(db, m.code)) throw new ValidationFailed('事项', [{ field: '/code', reason: `事项编码 ${m.code} 已存在` }]);
+  if (await repo.getMatter(db, m.code)) throw new ValidationFailed('事项', [{ field: 'code', reason: `事项编码 ${m.code} 已存在` }]);
   await repo.insertMatter(db, m);
   return showMatter(db, m.code);
 }
@@ -145,7 +145,7 @@ async function checkedMaterial(db: Db, matter: Matter, body: unknown, exceptId?:
   const checked = checkMaterial(body, await departments(db));
   failIfAny('申请材料', checked.errors);
   const same = (await repo.materialsOf(db, [matter.code])).find((x) => x.name === checked.value!.name && x.id !== exceptId);
-  if (same) throw new ValidationFailed('申请材料', [{ field: '/name', reason: `事项 ${matter.code} 已有材料“${same.name}”` }]);
+  if (same) throw new ValidationFailed('申请材料', [{ field: 'name', reason: `事项 ${matter.code} 已有材料“${same.name}”` }]);
   return checked.value!;
 }
 

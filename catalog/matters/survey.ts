@@ -115,7 +115,7 @@ export async function importSurvey(db: Db, p: Principal, buf: Buffer, format: Sh
     if (matter && dept !== '' && dept !== matter.department_code && dept !== depts.byCode.get(matter.department_code)) at(row, '实施部门', `事项 ${code} 的实施部门是“${depts.byCode.get(matter.department_code)}”`);
 
     const checked = checkMaterial({ name: cell(r, '材料名称'), items: cell(r, '信息项名称'), provider: cell(r, '提供单位'), usage: cell(r, '使用方式'), purpose: cell(r, '使用目的') }, depts);
-    for (const e of checked.errors) at(row, COLUMNS.find((c) => 'field' in c && `/${c.field}` === e.field)!.header, e.reason);
+    for (const e of checked.errors) at(row, COLUMNS.find((c) => 'field' in c && c.field === e.field)!.header, e.reason);
     if (!matter || !checked.value) continue;
     const list = lists.get(code) ?? { materials: [], names: new Set<string>() };
     lists.set(code, list);

@@ -13,6 +13,7 @@ import { buildReport, parsePeriod, writeReport } from '../../catalog/matters/rep
 import { addMaterial, listMatters, MatterView, showMatter } from '../../catalog/matters/service';
 import { MAX_SHEET_BYTES, SheetFormat } from '../../catalog/matters/sheets';
 import { cellMessage, exportSurvey, importSurvey, SheetRejected } from '../../catalog/matters/survey';
+import { describeFieldError } from '../../core/validation';
 import { withContext } from './common';
 
 function deptCode(v: string): string {
@@ -35,7 +36,7 @@ async function reporting(fn: () => Promise<void>): Promise<void> {
     if (err instanceof SheetRejected) {
       process.stderr.write(`文件有 ${err.cells.length} 处错误，未导入任何内容：\n${err.cells.map((c) => '  ' + cellMessage(c)).join('\n')}\n`);
     } else if (err instanceof ValidationFailed) {
-      process.stderr.write(`${err.message}\n${err.errors.map((e) => `  ${e.field || '/'}  ${e.reason}`).join('\n')}\n`);
+      process.stderr.write(`${err.message}\n${err.errors.map((e) => `  ${describeFieldError(e)}`).join('\n')}\n`);
     } else throw err;
     process.exitCode = 1;
   }

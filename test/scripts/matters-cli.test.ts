@@ -22,7 +22,7 @@ describe('dprs matters', () => {
     expect(wrongDept.stderr).toContain('XK145 不由本部门实施');
     const badUsage = run('matters', 'add-material', 'XK137', '--name', '户口簿', '--items', '姓名', '--provider', '区公安分局', '--usage', '比对', '--purpose', 'x');
     expect(badUsage.status).toBe(1);
-    expect(badUsage.stderr).toContain('/usage  使用方式应为 查询 / 核验 / 批量比对 之一');
+    expect(badUsage.stderr).toContain('字段 usage 使用方式应为 查询 / 核验 / 批量比对 之一');
 
     expect(run('matters', 'list').stdout).toBe('XK137\t区工商局\t材料 1\t可免提交 0\t个体工商户设立、变更、注销登记\n');
     const csv = path.join(dataDir, 'survey.csv');

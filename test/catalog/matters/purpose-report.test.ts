@@ -124,9 +124,9 @@ describe.each(STORAGE_TARGETS)('purpose as 事项 and the report on %s', (target
     const form = { contact: '王然', phone: '6195240', provider_name: '周村国土资源分局', resource_name: '不动产登记信息', item_names: ['不动产权证号'], scenario: '个体工商户登记核对经营场所', frequency: '实时', system_name: '登记系统', system_network: '政务外网' };
     const dept = h.token({ sub: 'd', role: 'department', dept: GSJ });
     const bad = await h.call('POST', '/dprs/catalog/demands', { token: dept, body: { ...form, matter_code: 'XK999' } });
-    expect(bad.body.data).toEqual([{ field: '/matter_code', reason: '事项编码 XK999 不存在' }]);
+    expect(bad.body.data).toEqual([{ field: 'matter_code', reason: '事项编码 XK999 不存在' }]);
     const badMaterial = await h.call('POST', '/dprs/catalog/demands', { token: dept, body: { ...form, matter_code: 'XK137', material_name: '结婚证' } });
-    expect(badMaterial.body.data).toEqual([{ field: '/material_name', reason: '事项 XK137 没有材料“结婚证”' }]);
+    expect(badMaterial.body.data).toEqual([{ field: 'material_name', reason: '事项 XK137 没有材料“结婚证”' }]);
     expect((await h.call('POST', '/dprs/catalog/demands', { token: dept, body: { ...form, matter_code: 'XK137', material_name: '经营场所证明' } })).status).toBe(200);
     await h.call('POST', '/dprs/catalog/demands', { token: dept, body: { ...form, resource_name: '房屋租赁登记' } });
     const gaps = (await h.call('GET', '/dprs/catalog/matters/gaps', { token: op })).body.data;
