@@ -8,7 +8,7 @@ import { publish, register, retire } from '../../../catalog/lifecycle';
 import { revokeGrant } from '../../../catalog/grants';
 import { setConsumerDisabled } from '../../../catalog/consumers';
 import { showMatter } from '../../../catalog/matters/service';
-import { departmentConsumer, GAJ, GSJ, grant, POPULATION, SYJ, syncRun } from './support';
+import { departmentConsumer, GAJ, GSJ, grant, livePerson, POPULATION, SYJ, syncRun } from './support';
 
 const operator = { role: 'operator' as const, sub: 'op' };
 
@@ -46,6 +46,9 @@ describe.each(STORAGE_TARGETS)('可免提交 on %s', (target) => {
     await syncRun(h.ctx.db, 'population', 'incr', 'succeeded');
     expect((await state()).missing).toEqual(['not_connected', 'no_grant']);
     await syncRun(h.ctx.db, 'population', 'full', 'succeeded');
+    // a completed full run that left the library empty: no data, not connected
+    expect((await state()).missing).toEqual(['not_connected', 'no_grant']);
+    await livePerson(h.ctx.db);
     expect((await state()).missing).toEqual(['no_grant']);
 
     // a grant of only some items, or to another department, is not enough

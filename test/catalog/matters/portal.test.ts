@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { chromium, Browser } from 'playwright-core';
 import { catalogHarness, CatalogHarness } from '../../support/catalog';
-import { departmentConsumer, GAJ, GSJ, grant, POPULATION, syncRun } from './support';
+import { departmentConsumer, GAJ, GSJ, grant, livePerson, POPULATION, syncRun } from './support';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = fs.existsSync(CHROMIUM);
@@ -29,6 +29,7 @@ run('the portal 事项 pages in headless Chromium', () => {
     await departmentConsumer(h.ctx.db, 'gsj-window', GSJ);
     await grant(h.ctx.db, 'gsj-window', POPULATION, ['XM', 'GMSFZH']);
     await syncRun(h.ctx.db, 'population', 'full', 'succeeded');
+    await livePerson(h.ctx.db);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { departmentCodeByName } from '../../../catalog/gazette';
 import { createGrant } from '../../../catalog/grants';
 import type { Db } from '../../../core/db';
 import { finishRun, startRun, zeroCounters } from '../../../adapters/sync/runs';
+import { person } from '../../../scripts/demo/records';
 
 export const GSJ = departmentCodeByName('区工商局'); // implements XK137 个体工商户设立、变更、注销登记
 export const SYJ = departmentCodeByName('区食药局'); // implements XK145 食品经营许可
@@ -27,4 +28,10 @@ export async function syncRun(db: Db, target: string, mode: 'full' | 'incr', sta
   }
   const run = await startRun(db, id, mode);
   await finishRun(db, run, status, zeroCounters(), status === 'failed' ? 'test' : null);
+}
+
+/** One live row in the population library (synthetic, from the demo generator). */
+export async function livePerson(db: Db): Promise<void> {
+  const p = person(20181009, 0);
+  await db('population').insert({ rybh: p.RYBH, gmsfzh: p.GMSFZH, xm: p.XM, csrq: p.CSRQ, mz: p.MZ, xb: p.XB, jg: p.JG, csd: p.CSD, hjd: p.HJD, synced_at: Date.now(), deleted: false, source_job: 'test' });
 }
