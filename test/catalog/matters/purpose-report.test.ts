@@ -60,6 +60,17 @@ describe.each(STORAGE_TARGETS)('purpose as 事项 and the report on %s', (target
     expect(Number(refused!.n)).toBe(0);
   });
 
+  it('the WebService checks the 事项 the same way (the pipeline is shared)', async () => {
+    const soap = async (purpose: string) => {
+      const body = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:d="http://dprs.zhoucun.gov.cn/"><s:Body><d:getRKHY><xm>${fx.alice.xm}</xm><gmsfzh>${fx.alice.gmsfzh}</gmsfzh></d:getRKHY></s:Body></s:Envelope>`;
+      const r = await fetch(`${base}/dprs/webService/DataService`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', authorization: `Bearer ${gsj}`, 'x-purpose': purpose }, body });
+      return (await r.text()).replace(/&quot;/g, '"');
+    };
+    expect(await soap('XK145')).toContain('"msg":"参数错误：X-Purpose 调用方所属部门不实施事项 XK145，不能以该事项为由查询","result_code":"400"');
+    expect(await soap('XK137')).toContain('"result_code":"200"');
+    expect(await h.ctx.db('audit_log').orderBy('id', 'desc').first()).toMatchObject({ interface: 'soap', matter_code: 'XK137' });
+  });
+
   it('free text is accepted while PURPOSE_FREE_TEXT=allow and refused when deny', async () => {
     const free = await lookup(gsj, enc('办理营业执照'));
     expect(free.body.result_code).toBe('200');
@@ -73,9 +84,9 @@ describe.each(STORAGE_TARGETS)('purpose as 事项 and the report on %s', (target
 
   it('the operator sees lookups by 事项 in the stats and in who looked me up', async () => {
     const stats = await h.call('GET', '/dprs/admin/stats?by=matter', { token: op });
-    expect(stats.body.data).toEqual([{ matterCode: 'XK137', matterName: '个体工商户设立、变更、注销登记', departmentCode: GSJ, departmentName: '区工商局', calls: 2, errors: 0 }]);
+    expect(stats.body.data).toEqual([{ matterCode: 'XK137', matterName: '个体工商户设立、变更、注销登记', departmentCode: GSJ, departmentName: '区工商局', calls: 3, errors: 0 }]);
     const who = await h.call('GET', `/dprs/admin/audit/lookups?gmsfzh=${fx.alice.gmsfzh}`, { token: op });
-    expect(who.body.data.filter((x: { matterCode: string | null }) => x.matterCode === 'XK137')).toHaveLength(2);
+    expect(who.body.data.filter((x: { matterCode: string | null }) => x.matterCode === 'XK137')).toHaveLength(3);
     expect((await h.call('GET', '/dprs/admin/stats?by=nope', { token: op })).status).toBe(400);
   });
 
@@ -97,7 +108,7 @@ describe.each(STORAGE_TARGETS)('purpose as 事项 and the report on %s', (target
     // an old lookup outside the period is not counted
     await appendEntries(h.ctx.db, [{ at: Date.parse('2020-01-01T04:00:00Z'), requestId: 'old', consumerId: 'gsj-window', method: 'getRKHY', interface: 'json', purpose: 'XK137', matterCode: 'XK137', queryKeyHash: null, resultCode: '200', rows: 1, durationMs: 1 }]);
 
-    const lookupsMade: Record<string, number> = { XK137: 2, XK145: 1 }; // by this suite, in the period
+    const lookupsMade: Record<string, number> = { XK137: 3, XK145: 1 }; // by this suite (two JSON, one SOAP), in the period
     const r = (await h.call('GET', '/dprs/catalog/matters/report')).body.data[0];
     for (const code of ['XK137', 'XK145']) {
       const mine = plan.filter((p) => p.matter === code);
@@ -105,7 +116,7 @@ describe.each(STORAGE_TARGETS)('purpose as 事项 and the report on %s', (target
       expect(r.matters.find((m: { code: string }) => m.code === code)).toMatchObject({ materials: mine.length, exempt, rate: Math.round((exempt / mine.length) * 10000) / 10000, lookups: lookupsMade[code] });
     }
     expect(r.departments.find((d: { department_code: string }) => d.department_code === SYJ)).toMatchObject({ matters: 1, materials: 3, exempt: 1, lookups: 1 });
-    expect(r.total).toEqual({ matters: 2, materials: plan.length, exempt: plan.filter((p) => p.exempt).length, rate: 0.4, lookups: 3 });
+    expect(r.total).toEqual({ matters: 2, materials: plan.length, exempt: plan.filter((p) => p.exempt).length, rate: 0.4, lookups: 4 });
 
     // the period is in days; 2020-01-01 alone holds the one old lookup
     const old = (await h.call('GET', '/dprs/catalog/matters/report?from=2020-01-01&to=2020-01-01')).body.data[0];
@@ -117,7 +128,7 @@ describe.each(STORAGE_TARGETS)('purpose as 事项 and the report on %s', (target
     // exportable: the CSV carries the same total
     const csv = await fetch(h.url('/dprs/catalog/matters/report?format=csv'));
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect((await csv.text()).split('\r\n').find((l) => l.startsWith('合计'))).toBe('合计,,2 个事项,全区,5,2,40.0%,3');
+    expect((await csv.text()).split('\r\n').find((l) => l.startsWith('合计'))).toBe('合计,,2 个事项,全区,5,2,40.0%,4');
   });
 
   it('demands name their 事项; the gap list groups them by 事项 and department', async () => {
