@@ -49,6 +49,15 @@ export function zipUnpackedBytes(buf: Buffer): number {
   return total;
 }
 
+/** UTF-8 (with or without BOM), else GB18030: what Excel on a Chinese Windows saves as CSV. */
+function csvText(buf: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    return new TextDecoder('gb18030').decode(buf);
+  }
+}
+
 /** A spreadsheet's rows as text, row i of the result being row i+1 of the file. */
 export async function readSheet(buf: Buffer, format: SheetFormat): Promise<string[][]> {
   if (buf.length === 0) throw refuse('文件为空');
@@ -56,7 +65,7 @@ export async function readSheet(buf: Buffer, format: SheetFormat): Promise<strin
   let rows: string[][];
   if (format === 'csv') {
     try {
-      rows = parseCsv(buf, { bom: true, relax_column_count: true, skip_empty_lines: false, to: MAX_SHEET_ROWS + 1 }) as string[][];
+      rows = parseCsv(csvText(buf), { bom: true, relax_column_count: true, skip_empty_lines: false, to: MAX_SHEET_ROWS + 1 }) as string[][];
     } catch {
       throw refuse('CSV 格式错误（引号不匹配等）');
     }

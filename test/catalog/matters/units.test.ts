@@ -60,6 +60,9 @@ describe('spreadsheet helpers', () => {
     const rows = await readSheet(Buffer.from('\ufeff事项编码,材料名称\r\nXK137,"\'=1+1"\r\n'), 'csv');
     expect(rows).toEqual([['事项编码', '材料名称'], ['XK137', '=1+1']]);
     await expect(readSheet(Buffer.from('a,"b\r\n'), 'csv')).rejects.toThrow('CSV 格式错误');
+    // Excel on a Chinese Windows saves CSV as GB18030: 事项编码,材料名称
+    const gbk = Buffer.from([0xca, 0xc2, 0xcf, 0xee, 0xb1, 0xe0, 0xc2, 0xeb, 0x2c, 0xb2, 0xc4, 0xc1, 0xcf, 0xc3, 0xfb, 0xb3, 0xc6]);
+    expect(await readSheet(gbk, 'csv')).toEqual([['事项编码', '材料名称']]);
     await expect(readSheet(Buffer.alloc(0), 'csv')).rejects.toThrow('文件为空');
     await expect(readSheet(Buffer.from('a\n'.repeat(5002)), 'csv')).rejects.toThrow('不能超过 5000 行');
   });
