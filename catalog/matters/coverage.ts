@@ -29,6 +29,8 @@ export interface CoverageFacts {
 export interface Coverage {
   exempt: boolean; // 可免提交
   missing: Missing[];
+  /** the same in words, for pages and files */
+  missing_names: string[];
   resource_code: string | null;
   resource_name: string | null;
   method: string | null;
@@ -55,14 +57,20 @@ function methodsFor(reg: Registration, usage: Usage): InterfaceSpec[] {
 }
 
 export function coverageOf(material: Pick<Material, 'items' | 'usage' | 'provider_code'>, matterDepartment: string, facts: CoverageFacts): Coverage {
-  let best: Coverage | null = null;
+  const c = bestCoverage(material, matterDepartment, facts);
+  return { ...c, missing_names: c.missing.map((k) => MISSING_NAMES[k]) };
+}
+
+function bestCoverage(material: Pick<Material, 'items' | 'usage' | 'provider_code'>, matterDepartment: string, facts: CoverageFacts): Omit<Coverage, 'missing_names'> {
+  type Candidate = Omit<Coverage, 'missing_names'>;
+  let best: Candidate | null = null;
   let bestMatched = -1;
   const granted = facts.grantedItems.get(matterDepartment);
   for (const reg of facts.resources) {
     const items = material.items.map((item) => ({ item, field: fieldFor(reg, item) }));
     const matched = items.filter((i) => i.field !== null).length;
     if (matched === 0) continue;
-    let candidate: Coverage;
+    let candidate: Candidate;
     if (matched < items.length) {
       candidate = { exempt: false, missing: ['no_resource'], resource_code: reg.code, resource_name: reg.name, method: null, items };
     } else {

@@ -10,7 +10,6 @@ import { ApiError } from '../../core/result-codes';
 import type { Principal } from '../principal';
 import { requireRole } from '../principal';
 import * as repo from './repository';
-import { MISSING_NAMES } from './coverage';
 import { checkMaterial } from './rules';
 import { departments, matterViews } from './service';
 import { columnLetter, readSheet, SheetFormat, writeSheet } from './sheets';
@@ -64,7 +63,7 @@ export async function exportSurvey(db: Db, format: SheetFormat, department?: str
       const c = x.coverage;
       rows.push([
         rows.length + 1, m.code, m.name, m.department_name, x.name, x.items.join('、'), x.provider_name, x.usage, x.purpose, m.result,
-        c.exempt ? '可免提交' : '缺：' + c.missing.map((k) => MISSING_NAMES[k]).join('、'),
+        c.exempt ? '可免提交' : '缺：' + c.missing_names.join('、'),
         c.resource_code ? `${c.resource_name}（${c.resource_code}）${c.method ? ' ' + c.method : ''}` : '',
       ]);
     }

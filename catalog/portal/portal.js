@@ -161,10 +161,9 @@
   }
 
   // 事项数据需求清单: each 事项's materials and whether data replaces them (可免提交), and the 免提交率
-  var MISSING = { no_resource: '无共享资源', no_method: '资源无可用接口', not_connected: '接口未接入数据', no_grant: '实施部门未获授权' };
   function pct(r) { return r === null || r === undefined ? '—' : (r * 100).toFixed(1) + '%'; }
   function stateOf(c) {
-    return c.exempt ? '<span class="exempt">可免提交</span>' : '<span class="missing">缺：' + c.missing.map(function (k) { return esc(MISSING[k] || k); }).join('、') + '</span>';
+    return c.exempt ? '<span class="exempt">可免提交</span>' : '<span class="missing">缺：' + c.missing_names.map(esc).join('、') + '</span>';
   }
 
   function mattersPage() {

@@ -8,7 +8,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { migrateLatest } from '../../core/db';
 import type { Principal } from '../../catalog/principal';
 import { ValidationFailed } from '../../catalog/validation';
-import { MISSING_NAMES } from '../../catalog/matters/coverage';
 import { buildReport, parsePeriod, writeReport } from '../../catalog/matters/report';
 import { addMaterial, listMatters, MatterView, showMatter } from '../../catalog/matters/service';
 import { MAX_SHEET_BYTES, SheetFormat } from '../../catalog/matters/sheets';
@@ -46,7 +45,7 @@ function printMatter(m: MatterView): void {
   process.stdout.write(`${m.code}  ${m.name}  实施部门 ${m.department_name ?? m.department_code}  材料 ${m.materials.length}  可免提交 ${m.exempt}${m.result ? `  办理结果 ${m.result}` : ''}\n`);
   for (const x of m.materials) {
     const c = x.coverage;
-    const state = c.exempt ? `可免提交 ← ${c.resource_name} ${c.method}` : `缺：${c.missing.map((k) => MISSING_NAMES[k]).join('、')}${c.resource_name ? `（${c.resource_name}）` : ''}`;
+    const state = c.exempt ? `可免提交 ← ${c.resource_name} ${c.method}` : `缺：${c.missing_names.join('、')}${c.resource_name ? `（${c.resource_name}）` : ''}`;
     process.stdout.write(`  #${x.id} ${x.name}  [${x.items.join('、')}]  ${x.provider_name ?? x.provider_code}  ${x.usage}  ${x.purpose}  → ${state}\n`);
   }
 }
