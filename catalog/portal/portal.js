@@ -173,7 +173,7 @@
       var r = data[0];
       var pages = Math.max(1, Math.ceil(r.total / r.page_size));
       var rows = r.results.map(function (m) {
-        return '<tr class="matter"><td><a class="matter-link" href="#/matter/' + esc(m.code) + '">' + esc(m.code) + '</a></td><td>' + esc(m.name) + '</td><td>' + esc(m.department_name) + '</td><td>' + m.materials.length + '</td><td>' + m.exempt + '</td><td>' +
+        return '<tr class="matter"><td><a class="matter-link" href="#/matter/' + esc(m.code) + '">' + esc(m.code) + '</a></td><td>' + esc(m.name) + '</td><td><a href="' + esc(hashWith('/matters', Object.assign({}, p, { department: m.department_code, page: '' }))) + '">' + esc(m.department_name) + '</a></td><td>' + m.materials.length + '</td><td>' + m.exempt + '</td><td>' +
           m.materials.map(function (x) { return esc(x.name) + '（' + stateOf(x.coverage) + '）'; }).join('；') + '</td></tr>';
       }).join('');
       var all = p.with_materials === '0';
