@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { Db, knexConfig, OpenOptions } from './dialect';
 import { isMigrationRaceLost } from './db-errors';
 import type { Knex } from 'knex';
+import { narrowIfOthersCanRead } from './files';
 
 export type { Db, OpenOptions };
 
@@ -24,7 +25,7 @@ export interface Migration {
 export type Migrations = Readonly<Record<string, Migration>>;
 
 /** knex applies pending migrations in the order of their names. */
-function sourceOf(migrations: Migrations): Knex.MigrationSource<string> {
+export function migrationSourceOf(migrations: Migrations): Knex.MigrationSource<string> {
   return {
     async getMigrations() {
       return Object.keys(migrations).sort();
@@ -43,6 +44,7 @@ export function openKnex(opts: OpenOptions): Db {
 }
 
 export function openDatabase(config: Config): Db {
+  if (config.db.client === 'sqlite') for (const f of ['', '-wal', '-shm']) narrowIfOthersCanRead(config.db.sqliteFile + f);
   return openKnex({ client: config.db.client, url: config.db.url, sqliteFile: config.db.sqliteFile });
 }
 
@@ -55,7 +57,7 @@ export async function migrateLatest(db: Db, migrations: Migrations, waitMs = 600
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      const [, applied] = (await db.migrate.latest({ migrationSource: sourceOf(migrations) })) as [number, string[]];
+      const [, applied] = (await db.migrate.latest({ migrationSource: migrationSourceOf(migrations) })) as [number, string[]];
       return applied;
     } catch (err) {
       if (!isMigrationRaceLost(err) || Date.now() > deadline) throw err;
@@ -65,7 +67,7 @@ export async function migrateLatest(db: Db, migrations: Migrations, waitMs = 600
 }
 
 export async function migrateRollbackAll(db: Db, migrations: Migrations): Promise<void> {
-  await db.migrate.rollback({ migrationSource: sourceOf(migrations) }, true);
+  await db.migrate.rollback({ migrationSource: migrationSourceOf(migrations) }, true);
 }
 
 export async function isReachable(db: Db): Promise<boolean> {

@@ -13,6 +13,10 @@ import * as m401 from './401_audit_chain';
 import * as m402 from './402_rate_limit_counters';
 import * as m403 from './403_audit_duration';
 import * as m404 from './404_audit_keys';
+import * as m501 from './501_population_gmsfzh_live';
+import * as m502 from './502_population_gmsfzh_live_unique';
+import * as m503 from './503_population_gmsfzh_index';
+import * as m504 from './504_population_gmsfzh_drop_unique';
 
 export const GATEWAY_MIGRATIONS: Migrations = {
   '001_population': m001,
@@ -23,4 +27,8 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '402_rate_limit_counters': m402,
   '403_audit_duration': m403,
   '404_audit_keys': m404,
+  '501_population_gmsfzh_live': m501,
+  '502_population_gmsfzh_live_unique': m502,
+  '503_population_gmsfzh_index': m503,
+  '504_population_gmsfzh_drop_unique': m504,
 };

@@ -5,16 +5,19 @@
  * Numbering. Names are recorded in every existing database, so they never change. Each line
  * of work took its own block of numbers so that branches developed side by side could not
  * pick the same name: 001–018 the foundation (base libraries, catalogue, sync, audit log),
- * 3xx the catalogue's search index, 4xx the audit chain and the shared rate limiter. Hence
+ * 13x the 事项 (matters), 3xx the catalogue's search index, 4xx the audit chain and the shared
+ * rate limiter, 5xx the sync's second round (live-only uniqueness, run bookkeeping), 6xx
+ * verification (多元校核). Hence
  * 301 sorts (and on a fresh database runs) before 401 although it was written later; on a
  * database that already had 401, the pending 301 simply runs next. No migration depends on
  * one of another block. A new migration takes the next number of its feature's block (or
  * opens a new block) and goes into that feature's migrations/index.ts.
  */
-import { Db, migrateLatest, migrateRollbackAll, Migrations } from '../../core/db';
+import { Db, migrateLatest, migrateRollbackAll, Migrations, migrationSourceOf } from '../../core/db';
 import { GATEWAY_MIGRATIONS } from '../../gateway/migrations';
 import { CATALOG_MIGRATIONS } from '../../catalog/migrations';
 import { SYNC_MIGRATIONS } from '../../adapters/sync/migrations';
+import { MATTER_MIGRATIONS } from '../../catalog/matters/migrations';
 
 function assemble(...lists: Migrations[]): Migrations {
   const all: Record<string, Migrations[string]> = {};
@@ -27,7 +30,10 @@ function assemble(...lists: Migrations[]): Migrations {
   return all;
 }
 
-export const MIGRATIONS: Migrations = assemble(GATEWAY_MIGRATIONS, CATALOG_MIGRATIONS, SYNC_MIGRATIONS);
+export const MIGRATIONS: Migrations = assemble(GATEWAY_MIGRATIONS, CATALOG_MIGRATIONS, SYNC_MIGRATIONS, MATTER_MIGRATIONS);
+
+/** The whole list as knex reads it (tests step migrations down and up with it). */
+export const migrationSource = migrationSourceOf(MIGRATIONS);
 
 /** Applies the pending migrations; answers their names. */
 export function migrate(db: Db, waitMs?: number): Promise<string[]> {

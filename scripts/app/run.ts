@@ -1,6 +1,7 @@
 /** Runs the composed gateway until SIGTERM or SIGINT, then shuts it down gracefully. */
 import type { AppContext } from '../../gateway/context';
 import { startServer } from './server';
+import { startMetricsServer } from '../../gateway/metrics-server';
 import { startScheduler } from '../../adapters/sync/scheduler';
 import { SyncEngine } from '../../adapters/sync/engine';
 
@@ -16,7 +17,8 @@ export async function serveUntilSignal(ctx: AppContext, banner?: (port: number) 
   // one engine for scheduled runs and runs an operator starts over HTTP: stop() covers both
   const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs });
   const running = await startServer(ctx, { syncEngine: engine });
-  ctx.log.info({ port: running.port }, 'dprs listening');
+  const metrics = ctx.config.metricsListen ? await startMetricsServer(ctx.config.metricsListen, ctx.log) : null;
+  ctx.log.info({ port: running.port, metricsPort: metrics?.port ?? null }, 'dprs listening');
   // sync runs in the serving process; the lease keeps replicas from running a job twice
   const scheduler = await startScheduler(ctx.db, ctx.log, engine);
   if (banner) process.stdout.write(banner(running.port));
@@ -31,7 +33,7 @@ export async function serveUntilSignal(ctx: AppContext, banner?: (port: number) 
         ctx.log.error({ boundMs: SHUTDOWN_BOUND_MS, active: process.getActiveResourcesInfo() }, 'shutdown exceeded its bound');
         process.exit(1);
       }, SHUTDOWN_BOUND_MS).unref();
-      Promise.allSettled([running.close(), scheduler.stop()]).then(() => resolve());
+      Promise.allSettled([running.close(), scheduler.stop(), metrics?.close()]).then(() => resolve());
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../../gateway/context';
 import { serveUntilSignal } from '../app/run';
-import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
+import { demoConsumerFile, ensureDemo, DEMO_CONSUMER_ID } from '../demo';
 import { withMigratedContext } from './common';
 
 function startBanner(ctx: AppContext, secret: string | null): (port: number) => string {
@@ -13,9 +13,11 @@ function startBanner(ctx: AppContext, secret: string | null): (port: number) => 
       'dprs 周村区信息共享交换网关 is running',
       `  health         ${base}/healthz   ${base}/readyz`,
       `  portal         ${base}/portal/`,
+      `  免提交率       ${base}/portal/#/matters-report   (事项数据需求清单: npm run --silent dprs -- matters list)`,
       `  WSDL           ${base}/dprs/webService/DataService?wsdl`,
       `  OpenAPI        ${base}/dprs/api/openapi.json`,
-      `  demo consumer  ${DEMO_CONSUMER_ID}${secret ? `  secret ${secret}` : ''}`,
+      `  metrics        ${ctx.config.metricsListen ? `http://${ctx.config.metricsListen.host}:${ctx.config.metricsListen.port}/metrics  (for Prometheus; not on the lookups' port)` : 'off (METRICS_LISTEN=off)'}`,
+      `  demo consumer  ${DEMO_CONSUMER_ID}${secret ? `  secret ${secret}  (shown this once; also in ${demoConsumerFile(ctx.config.dataDir)}, mode 0600)` : `  (secret shown at the first start; kept in ${demoConsumerFile(ctx.config.dataDir)})`}`,
       `  get a token    npm run --silent dprs -- token issue`,
       `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
       `  catalogue      ${base}/dprs/catalog/resources   (operator token: npm run --silent dprs -- catalog token --role operator)`,

@@ -6,20 +6,34 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { migrate } from '../app/migrations';
 import { createContext, destroyContext } from '../app/context';
-import { getJob, JobDefinitionError, listJobs, parseJobText, removeJob, saveJob } from '../../adapters/sync/jobs';
+import { defineJob, getJob, JobDefinitionError, listJobs, parseJobText, redactedSource, removeJob } from '../../adapters/sync/jobs';
+import { sourcePolicy } from '../../adapters/sources';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { summaryLine, RunCounters } from '../../adapters/sync/runs';
 import { startScheduler } from '../../adapters/sync/scheduler';
 import { syncStatus } from '../../adapters/sync/status';
-import { config, withMigratedContext } from './common';
+import { describeDbError } from '../../core/db-errors';
+import { config, withContext as withBareContext } from './common';
+import type { AppContext } from '../../gateway/context';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
 }
 
+/** A database failure (unreachable, access denied …) ends the command with one Chinese sentence. */
+async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  try {
+    return await withBareContext(fn);
+  } catch (err) {
+    const described = describeDbError(err);
+    if (described) fail(`数据库访问失败：${described}`);
+    throw err;
+  }
+}
+
 function progress(jobId: string, c: RunCounters): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r${jobId} 读出 ${c.read} 写入 ${c.written} 未变 ${c.unchanged} 拒绝 ${c.rejected}   `);
+  if (process.stderr.isTTY) process.stderr.write(`\r${jobId} 读出 ${c.read} 写入 ${c.written} 未变 ${c.unchanged} 拒绝 ${c.rejected} 漂移 ${c.drift}   `);
 }
 
 export function registerSyncCommands(program: Command): void {
@@ -36,10 +50,11 @@ export function registerSyncCommands(program: Command): void {
       } catch {
         fail(`无法读取文件 ${file}`, 2);
       }
-      await withMigratedContext(async (ctx) => {
+      await withContext(async (ctx) => {
+        await migrate(ctx.db);
         try {
           const def = parseJobText(text);
-          await saveJob(ctx.db, JSON.parse(text));
+          await defineJob(ctx.db, JSON.parse(text), sourcePolicy(ctx.config));
           process.stdout.write(`已保存同步任务 ${def.id} → ${def.target}\n`);
         } catch (err) {
           if (err instanceof JobDefinitionError) fail(err.message, 2);
@@ -53,10 +68,11 @@ export function registerSyncCommands(program: Command): void {
     .description('list the jobs')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      await withMigratedContext(async (ctx) => {
+      await withContext(async (ctx) => {
+        await migrate(ctx.db);
         const jobs = await listJobs(ctx.db);
         if (opts.json) {
-          process.stdout.write(JSON.stringify(jobs.map((j) => ({ id: j.job.id, target: j.job.target, enabled: j.enabled, schedule: j.job.schedule ?? {} })), null, 2) + '\n');
+          process.stdout.write(JSON.stringify(jobs.map((j) => ({ id: j.job.id, target: j.job.target, source: redactedSource(j.job.source), enabled: j.enabled, schedule: j.job.schedule ?? {} })), null, 2) + '\n');
           return;
         }
         if (jobs.length === 0) process.stdout.write('没有同步任务\n');
@@ -71,7 +87,8 @@ export function registerSyncCommands(program: Command): void {
     .command('remove <id>')
     .description('remove a job and its watermark (run history stays)')
     .action(async (id: string) => {
-      await withMigratedContext(async (ctx) => {
+      await withContext(async (ctx) => {
+        await migrate(ctx.db);
         if (!(await removeJob(ctx.db, id))) fail(`没有同步任务 ${id}`);
         process.stdout.write(`已删除同步任务 ${id}\n`);
       });
@@ -85,7 +102,8 @@ export function registerSyncCommands(program: Command): void {
     .action(async (jobId: string | undefined, opts: { full?: boolean; all?: boolean }) => {
       if (!jobId && !opts.all) fail('请指定任务编号，或使用 --all', 2);
       let failed = false;
-      await withMigratedContext(async (ctx) => {
+      await withContext(async (ctx) => {
+        await migrate(ctx.db);
         const ids = opts.all ? (await listJobs(ctx.db)).filter((j) => j.enabled).map((j) => j.job.id) : [jobId!];
         const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs, onProgress: progress });
         for (const id of ids) {
@@ -110,7 +128,8 @@ export function registerSyncCommands(program: Command): void {
     .description('jobs, their last runs and watermarks')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      await withMigratedContext(async (ctx) => {
+      await withContext(async (ctx) => {
+        await migrate(ctx.db);
         const status = await syncStatus(ctx.db);
         if (opts.json) {
           process.stdout.write(JSON.stringify(status, null, 2) + '\n');
@@ -131,7 +150,7 @@ export function registerSyncCommands(program: Command): void {
     .action(async () => {
       const ctx = createContext(config());
       try {
-        await migrate(ctx.db);
+        await migrate(ctx.db).catch((err: unknown) => fail(`数据库访问失败：${describeDbError(err) ?? '迁移未完成'}`));
         const scheduler = await startScheduler(ctx.db, ctx.log, new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs }));
         ctx.log.info('sync scheduler started');
         await new Promise<void>((resolve) => {
