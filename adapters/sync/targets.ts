@@ -29,7 +29,7 @@ export const TARGETS: Record<TargetName, TargetLibrary> = {
     unique: ['gmsfzh'],
     columns: [
       c('rybh', 32, true), c('gmsfzh', 18, true), c('xm', 64, true), c('csrq', 8), c('mz', 2), c('xb', 1),
-      c('jg', 128), c('csd', 256), c('hjd', 256),
+      c('jg', 128), c('csd', 256), c('hjd', 256), c('hyzk', 2),
     ],
   },
   legal_entity: {

@@ -33,6 +33,9 @@ import * as m402 from './402_rate_limit_counters';
 import * as m403 from './403_audit_duration';
 import * as m404 from './404_audit_keys';
 import * as m301 from './301_resource_search';
+import * as m601 from './601_verification_values';
+import * as m602 from './602_verification_differences';
+import * as m603 from './603_population_hyzk';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -58,6 +61,9 @@ const migrations: Record<string, Migration> = {
   '403_audit_duration': m403,
   '404_audit_keys': m404,
   '301_resource_search': m301,
+  '601_verification_values': m601,
+  '602_verification_differences': m602,
+  '603_population_hyzk': m603,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
