@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import type { AppContext } from './context';
 import { healthRoutes } from './health';
 import { errorHandler, notFoundHandler, requestContext, requestTimeout } from '../core/http';
-import { httpRequests, registry, routeGroup } from '../core/metrics';
+import { countVerificationDifferencesWith, httpRequests, registry, routeGroup } from '../core/metrics';
 import { tokenRoutes } from './auth/routes';
 import { jsonApiRoutes } from './json-api';
 import { soapRoutes } from './soap/service';
@@ -17,6 +17,8 @@ import { syncAdminRoutes } from './sync-admin';
 import type { SyncEngine } from '../adapters/sync/engine';
 import { catalogRoutes } from '../catalog/routes';
 import { portalRoutes } from '../catalog/portal';
+import { verificationRoutes } from '../adapters/verification/routes';
+import { openDifferenceCounts } from '../adapters/verification/store';
 
 /** syncEngine: the serving process's engine, so shutdown also stops runs an operator started. */
 export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {}): Express {
@@ -47,6 +49,8 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
   app.use(catalogRoutes(ctx));
   app.use(portalRoutes());
   app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx, opts.syncEngine));
+  app.use('/dprs/admin/verify', verificationRoutes(ctx)); // operator and owning departments: it authorises itself
+  countVerificationDifferencesWith(() => openDifferenceCounts(ctx.db));
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

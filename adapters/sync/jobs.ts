@@ -165,7 +165,7 @@ export async function saveJob(db: Knex, def: JobDefinition): Promise<Job> {
   if (conflict) {
     const owner = `${conflict.owner.job}（${conflict.departmentName ?? conflict.owner.department ?? '未登记部门'}）`;
     throw new JobDefinitionError(
-      `同步任务定义无效：字段 columns 的信息项 ${conflict.item.toUpperCase()} 已由任务 ${owner} 作为权威来源（一数一源）；如仅用于比对，请声明 "role": "verify" 作为校核源`,
+      `同步任务定义无效：字段 columns 的信息项 ${conflict.item.toUpperCase()} 已由任务 ${owner}作为权威来源（一数一源）；如仅用于比对，请声明 "role": "verify" 作为校核源`,
     );
   }
   const now = Date.now();
