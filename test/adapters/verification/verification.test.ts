@@ -1,0 +1,212 @@
+/**
+ * 一数一源 and 多元校核 against a real front-end and gateway database (SQLite, and MariaDB
+ * when MYSQL_URL is set): item ownership at definition, a job writing only its items, a
+ * 校核源 that never touches the library, the intra-record rules, and resolving over HTTP.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import jwt from 'jsonwebtoken';
+import { createApp } from '../../../gateway/app';
+import { JobDefinition, saveJob } from '../../../adapters/sync/jobs';
+import { SyncEngine } from '../../../adapters/sync/engine';
+import { FRONTEND_TABLES } from '../../../scripts/demo/frontend';
+import { person, personKey, sourceTime } from '../../../scripts/demo/records';
+import { asRecorded, DELIBERATE_INCONSISTENCIES } from '../../../scripts/demo/inconsistencies';
+import { CIVIL_AFFAIRS_TABLE, civilAffairsPeople, civilAffairsRecord, createCivilAffairsTable, DELIBERATE_DIFFERENCES, fillCivilAffairs } from '../../../scripts/demo/civil-affairs';
+import { STORAGE_TARGETS } from '../../support/databases';
+import { testContext, TestContext } from '../../support/context';
+import { frontEnd, FrontEnd, SEED, T0 } from '../../support/sync';
+
+const PEOPLE = 300;
+const GA = 'ZC001';
+const MZ = 'ZC002';
+
+describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) => {
+  let ctx: TestContext;
+  let fe: FrontEnd;
+  let engine: SyncEngine;
+
+  const gaJob = (): JobDefinition => ({ ...fe.job({ id: 'ga' }), department: GA });
+  const civilJob = (id: string, columns: Record<string, string>, role?: 'verify'): JobDefinition => {
+    const base = fe.job({ id });
+    return { ...base, department: MZ, ...(role ? { role } : {}), source: { ...base.source, table: CIVIL_AFFAIRS_TABLE } as JobDefinition['source'], columns };
+  };
+  const run = async (id: string, mode: 'full' | 'incr' = 'full') => {
+    const outcome = await engine.runById(id, mode);
+    if (outcome.status !== 'succeeded') throw new Error(`run ${id}: ${JSON.stringify(outcome)}`);
+    return outcome.run;
+  };
+  /** every row of the library, every column, in key order */
+  const library = async () => ctx.db('population').orderBy('rybh').select('*');
+  const differences = (source?: string) => {
+    const q = ctx.db('verification_differences').whereNull('closed_at').orderBy(['record_key', 'item']);
+    if (source) q.where({ source });
+    return q.select('record_key', 'item', 'authoritative_value', 'authoritative_job', 'department', 'other_value', 'source', 'state');
+  };
+
+  beforeAll(async () => {
+    ctx = await testContext(target);
+    fe = await frontEnd(target);
+    const rows = [];
+    for (let i = 0; i < PEOPLE; i++) rows.push({ ...asRecorded(person(SEED, i), i), GXSJ: sourceTime(T0 + i * 1000) });
+    for (let i = 0; i < rows.length; i += 100) await fe.db(FRONTEND_TABLES.population).insert(rows.slice(i, i + 100));
+    await createCivilAffairsTable(fe.db);
+    await fillCivilAffairs(fe.db);
+    const now = Date.now();
+    await ctx.db('departments').insert([
+      { code: GA, name: '区公安分局', kind: '部门', created_at: now },
+      { code: MZ, name: '区民政局', kind: '部门', created_at: now },
+    ]);
+    engine = new SyncEngine(ctx.db);
+    await saveJob(ctx.db, gaJob());
+    await run('ga');
+  });
+  afterAll(async () => {
+    await fe.drop();
+    await ctx.dispose();
+  });
+
+  it('refuses a second job claiming an owned item, naming the owning job and its department', async () => {
+    const claim = saveJob(ctx.db, civilJob('mz-claims-hjd', { RYBH: 'rybh', HJD: 'hjd', HYZK: 'hyzk' }));
+    await expect(claim).rejects.toThrow('信息项 HJD 已由任务 ga（区公安分局）作为权威来源');
+    expect(await ctx.db('sync_jobs').where({ id: 'mz-claims-hjd' }).first()).toBeUndefined();
+    // the same items as a 校核源, an unowned item, and the owner redefining itself are fine
+    await expect(saveJob(ctx.db, civilJob('mz-check', { RYBH: 'rybh', HJD: 'hjd' }, 'verify'))).resolves.toMatchObject({ role: 'verify' });
+    await expect(saveJob(ctx.db, civilJob('mz-hyzk', { RYBH: 'rybh', HYZK: 'hyzk' }))).resolves.toMatchObject({ id: 'mz-hyzk' });
+    await expect(saveJob(ctx.db, { ...gaJob(), batchSize: 50 })).resolves.toMatchObject({ batchSize: 50 });
+    // once 民政 owns 婚姻状况, nobody else may take it
+    await expect(saveJob(ctx.db, civilJob('other-hyzk', { RYBH: 'rybh', HYZK: 'hyzk' }))).rejects.toThrow('信息项 HYZK 已由任务 mz-hyzk（区民政局）');
+    await ctx.db('sync_jobs').whereIn('id', ['mz-check', 'mz-hyzk']).del();
+  });
+
+  it('flags the seeded intra-record inconsistencies and only those', async () => {
+    const expected = Object.entries(DELIBERATE_INCONSISTENCIES)
+      .map(([i, item]) => {
+        const p = person(SEED, Number(i));
+        const recorded = asRecorded(p, Number(i));
+        return { record_key: personKey(Number(i)), item, authoritative_value: item === 'csrq' ? recorded.CSRQ : recorded.XB, authoritative_job: 'ga', department: GA, other_value: item === 'csrq' ? p.CSRQ : p.XB, source: `rule:${item}-gmsfzh`, state: '待核实' };
+      })
+      .sort((a, b) => a.record_key.localeCompare(b.record_key));
+    expect(await differences()).toEqual(expected);
+
+    // corrected at the source, the difference closes with the next run
+    const fixed = Number(Object.keys(DELIBERATE_INCONSISTENCIES)[0]);
+    await fe.db(FRONTEND_TABLES.population).where({ RYBH: personKey(fixed) }).update({ CSRQ: person(SEED, fixed).CSRQ, GXSJ: sourceTime(T0 + 10_000_000) });
+    await run('ga', 'incr');
+    expect((await differences()).map((d) => d.record_key)).toEqual(expected.slice(1).map((d) => d.record_key));
+    expect(await ctx.db('verification_differences').where({ record_key: personKey(fixed) }).whereNotNull('closed_at')).toHaveLength(1);
+  });
+
+  it('keeps a job mapping a subset of items to those items, and its sweep deletes nothing', async () => {
+    const before = await library();
+    await saveJob(ctx.db, civilJob('mz-hyzk', { RYBH: 'rybh', HYZK: 'hyzk' }));
+    const written = await run('mz-hyzk');
+    const civil = new Map(civilAffairsPeople(PEOPLE).map((i, position) => [personKey(i), civilAffairsRecord(person(SEED, i), position)]));
+    expect(written.written).toBe(civil.size);
+    const after = await library();
+    expect(after).toHaveLength(before.length);
+    for (const [i, row] of after.entries()) {
+      for (const column of Object.keys(before[i])) {
+        if (column === 'hyzk' || column === 'synced_at') continue;
+        expect([row.rybh, column, row[column]]).toEqual([before[i].rybh, column, before[i][column]]);
+      }
+      expect(row.hyzk).toBe(civil.get(row.rybh)?.HYZK ?? null);
+    }
+
+    // the owner's next write keeps 民政's item (the old upsert merged every column, nulling it)
+    const changed = personKey(civilAffairsPeople(PEOPLE)[2]);
+    await fe.db(FRONTEND_TABLES.population).where({ RYBH: changed }).update({ JG: '山东省淄博市张店区', GXSJ: sourceTime(T0 + 10_000_001) });
+    await run('ga', 'incr');
+    expect(await ctx.db('population').where({ rybh: changed }).first()).toMatchObject({ jg: '山东省淄博市张店区', hyzk: civil.get(changed)!.HYZK });
+
+    // 民政 drops a person: its full run clears nothing of 公安's and deletes no record
+    const dropped = personKey(civilAffairsPeople(PEOPLE)[3]);
+    await fe.db(CIVIL_AFFAIRS_TABLE).where({ RYBH: dropped }).del();
+    const live = async () => Number((await ctx.db('population').where({ deleted: false }).count({ n: '*' }).first())!.n);
+    const liveBefore = await live();
+    expect((await run('mz-hyzk')).deleted).toBe(0);
+    expect(await live()).toBe(liveBefore);
+    const kept = await ctx.db('population').where({ rybh: dropped }).first();
+    expect([Boolean(Number(kept.deleted)), kept.hyzk]).toEqual([false, civil.get(dropped)!.HYZK]);
+  });
+
+  it('stores a 校核源 beside the library: exactly the expected 校核差异, the library unchanged column by column', async () => {
+    const before = await library();
+    await saveJob(ctx.db, civilJob('mz-check', { RYBH: 'rybh', XM: 'xm', MZ: 'mz', HJD: 'hjd' }, 'verify'));
+    await run('mz-check');
+    expect(await library()).toEqual(before);
+
+    const people = civilAffairsPeople(PEOPLE);
+    const expected = Object.entries(DELIBERATE_DIFFERENCES)
+      .map(([position, item]) => {
+        const i = people[Number(position)];
+        const p = person(SEED, i);
+        const theirs = civilAffairsRecord(p, Number(position));
+        const key = item.toUpperCase() as 'XM' | 'MZ' | 'HJD';
+        return { record_key: personKey(i), item, authoritative_value: p[key], authoritative_job: 'ga', department: GA, other_value: theirs[key], source: 'mz-check', state: '待核实' };
+      })
+      .sort((a, b) => a.record_key.localeCompare(b.record_key));
+    expect(await differences('mz-check')).toEqual(expected);
+    const values = Number((await ctx.db('verification_values').where({ job_id: 'mz-check' }).count({ n: '*' }).first())!.n);
+    expect(values).toBe((people.length - 1) * 3); // one person was dropped by 民政 above
+
+    // 民政 corrects one: closed; 公安 changes another's address: a new difference
+    const [agreed] = expected;
+    await fe.db(CIVIL_AFFAIRS_TABLE).where({ RYBH: agreed.record_key }).update({ [agreed.item.toUpperCase()]: agreed.authoritative_value });
+    await run('mz-check');
+    const moved = personKey(people[0]);
+    await fe.db(FRONTEND_TABLES.population).where({ RYBH: moved }).update({ HJD: '山东省淄博市周村区新址路1号', GXSJ: sourceTime(T0 + 10_000_002) });
+    await run('ga', 'incr');
+    const now = await differences('mz-check');
+    expect(now.map((d) => `${d.record_key}.${d.item}`).sort()).toEqual([...expected.slice(1).map((d) => `${d.record_key}.${d.item}`), `${moved}.hjd`].sort());
+    expect(now.find((d) => d.record_key === moved)).toMatchObject({ authoritative_value: '山东省淄博市周村区新址路1号', other_value: person(SEED, people[0]).HJD });
+  });
+
+  it('lists differences to the operator and the owning department, and audits who resolved one', async () => {
+    const server = http.createServer(createApp(ctx));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dprs/admin/verify`;
+    const key = ctx.config.jwt.keys[0];
+    const token = (claims: Record<string, unknown>) => jwt.sign(claims, key.secret, { algorithm: 'HS256', keyid: key.kid, issuer: ctx.config.jwt.issuer, expiresIn: 300 });
+    const call = async (path: string, claims: Record<string, unknown>, body?: unknown) => {
+      const r = await fetch(base + path, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${token(claims)}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: r.status, body: (await r.json()) as { msg: string; data: Array<Record<string, unknown>>; counts?: Array<Record<string, unknown>> } };
+    };
+    const operator = { sub: 'ops-1', role: 'operator' };
+    try {
+      const open = Number((await ctx.db('verification_differences').whereNull('closed_at').count({ n: '*' }).first())!.n);
+      const all = await call('/differences?library=population', operator);
+      expect(all.status).toBe(200);
+      expect(all.body.data).toHaveLength(open);
+      const hjd = await call('/differences?library=population&item=HJD&state=待核实', operator);
+      expect(hjd.body.data.every((d) => d.item === 'HJD')).toBe(true);
+      expect(hjd.body.counts).toEqual([{ library: 'population', item: 'HJD', source: 'mz-check', state: '待核实', count: hjd.body.data.length }]);
+
+      // 公安 owns these items: its officer sees them, 民政's and consumers do not
+      expect((await call('/differences', { sub: 'ga-1', role: 'department', dept: GA })).body.data).toHaveLength(open);
+      expect((await call('/differences', { sub: 'mz-1', role: 'department', dept: MZ })).body.data).toHaveLength(0);
+      expect((await call('/differences', { sub: 'zc-yichuang', role: 'consumer' })).status).toBe(403);
+      expect((await call('/differences?state=done', operator)).body.msg).toContain('state');
+
+      const id = hjd.body.data[0].id as number;
+      expect((await call(`/differences/${id}/resolve`, { sub: 'mz-1', role: 'department', dept: MZ }, { state: '已确认' })).status).toBe(404);
+      expect((await call(`/differences/${id}/resolve`, operator, { state: '已解决' })).body.msg).toContain('state');
+      const resolved = await call(`/differences/${id}/resolve`, { sub: 'ga-1', role: 'department', dept: GA }, { state: '已确认', note: '已通知民政核对' });
+      expect(resolved.body.data[0]).toMatchObject({ id, state: '已确认', resolved_by: 'ga-1', resolution_note: '已通知民政核对' });
+      const stored = await ctx.db('verification_differences').where({ id }).first();
+      expect(stored).toMatchObject({ state: '已确认', resolved_by: 'ga-1', resolution_note: '已通知民政核对' });
+      expect(Number(stored.resolved_at)).toBeGreaterThan(0);
+      expect((await call(`/differences/${id}`, operator)).body.data[0]).toMatchObject({ state: '已确认' });
+
+      // the gauge counts open differences per library, item and state
+      const metrics = await (await fetch(base.replace('/dprs/admin/verify', '/metrics'))).text();
+      expect(metrics).toContain('dprs_verification_differences{library="population",item="hjd",state="已确认"} 1');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
