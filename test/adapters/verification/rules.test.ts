@@ -5,7 +5,7 @@ import { creditCode, entity, person } from '../../../scripts/demo/records';
 import { idCheckChar, usccCheckChar } from '../../../schemas/checksums';
 
 const rule = (id: string) => RULES.find((r) => r.id === id)!;
-const lower = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v]));
+const lower = (row: object) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v]));
 
 describe('intra-record rules', () => {
   it('find nothing in consistent synthetic records', () => {
