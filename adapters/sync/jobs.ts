@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { syncJobSchema } from '../../schemas/sync-job.schema';
 import { TARGETS, TargetName, targetColumnNames } from './targets';
 import { isVerificationSource, mappedItems, ownershipConflict } from '../verification/ownership';
+import { withdrawSource } from '../verification/store';
 
 export interface DbSource {
   client: 'mysql2' | 'better-sqlite3';
@@ -190,11 +191,12 @@ export async function getJob(db: Knex, id: string): Promise<StoredJob | null> {
   return row ? fromRow(row) : null;
 }
 
-/** Removes the job and its watermark; run history and rejects stay for the record. */
+/** Removes the job and its watermark (and a 校核源's values); run history and rejects stay for the record. */
 export async function removeJob(db: Knex, id: string): Promise<boolean> {
   return db.transaction(async (trx) => {
     const n = await trx('sync_jobs').where({ id }).del();
     await trx('sync_watermarks').where({ job_id: id }).del();
+    await withdrawSource(trx, id, Date.now());
     return n > 0;
   });
 }

@@ -88,6 +88,12 @@ export async function removeSourceValues(trx: Knex, jobId: string, keys: string[
   for (const part of chunks(keys, batchRowsFor(trx, 1, 1000))) await trx('verification_values').where({ job_id: jobId }).whereIn('record_key', part).del();
 }
 
+/** A removed 校核源 says nothing any more: its values go and its open differences close. */
+export async function withdrawSource(trx: Knex, jobId: string, now: number): Promise<void> {
+  await trx('verification_values').where({ job_id: jobId }).del();
+  await trx('verification_differences').where({ source: jobId }).whereNull('closed_at').update({ closed_at: now, last_seen: now });
+}
+
 export async function sourceValuesOf(trx: Knex, library: string, keys: string[]): Promise<SourceValue[]> {
   const out: SourceValue[] = [];
   for (const part of chunks(keys, batchRowsFor(trx, 1, 1000))) {

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { createApp } from '../../../gateway/app';
-import { JobDefinition, saveJob } from '../../../adapters/sync/jobs';
+import { JobDefinition, removeJob, saveJob } from '../../../adapters/sync/jobs';
 import { SyncEngine } from '../../../adapters/sync/engine';
 import { FRONTEND_TABLES } from '../../../scripts/demo/frontend';
 import { person, personKey, sourceTime } from '../../../scripts/demo/records';
@@ -208,5 +208,13 @@ describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) =
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  it('withdraws what a removed 校核源 said', async () => {
+    expect((await differences('mz-check')).length).toBeGreaterThan(0);
+    await removeJob(ctx.db, 'mz-check');
+    expect(await differences('mz-check')).toEqual([]);
+    expect(await ctx.db('verification_values').where({ job_id: 'mz-check' })).toEqual([]);
+    expect((await differences()).every((d) => d.source.startsWith('rule:'))).toBe(true);
   });
 });
