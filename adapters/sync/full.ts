@@ -12,6 +12,7 @@ import { isCsvSource } from './jobs';
 import { setWatermark } from './watermarks';
 import { TARGETS } from './targets';
 import { zeroCounters, RunCounters } from './runs';
+import { afterSweep } from '../verification/hook';
 
 function add(into: RunCounters, c: RunCounters): void {
   into.read += c.read;
@@ -70,6 +71,7 @@ export async function runFull(rc: RunContext): Promise<void> {
       .andWhere((w) => w.whereNull('seen_run').orWhere('seen_run', '<>', runId))
       .update({ deleted: true, deleted_at: now, synced_at: now });
     counters.deleted += Number(swept);
+    await afterSweep(trx, job, Number(swept));
     if (startMax) await setWatermark(trx, job.id, startMax);
   });
 }

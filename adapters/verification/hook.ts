@@ -11,7 +11,7 @@ import { verificationCheckFailures } from '../../core/metrics';
 import { mappedItems } from './ownership';
 import { recheckRecords } from './compare';
 import { abortsTransaction } from '../sync/write';
-import { removeSourceValues, saveSourceValues, SourceValue } from './store';
+import { closeDifferencesOfDeleted, removeSourceValues, saveSourceValues, SourceValue } from './store';
 
 export interface VerifiedRow {
   pk: string;
@@ -42,4 +42,11 @@ export async function recheckAfterWrite(trx: Knex.Transaction, job: Job, keys: s
     if (abortsTransaction(err)) throw err; // the database dropped the whole batch: it is retried as usual
     verificationCheckFailures.inc({ library: TARGETS[job.target].table });
   }
+}
+
+/** After a full run's sweep soft-deleted records: their differences close (in the sweep's transaction). */
+export async function afterSweep(trx: Knex.Transaction, job: Job, swept: number): Promise<void> {
+  if (swept === 0) return;
+  const lib = TARGETS[job.target];
+  await closeDifferencesOfDeleted(trx, lib.table, lib.table, lib.pk, Date.now());
 }

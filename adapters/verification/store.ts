@@ -140,6 +140,15 @@ export async function closeDifferences(trx: Knex, ids: number[], now: number): P
   for (const part of chunks(ids, batchRowsFor(trx, 1, 1000))) await trx('verification_differences').whereIn('id', part).update({ closed_at: now, last_seen: now });
 }
 
+/** Records a full run soft-deleted have nothing left to compare: their open differences close. */
+export async function closeDifferencesOfDeleted(trx: Knex, library: string, table: string, pk: string, now: number): Promise<void> {
+  await trx('verification_differences')
+    .where({ library })
+    .whereNull('closed_at')
+    .whereIn('record_key', trx(table).select(pk).where('deleted', true))
+    .update({ closed_at: now, last_seen: now });
+}
+
 // ---- differences, as people read and resolve them ----
 
 export interface DifferenceFilter {
