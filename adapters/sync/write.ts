@@ -61,7 +61,8 @@ function rowHash(values: unknown[], deleted: boolean): string {
 export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; rejects: Reject[] } {
   const lib = TARGETS[job.target];
   const mine = jobColumns(job);
-  const createsRecords = ownsRecords(job);
+  // a job filling items of records it does not own deletes no record: a flag clears its items
+  const fillsItems = !ownsRecords(job) && !isVerificationSource(job);
   const good: Prepared[] = [];
   const rejects: Reject[] = [];
   for (const raw of rows) {
@@ -78,8 +79,6 @@ export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; reject
       continue;
     }
     const flagged = isFlagged(job, raw);
-    // a job filling items of records it does not own deletes no record: it clears its items
-    const fillsItems = !createsRecords && !isVerificationSource(job);
     if (flagged && fillsItems) for (const c of mine) if (c.name !== lib.pk) business[c.name] = null;
     const deleted = flagged && !fillsItems;
     const hash = rowHash(mine.map((c) => business[c.name]), deleted);
