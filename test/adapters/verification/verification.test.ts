@@ -138,6 +138,15 @@ describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) =
     expect(await live()).toBe(liveBefore);
     const kept = await ctx.db('population').where({ rybh: dropped }).first();
     expect([Boolean(Number(kept.deleted)), kept.hyzk]).toEqual([false, civil.get(dropped)!.HYZK]);
+
+    // 民政 flags a person deleted: it withdraws its item, the record stays
+    const flagged = personKey(civilAffairsPeople(PEOPLE)[5]);
+    await fe.db(CIVIL_AFFAIRS_TABLE).where({ RYBH: flagged }).update({ SCBZ: 1, GXSJ: sourceTime(T0 + 10_000_003) });
+    await run('mz-hyzk', 'incr');
+    const cleared = await ctx.db('population').where({ rybh: flagged }).first();
+    expect([Boolean(Number(cleared.deleted)), cleared.hyzk, cleared.xm]).toEqual([false, null, person(SEED, civilAffairsPeople(PEOPLE)[5]).XM]);
+    await fe.db(CIVIL_AFFAIRS_TABLE).where({ RYBH: flagged }).update({ SCBZ: 0, GXSJ: sourceTime(T0 + 10_000_004) });
+    await run('mz-hyzk', 'incr');
   });
 
   it('stores a 校核源 beside the library: exactly the expected 校核差异, the library unchanged column by column', async () => {
@@ -170,6 +179,16 @@ describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) =
     const now = await differences('mz-check');
     expect(now.map((d) => `${d.record_key}.${d.item}`).sort()).toEqual([...expected.slice(1).map((d) => `${d.record_key}.${d.item}`), `${moved}.hjd`].sort());
     expect(now.find((d) => d.record_key === moved)).toMatchObject({ authoritative_value: '山东省淄博市周村区新址路1号', other_value: person(SEED, people[0]).HJD });
+
+    // 民政 flags one deleted: its values are withdrawn and the difference closes
+    const [, withdrawn] = expected;
+    await fe.db(CIVIL_AFFAIRS_TABLE).where({ RYBH: withdrawn.record_key }).update({ SCBZ: 1, GXSJ: sourceTime(T0 + 10_000_005) });
+    await run('mz-check', 'incr');
+    expect((await differences('mz-check')).some((d) => d.record_key === withdrawn.record_key)).toBe(false);
+    expect(await ctx.db('verification_values').where({ job_id: 'mz-check', record_key: withdrawn.record_key })).toEqual([]);
+    await fe.db(CIVIL_AFFAIRS_TABLE).where({ RYBH: withdrawn.record_key }).update({ SCBZ: 0, GXSJ: sourceTime(T0 + 10_000_006) });
+    await run('mz-check', 'incr');
+    expect((await differences('mz-check')).some((d) => d.record_key === withdrawn.record_key)).toBe(true);
   });
 
   it('lists differences to the operator and the owning department, and audits who resolved one', async () => {
