@@ -104,9 +104,6 @@ export function parseCreditCode(raw: string): { value: string } | { error: strin
 /** GB/T 2261.1 sex codes. */
 export const SEX_CODES: Record<string, string> = { '0': '未知的性别', '1': '男性', '2': '女性', '9': '未说明的性别' };
 
-/** GB/T 2261.2 婚姻状况代码. */
-export const MARITAL_CODES: Record<string, string> = { '10': '未婚', '20': '已婚', '21': '初婚', '22': '再婚', '23': '复婚', '30': '丧偶', '40': '离婚', '90': '未说明的婚姻状况' };
-
 /** GB/T 3304 ethnicity codes 01–56 (97 其他, 98 外国血统中国籍人士 also defined). */
 export function isEthnicityCode(code: string): boolean {
   if (!/^\d{2}$/.test(code)) return false;

@@ -3,7 +3,7 @@
  * national check digits (GB 11643 公民身份号码, GB 32100 统一社会信用代码). Returns a Chinese
  * reason naming the field, or null.
  */
-import { checkCreditCode, checkIdNumber, isEthnicityCode, MARITAL_CODES, SEX_CODES } from '../../schemas/checksums';
+import { checkCreditCode, checkIdNumber, isEthnicityCode, SEX_CODES } from '../../schemas/checksums';
 import { TARGETS, TargetName } from './targets';
 
 export type TargetRow = Record<string, string | number | null>;
@@ -18,7 +18,6 @@ function fieldRules(target: TargetName, row: TargetRow): string | null {
       if (row.mz != null && row.mz !== '' && !isEthnicityCode(String(row.mz))) return `mz: 民族代码不符合 GB/T 3304`;
       if (row.xb != null && row.xb !== '' && !(String(row.xb) in SEX_CODES)) return `xb: 性别代码不符合 GB/T 2261.1`;
       if (row.csrq != null && row.csrq !== '' && !YMD.test(String(row.csrq))) return `csrq: 出生日期应为 YYYYMMDD`;
-      if (row.hyzk != null && row.hyzk !== '' && !(String(row.hyzk) in MARITAL_CODES)) return `hyzk: 婚姻状况代码不符合 GB/T 2261.2`;
       return null;
     }
     case 'legal_entity': {

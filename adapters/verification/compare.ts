@@ -4,7 +4,7 @@
  * brought in line (created, last_seen moved on, closed when the values agree again).
  */
 import type { Knex } from 'knex';
-import { batchRowsFor } from '../../core/db';
+import { batchRowsFor } from '../../core/dialect';
 import { TARGETS, TargetName } from '../sync/targets';
 import { itemOwners } from './ownership';
 import { RULE_SOURCE_PREFIX, rulesOf, LibraryRecord } from './rules';

@@ -3,7 +3,7 @@
  * verification_differences (校核差异). The only module that touches them.
  */
 import type { Knex } from 'knex';
-import { batchRowsFor } from '../../core/db';
+import { batchRowsFor } from '../../core/dialect';
 
 export const DIFFERENCE_STATES = ['待核实', '已确认', '已忽略'] as const;
 export type DifferenceState = (typeof DIFFERENCE_STATES)[number];

@@ -1,7 +1,6 @@
 /**
- * 区民政局's demo front-end table MZ_HYDJ (婚姻登记): a few hundred of the 公安 table's people
- * with 婚姻状况, and 姓名 / 民族 / 户籍地 as 民政 recorded them — a handful deliberately
- * different, so that a newcomer's first start shows 校核差异. Built from the 公安 table itself,
+ * 区民政局's demo front-end table MZ_HYDJ (婚姻登记): a few hundred of the 公安 table's people,
+ * with 姓名 / 民族 / 户籍地 as 民政 recorded them — a handful deliberately different, so that a newcomer's first start shows 校核差异. Built from the 公安 table itself,
  * so it also fits a front-end database made before it existed.
  */
 import type { Knex } from 'knex';
@@ -17,15 +16,12 @@ const AT_MOST = 400;
 /** Deliberate differences from the 公安 record, by position in MZ_HYDJ. */
 export const DELIBERATE_DIFFERENCES: Readonly<Record<number, 'hjd' | 'mz' | 'xm'>> = { 1: 'hjd', 4: 'mz', 6: 'hjd', 9: 'xm', 10: 'hjd' };
 
-const MARITAL = ['10', '20', '20', '21', '22', '20', '30', '20', '40', '20'];
-
 export interface CivilAffairsRow {
   RYBH: string;
   GMSFZH: string;
   XM: string;
   MZ: string;
   HJD: string;
-  HYZK: string;
   GXSJ: string;
   SCBZ: number;
 }
@@ -39,7 +35,7 @@ export function civilAffairsPeople(people: number): number[] {
 
 /** 民政's version of a person: the same, except at the deliberate positions. */
 export function civilAffairsRecord(p: Pick<PersonRow, 'RYBH' | 'GMSFZH' | 'XM' | 'MZ' | 'HJD' | 'GXSJ'>, position: number): CivilAffairsRow {
-  const row: CivilAffairsRow = { RYBH: p.RYBH, GMSFZH: p.GMSFZH, XM: p.XM, MZ: p.MZ, HJD: p.HJD, HYZK: MARITAL[position % MARITAL.length], GXSJ: p.GXSJ, SCBZ: 0 };
+  const row: CivilAffairsRow = { RYBH: p.RYBH, GMSFZH: p.GMSFZH, XM: p.XM, MZ: p.MZ, HJD: p.HJD, GXSJ: p.GXSJ, SCBZ: 0 };
   switch (DELIBERATE_DIFFERENCES[position]) {
     case 'hjd': row.HJD = `${p.HJD.replace(/号$/, '')}附1号`; break; // an address 民政 has not updated
     case 'mz': row.MZ = p.MZ === '01' ? '02' : '01'; break;
@@ -56,7 +52,6 @@ export async function createCivilAffairsTable(db: Knex): Promise<void> {
     t.string('XM', 64).notNullable();
     t.string('MZ', 2);
     t.string('HJD', 256);
-    t.string('HYZK', 2); // GB/T 2261.2
     if (isMysql) t.specificType('GXSJ', 'DATETIME(6)').notNullable();
     else t.string('GXSJ', 26).notNullable();
     t.integer('SCBZ').notNullable().defaultTo(0);

@@ -51,16 +51,6 @@ export function demoJobs(frontendFile: string): JobDefinition[] {
         ZZYXQQSRQ: 'zzyxqqsrq', ZZYXQJZRQ: 'zzyxqjzrq', ZZZT: 'zzzt', SXMC: 'sxmc',
       },
     },
-    // 一数一源: 民政 owns 婚姻状况 in the population library; 公安 still owns the record
-    {
-      id: 'demo-civil-marriage',
-      description: '区民政局 婚姻登记 → 人口基础库 婚姻状况',
-      department: departmentCodeByName('区民政局'),
-      ...withTable(CIVIL_AFFAIRS_TABLE),
-      target: 'population',
-      key: 'RYBH',
-      columns: { RYBH: 'rybh', HYZK: 'hyzk' },
-    },
     // 多元校核: what 民政 recorded of items 公安 owns is compared, never written
     {
       id: 'demo-civil-verify',

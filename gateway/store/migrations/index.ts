@@ -35,7 +35,6 @@ import * as m404 from './404_audit_keys';
 import * as m301 from './301_resource_search';
 import * as m601 from './601_verification_values';
 import * as m602 from './602_verification_differences';
-import * as m603 from './603_population_hyzk';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -63,7 +62,6 @@ const migrations: Record<string, Migration> = {
   '301_resource_search': m301,
   '601_verification_values': m601,
   '602_verification_differences': m602,
-  '603_population_hyzk': m603,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

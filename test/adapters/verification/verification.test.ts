@@ -20,17 +20,25 @@ import { frontEnd, FrontEnd, SEED, T0 } from '../../support/sync';
 const PEOPLE = 300;
 const GA = 'ZC001';
 const MZ = 'ZC002';
+const WJ = 'ZC003';
+/** 区卫健局's 出生医学证明 table: the source of 出生地 for every 10th person */
+const BIRTHS = 'WJ_CSYXZM';
+const births = Array.from({ length: PEOPLE / 10 }, (_, n) => ({ RYBH: personKey(n * 10), CSD: `山东省淄博市周村区妇幼保健院${n}`, GXSJ: sourceTime(T0 + n * 1000), SCBZ: 0 }));
 
 describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) => {
   let ctx: TestContext;
   let fe: FrontEnd;
   let engine: SyncEngine;
 
-  const gaJob = (): JobDefinition => ({ ...fe.job({ id: 'ga' }), department: GA });
-  const civilJob = (id: string, columns: Record<string, string>, role?: 'verify'): JobDefinition => {
+  // 公安 owns every item but 出生地, which 区卫健局 owns (一数一源: items of one library split between two jobs)
+  const { CSD: _birthPlace, ...gaColumns } = { RYBH: 'rybh', GMSFZH: 'gmsfzh', XM: 'xm', CSRQ: 'csrq', MZ: 'mz', XB: 'xb', JG: 'jg', CSD: 'csd', HJD: 'hjd' };
+  const gaJob = (): JobDefinition => ({ ...fe.job({ id: 'ga' }), department: GA, columns: gaColumns });
+  const jobOver = (table: string, department: string) => (id: string, columns: Record<string, string>, role?: 'verify'): JobDefinition => {
     const base = fe.job({ id });
-    return { ...base, department: MZ, ...(role ? { role } : {}), source: { ...base.source, table: CIVIL_AFFAIRS_TABLE } as JobDefinition['source'], columns };
+    return { ...base, department, ...(role ? { role } : {}), source: { ...base.source, table } as JobDefinition['source'], columns };
   };
+  const civilJob = jobOver(CIVIL_AFFAIRS_TABLE, MZ);
+  const birthJob = jobOver(BIRTHS, WJ);
   const run = async (id: string, mode: 'full' | 'incr' = 'full') => {
     const outcome = await engine.runById(id, mode);
     if (outcome.status !== 'succeeded') throw new Error(`run ${id}: ${JSON.stringify(outcome)}`);
@@ -52,10 +60,18 @@ describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) =
     for (let i = 0; i < rows.length; i += 100) await fe.db(FRONTEND_TABLES.population).insert(rows.slice(i, i + 100));
     await createCivilAffairsTable(fe.db);
     await fillCivilAffairs(fe.db);
+    await fe.db.schema.createTable(BIRTHS, (t) => {
+      t.string('RYBH', 32).primary();
+      t.string('CSD', 256);
+      t.string('GXSJ', 26).notNullable();
+      t.integer('SCBZ').notNullable().defaultTo(0);
+    });
+    await fe.db(BIRTHS).insert(births);
     const now = Date.now();
     await ctx.db('departments').insert([
       { code: GA, name: '区公安分局', kind: '部门', created_at: now },
       { code: MZ, name: '区民政局', kind: '部门', created_at: now },
+      { code: WJ, name: '区卫健局', kind: '部门', created_at: now },
     ]);
     engine = new SyncEngine(ctx.db);
     await saveJob(ctx.db, gaJob());
@@ -67,16 +83,16 @@ describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) =
   });
 
   it('refuses a second job claiming an owned item, naming the owning job and its department', async () => {
-    const claim = saveJob(ctx.db, civilJob('mz-claims-hjd', { RYBH: 'rybh', HJD: 'hjd', HYZK: 'hyzk' }));
+    const claim = saveJob(ctx.db, civilJob('mz-claims-hjd', { RYBH: 'rybh', HJD: 'hjd' }));
     await expect(claim).rejects.toThrow('信息项 HJD 已由任务 ga（区公安分局）作为权威来源');
     expect(await ctx.db('sync_jobs').where({ id: 'mz-claims-hjd' }).first()).toBeUndefined();
     // the same items as a 校核源, an unowned item, and the owner redefining itself are fine
     await expect(saveJob(ctx.db, civilJob('mz-check', { RYBH: 'rybh', HJD: 'hjd' }, 'verify'))).resolves.toMatchObject({ role: 'verify' });
-    await expect(saveJob(ctx.db, civilJob('mz-hyzk', { RYBH: 'rybh', HYZK: 'hyzk' }))).resolves.toMatchObject({ id: 'mz-hyzk' });
+    await expect(saveJob(ctx.db, birthJob('wj-csd', { RYBH: 'rybh', CSD: 'csd' }))).resolves.toMatchObject({ id: 'wj-csd' });
     await expect(saveJob(ctx.db, { ...gaJob(), batchSize: 50 })).resolves.toMatchObject({ batchSize: 50 });
-    // once 民政 owns 婚姻状况, nobody else may take it
-    await expect(saveJob(ctx.db, civilJob('other-hyzk', { RYBH: 'rybh', HYZK: 'hyzk' }))).rejects.toThrow('信息项 HYZK 已由任务 mz-hyzk（区民政局）');
-    await ctx.db('sync_jobs').whereIn('id', ['mz-check', 'mz-hyzk']).del();
+    // once 卫健 owns 出生地, nobody else may take it — 公安 neither
+    await expect(saveJob(ctx.db, { ...gaJob(), columns: { ...gaColumns, CSD: 'csd' } })).rejects.toThrow('信息项 CSD 已由任务 wj-csd（区卫健局）');
+    await ctx.db('sync_jobs').whereIn('id', ['mz-check', 'wj-csd']).del();
   });
 
   it('flags the seeded intra-record inconsistencies and only those', async () => {
@@ -109,44 +125,46 @@ describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) =
 
   it('keeps a job mapping a subset of items to those items, and its sweep deletes nothing', async () => {
     const before = await library();
-    await saveJob(ctx.db, civilJob('mz-hyzk', { RYBH: 'rybh', HYZK: 'hyzk' }));
-    const written = await run('mz-hyzk');
-    const civil = new Map(civilAffairsPeople(PEOPLE).map((i, position) => [personKey(i), civilAffairsRecord(person(SEED, i), position)]));
-    expect(written.written).toBe(civil.size);
+    await saveJob(ctx.db, { ...birthJob('wj-csd', { RYBH: 'rybh', CSD: 'csd' }), errorLimit: { records: 10, percent: 100 } });
+    expect((await run('wj-csd')).written).toBe(births.length);
+    const birthPlace = new Map(births.map((b) => [b.RYBH, b.CSD]));
     const after = await library();
     expect(after).toHaveLength(before.length);
     for (const [i, row] of after.entries()) {
       for (const column of Object.keys(before[i])) {
-        if (column === 'hyzk' || column === 'synced_at') continue;
+        if (column === 'csd' || column === 'synced_at') continue;
         expect([row.rybh, column, row[column]]).toEqual([before[i].rybh, column, before[i][column]]);
       }
-      expect(row.hyzk).toBe(civil.get(row.rybh)?.HYZK ?? null);
+      expect([row.rybh, row.csd]).toEqual([before[i].rybh, birthPlace.get(row.rybh) ?? null]);
     }
 
-    // the owner's next write keeps 民政's item (the old upsert merged every column, nulling it)
-    const changed = personKey(civilAffairsPeople(PEOPLE)[2]);
+    // the owner's next write keeps 卫健's item (the old upsert merged every column, nulling it)
+    const changed = births[2].RYBH;
     await fe.db(FRONTEND_TABLES.population).where({ RYBH: changed }).update({ JG: '山东省淄博市张店区', GXSJ: sourceTime(T0 + 10_000_001) });
     await run('ga', 'incr');
-    expect(await ctx.db('population').where({ rybh: changed }).first()).toMatchObject({ jg: '山东省淄博市张店区', hyzk: civil.get(changed)!.HYZK });
+    expect(await ctx.db('population').where({ rybh: changed }).first()).toMatchObject({ jg: '山东省淄博市张店区', csd: births[2].CSD });
 
-    // 民政 drops a person: its full run clears nothing of 公安's and deletes no record
-    const dropped = personKey(civilAffairsPeople(PEOPLE)[3]);
-    await fe.db(CIVIL_AFFAIRS_TABLE).where({ RYBH: dropped }).del();
+    // 卫健 drops a person: its full run clears nothing of 公安's and deletes no record
+    const dropped = births[3].RYBH;
+    await fe.db(BIRTHS).where({ RYBH: dropped }).del();
     const live = async () => Number((await ctx.db('population').where({ deleted: false }).count({ n: '*' }).first())!.n);
     const liveBefore = await live();
-    expect((await run('mz-hyzk')).deleted).toBe(0);
+    expect((await run('wj-csd')).deleted).toBe(0);
     expect(await live()).toBe(liveBefore);
     const kept = await ctx.db('population').where({ rybh: dropped }).first();
-    expect([Boolean(Number(kept.deleted)), kept.hyzk]).toEqual([false, civil.get(dropped)!.HYZK]);
+    expect([Boolean(Number(kept.deleted)), kept.csd]).toEqual([false, births[3].CSD]);
 
-    // 民政 flags a person deleted: it withdraws its item, the record stays
-    const flagged = personKey(civilAffairsPeople(PEOPLE)[5]);
-    await fe.db(CIVIL_AFFAIRS_TABLE).where({ RYBH: flagged }).update({ SCBZ: 1, GXSJ: sourceTime(T0 + 10_000_003) });
-    await run('mz-hyzk', 'incr');
+    // 卫健 flags a person deleted: it withdraws its item, the record stays
+    const flagged = births[5].RYBH;
+    await fe.db(BIRTHS).where({ RYBH: flagged }).update({ SCBZ: 1, GXSJ: sourceTime(T0 + 10_000_003) });
+    await run('wj-csd', 'incr');
     const cleared = await ctx.db('population').where({ rybh: flagged }).first();
-    expect([Boolean(Number(cleared.deleted)), cleared.hyzk, cleared.xm]).toEqual([false, null, person(SEED, civilAffairsPeople(PEOPLE)[5]).XM]);
-    await fe.db(CIVIL_AFFAIRS_TABLE).where({ RYBH: flagged }).update({ SCBZ: 0, GXSJ: sourceTime(T0 + 10_000_004) });
-    await run('mz-hyzk', 'incr');
+    expect([Boolean(Number(cleared.deleted)), cleared.csd, cleared.xm]).toEqual([false, null, person(SEED, 50).XM]);
+
+    // a person not (yet) in the library is not created by the job that only fills items
+    await fe.db(BIRTHS).insert({ RYBH: personKey(PEOPLE + 1), CSD: '山东省淄博市周村区', GXSJ: sourceTime(T0 + 10_000_004), SCBZ: 0 });
+    expect((await run('wj-csd', 'incr')).rejected).toBe(1);
+    expect(await ctx.db('population').where({ rybh: personKey(PEOPLE + 1) }).first()).toBeUndefined();
   });
 
   it('stores a 校核源 beside the library: exactly the expected 校核差异, the library unchanged column by column', async () => {
@@ -167,7 +185,7 @@ describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) =
       .sort((a, b) => a.record_key.localeCompare(b.record_key));
     expect(await differences('mz-check')).toEqual(expected);
     const values = Number((await ctx.db('verification_values').where({ job_id: 'mz-check' }).count({ n: '*' }).first())!.n);
-    expect(values).toBe((people.length - 1) * 3); // one person was dropped by 民政 above
+    expect(values).toBe(people.length * 3);
 
     // 民政 corrects one: closed; 公安 changes another's address: a new difference
     const [agreed] = expected;
