@@ -236,7 +236,7 @@ async function recordRejects(trx: Knex.Transaction, opts: BatchOptions, rejects:
 }
 
 /**
- * A job that owns some items of records another job creates (一数一源, e.g. 民政 婚姻状况 in
+ * A job that owns some items of records another job creates (一数一源, e.g. 卫健 出生地 in
  * population) updates just those columns of records that exist; it never creates a record.
  */
 async function fillItems(
