@@ -136,18 +136,20 @@ export interface StoredJob {
 /** Adds or replaces a job (same id → new definition, keeps its watermark). */
 export async function saveJob(db: Knex, def: JobDefinition): Promise<Job> {
   const job = parseJob(def);
-  const conflict = await ownershipConflict(db, job);
-  if (conflict) {
-    const owner = `${conflict.owner.job}（${conflict.departmentName ?? conflict.owner.department ?? '未登记部门'}）`;
-    throw new JobDefinitionError(
-      `同步任务定义无效：字段 columns 的信息项 ${conflict.item.toUpperCase()} 已由任务 ${owner}作为权威来源（一数一源）；如仅用于比对，请声明 "role": "verify" 作为校核源`,
-    );
-  }
-  const now = Date.now();
-  await db('sync_jobs')
-    .insert({ id: job.id, target: job.target, definition: JSON.stringify(def), enabled: job.enabled !== false, created_at: now, updated_at: now })
-    .onConflict('id')
-    .merge(['target', 'definition', 'enabled', 'updated_at']);
+  await db.transaction(async (trx) => {
+    const conflict = await ownershipConflict(trx, job);
+    if (conflict) {
+      const owner = `${conflict.owner.job}（${conflict.departmentName ?? conflict.owner.department ?? '未登记部门'}）`;
+      throw new JobDefinitionError(
+        `同步任务定义无效：字段 columns 的信息项 ${conflict.item.toUpperCase()} 已由任务 ${owner}作为权威来源（一数一源）；如仅用于比对，请声明 "role": "verify" 作为校核源`,
+      );
+    }
+    const now = Date.now();
+    await trx('sync_jobs')
+      .insert({ id: job.id, target: job.target, definition: JSON.stringify(def), enabled: job.enabled !== false, created_at: now, updated_at: now })
+      .onConflict('id')
+      .merge(['target', 'definition', 'enabled', 'updated_at']);
+  });
   return job;
 }
 

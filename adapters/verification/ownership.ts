@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { JobDefinition } from '../sync/jobs';
 import { TARGETS, TargetName } from '../sync/targets';
+import { lockRowsForUpdate } from '../../core/dialect';
 
 type JobShape = Pick<JobDefinition, 'id' | 'target' | 'columns' | 'role' | 'department'>;
 
@@ -36,10 +37,15 @@ export interface ItemOwner {
   department: string | null;
 }
 
-/** item → its authoritative job, for one library, from the stored job definitions. */
-export async function itemOwners(db: Knex, target: TargetName): Promise<Map<string, ItemOwner>> {
+/**
+ * item → its authoritative job, for one library, from the stored job definitions. `lock`: the
+ * definitions stay locked until the transaction ends, so two jobs defined at once cannot both
+ * take an item.
+ */
+export async function itemOwners(db: Knex, target: TargetName, lock = false): Promise<Map<string, ItemOwner>> {
   const owners = new Map<string, ItemOwner>();
-  for (const row of await db('sync_jobs').where({ target }).orderBy('id').select('definition')) {
+  const query = db('sync_jobs').where({ target }).orderBy('id').select('definition');
+  for (const row of await (lock ? lockRowsForUpdate(db, query) : query)) {
     const def = JSON.parse(row.definition) as JobShape;
     if (isVerificationSource(def)) continue;
     for (const item of mappedItems(def)) if (!owners.has(item)) owners.set(item, { job: def.id, department: def.department ?? null });
@@ -54,14 +60,14 @@ export interface OwnershipConflict {
   departmentName: string | null;
 }
 
-/** The first item `job` would take from another authoritative job, or null. */
-export async function ownershipConflict(db: Knex, job: JobShape): Promise<OwnershipConflict | null> {
+/** The first item `job` would take from another authoritative job, or null (call it in the saving transaction). */
+export async function ownershipConflict(trx: Knex.Transaction, job: JobShape): Promise<OwnershipConflict | null> {
   if (isVerificationSource(job)) return null;
-  const owners = await itemOwners(db, job.target);
+  const owners = await itemOwners(trx, job.target, true);
   for (const item of mappedItems(job)) {
     const owner = owners.get(item);
     if (!owner || owner.job === job.id) continue;
-    const dept = owner.department ? await db('departments').where({ code: owner.department }).first('name') : null;
+    const dept = owner.department ? await trx('departments').where({ code: owner.department }).first('name') : null;
     return { item, owner, departmentName: dept?.name ?? null };
   }
   return null;

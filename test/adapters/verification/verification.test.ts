@@ -93,6 +93,11 @@ describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) =
     // once 卫健 owns 出生地, nobody else may take it — 公安 neither
     await expect(saveJob(ctx.db, { ...gaJob(), columns: { ...gaColumns, CSD: 'csd' } })).rejects.toThrow('信息项 CSD 已由任务 wj-csd（区卫健局）');
     await ctx.db('sync_jobs').whereIn('id', ['mz-check', 'wj-csd']).del();
+
+    // two departments defining the same item at once: exactly one gets it
+    const race = await Promise.allSettled(['race-a', 'race-b'].map((id) => saveJob(ctx.db, birthJob(id, { RYBH: 'rybh', CSD: 'csd' }))));
+    expect(race.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    await ctx.db('sync_jobs').whereIn('id', ['race-a', 'race-b']).del();
   });
 
   it('flags the seeded intra-record inconsistencies and only those', async () => {
