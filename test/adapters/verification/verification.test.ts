@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { createApp } from '../../../gateway/app';
+import { registry } from '../../../core/metrics';
 import { JobDefinition, removeJob, saveJob } from '../../../adapters/sync/jobs';
 import { SyncEngine } from '../../../adapters/sync/engine';
 import { FRONTEND_TABLES } from '../../../scripts/demo/frontend';
@@ -255,7 +256,7 @@ describe.each(STORAGE_TARGETS)('一数一源 and 多元校核 on %s', (target) =
       expect((await call(`/differences/${id}`, operator)).body.data[0]).toMatchObject({ state: '已确认' });
 
       // the gauge counts open differences per library, item and state
-      const metrics = await (await fetch(base.replace('/dprs/admin/verify', '/metrics'))).text();
+      const metrics = await registry.metrics();
       expect(metrics).toContain('dprs_verification_differences{library="population",item="hjd",state="已确认"} 1');
     } finally {
       await new Promise((r) => server.close(r));
