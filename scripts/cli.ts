@@ -15,6 +15,7 @@ import { registerTokenCommand } from './commands/token';
 import { registerCatalogCommand } from './commands/catalog';
 import { registerSyncCommands } from './commands/sync';
 import { registerBenchCommand } from './commands/bench';
+import { registerVerifyCommands } from './commands/verify';
 import { registerMattersCommand } from './commands/matters';
 
 const program = new Command();
@@ -31,6 +32,7 @@ registerTokenCommand(program);
 registerCatalogCommand(program);
 registerSyncCommands(program);
 registerBenchCommand(program);
+registerVerifyCommands(program);
 registerMattersCommand(program);
 
 // `dprs sync status | head`: a closed pipe ends the output, not with a stack trace

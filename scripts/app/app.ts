@@ -9,7 +9,7 @@ import helmet from 'helmet';
 import type { AppContext } from '../../gateway/context';
 import { healthRoutes } from '../../gateway/health';
 import { errorHandler, notFoundHandler, requestContext, requestTimeout } from '../../core/http';
-import { httpRequests, routeGroup } from '../../core/metrics';
+import { countVerificationDifferencesWith, httpRequests, routeGroup } from '../../core/metrics';
 import { tokenRoutes } from '../../gateway/auth/routes';
 import { jsonApiRoutes } from '../../gateway/json-api';
 import { soapRoutes } from '../../gateway/soap/service';
@@ -20,6 +20,8 @@ import type { SyncEngine } from '../../adapters/sync/engine';
 import { catalogRoutes } from '../../catalog/routes';
 import { matterRoutes } from '../../catalog/matters/routes';
 import { portalRoutes } from '../../catalog/portal';
+import { verificationRoutes } from '../../adapters/verification/routes';
+import { openDifferenceCounts } from '../../adapters/verification/store';
 
 /** syncEngine: the serving process's engine, so shutdown also stops runs an operator started. */
 export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {}): Express {
@@ -49,6 +51,8 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
   app.use(catalogRoutes(ctx));
   app.use(portalRoutes());
   app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx, opts.syncEngine));
+  app.use('/dprs/admin/verify', verificationRoutes(ctx)); // operator and owning departments: it authorises itself
+  countVerificationDifferencesWith(() => openDifferenceCounts(ctx.db));
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

@@ -18,6 +18,7 @@ import { GATEWAY_MIGRATIONS } from '../../gateway/migrations';
 import { CATALOG_MIGRATIONS } from '../../catalog/migrations';
 import { SYNC_MIGRATIONS } from '../../adapters/sync/migrations';
 import { MATTER_MIGRATIONS } from '../../catalog/matters/migrations';
+import { VERIFICATION_MIGRATIONS } from '../../adapters/verification/migrations';
 
 function assemble(...lists: Migrations[]): Migrations {
   const all: Record<string, Migrations[string]> = {};
@@ -30,7 +31,7 @@ function assemble(...lists: Migrations[]): Migrations {
   return all;
 }
 
-export const MIGRATIONS: Migrations = assemble(GATEWAY_MIGRATIONS, CATALOG_MIGRATIONS, SYNC_MIGRATIONS, MATTER_MIGRATIONS);
+export const MIGRATIONS: Migrations = assemble(GATEWAY_MIGRATIONS, CATALOG_MIGRATIONS, SYNC_MIGRATIONS, MATTER_MIGRATIONS, VERIFICATION_MIGRATIONS);
 
 /** The whole list as knex reads it (tests step migrations down and up with it). */
 export const migrationSource = migrationSourceOf(MIGRATIONS);

@@ -21,6 +21,7 @@ function startBanner(ctx: AppContext, secret: string | null): (port: number) => 
       `  get a token    npm run --silent dprs -- token issue`,
       `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
       `  catalogue      ${base}/dprs/catalog/resources   (operator token: npm run --silent dprs -- catalog token --role operator)`,
+      `  校核差异       npm run --silent dprs -- verify list   or ${base}/dprs/admin/verify/differences (operator token)`,
       '',
     ];
     return lines.join('\n') + '\n';
