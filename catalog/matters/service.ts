@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../core/db';
 import { ApiError } from '../../core/result-codes';
+import { queryParams } from '../../core/http';
 import { listConsumers } from '../consumers';
 import { parseDepartments, parseLicensingItems } from '../gazette';
 import { listGrants } from '../grants';
@@ -86,18 +87,7 @@ export interface MatterQuery extends repo.MatterFilter {
 }
 
 export function parseMatterQuery(qs: Record<string, unknown>): MatterQuery {
-  const s = (k: string) => {
-    const v = qs[k];
-    if (v === undefined || v === '') return undefined;
-    if (typeof v !== 'string' || v.length > 100) throw new ApiError('BAD_PARAM', '取值不合法', k);
-    return v;
-  };
-  const int = (k: string, d: number, max: number) => {
-    const v = s(k);
-    if (v === undefined) return d;
-    if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > max) throw new ApiError('BAD_PARAM', `应为 1 至 ${max} 的整数`, k);
-    return Number(v);
-  };
+  const { text: s, int } = queryParams(qs);
   const department = s('department');
   if (department !== undefined && !/^ZC\d{3}$/.test(department)) throw new ApiError('BAD_PARAM', '部门代码形如 ZC005', 'department');
   const withMaterials = s('with_materials');
