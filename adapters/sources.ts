@@ -24,8 +24,12 @@ export interface Cursor {
 export interface SourceReader {
   /** yields the whole source in key order (CSV: file order), batch by batch */
   fullBatches(batchSize: number): AsyncGenerator<SourceRow[]>;
-  /** the largest (update time, key) now in the source, null when empty */
-  maxCursor(): Promise<Cursor | null>;
+  /** the largest (update time, key) now in the source with update time ≤ upTo, null when none */
+  maxCursor(upTo: string): Promise<Cursor | null>;
+  /** how many rows are stamped later than `t` (rows ahead of the source clock) */
+  countAfter(t: string): Promise<number>;
+  /** the current rows whose `column` holds one of `values`; null when the source cannot look rows up */
+  rowsByKeys(column: string, values: string[]): Promise<SourceRow[] | null>;
   /** the source clock minus `delaySeconds`, at the source's text precision */
   upperBound(delaySeconds: number): Promise<string>;
   /** rows after `cursor` with update time ≤ upper, ordered by (time, key) */
@@ -227,13 +231,26 @@ class DbReader implements SourceReader {
     return this.job.updateTime;
   }
 
-  async maxCursor(): Promise<Cursor | null> {
+  async maxCursor(upTo: string): Promise<Cursor | null> {
     const t = this.requireTime();
-    const q = this.from().orderBy(t, 'desc').limit(1);
+    const q = this.from().where(t, '<=', upTo).orderBy(t, 'desc').limit(1);
     for (const k of this.job.keys) q.orderBy(k, 'desc');
     const row = (await q.first()) as SourceRow | undefined;
     if (!row) return null;
     return { t: String(row[t]), k: this.job.keys.map((k) => row[k]) };
+  }
+
+  async countAfter(after: string): Promise<number> {
+    const t = this.requireTime();
+    const q: Knex.QueryBuilder = this.src.table ? this.db(this.src.table) : this.db.from(this.db.raw(`(${this.src.query}) as dprs_src`));
+    const rows = (await q.where(t, '>', after).count({ n: '*' })) as Array<{ n: number | string }>;
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async rowsByKeys(column: string, values: string[]): Promise<SourceRow[]> {
+    const out: SourceRow[] = [];
+    for (let i = 0; i < values.length; i += 500) out.push(...((await this.from().whereIn(column, values.slice(i, i + 500))) as SourceRow[]));
+    return out;
   }
 
   upperBound(delaySeconds: number): Promise<string> {
@@ -283,6 +300,15 @@ class CsvReader implements SourceReader {
   }
 
   async maxCursor(): Promise<Cursor | null> {
+    return null;
+  }
+
+  async countAfter(): Promise<number> {
+    return 0;
+  }
+
+  /** a file is read front to back only */
+  async rowsByKeys(): Promise<null> {
     return null;
   }
 

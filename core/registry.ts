@@ -48,7 +48,7 @@ export interface Library {
   resource_code: string;
   /** the primary key column */
   key: string;
-  /** unique columns besides the key */
+  /** unique columns besides the key, among live rows only (a soft-deleted row holds no value) */
   unique: string[];
   /** non-unique indexes the lookups need, each a column list */
   indexes: string[][];

@@ -12,15 +12,28 @@ import { SyncEngine } from '../../adapters/sync/engine';
 import { summaryLine, RunCounters } from '../../adapters/sync/runs';
 import { startScheduler } from '../../adapters/sync/scheduler';
 import { syncStatus } from '../../adapters/sync/status';
-import { config, withContext } from './common';
+import { describeDbError } from '../../core/db-errors';
+import { config, withContext as withBareContext } from './common';
+import type { AppContext } from '../../gateway/context';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
 }
 
+/** A database failure (unreachable, access denied …) ends the command with one Chinese sentence. */
+async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  try {
+    return await withBareContext(fn);
+  } catch (err) {
+    const described = describeDbError(err);
+    if (described) fail(`数据库访问失败：${described}`);
+    throw err;
+  }
+}
+
 function progress(jobId: string, c: RunCounters): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r${jobId} 读出 ${c.read} 写入 ${c.written} 未变 ${c.unchanged} 拒绝 ${c.rejected}   `);
+  if (process.stderr.isTTY) process.stderr.write(`\r${jobId} 读出 ${c.read} 写入 ${c.written} 未变 ${c.unchanged} 拒绝 ${c.rejected} 漂移 ${c.drift}   `);
 }
 
 export function registerSyncCommands(program: Command): void {
@@ -137,7 +150,7 @@ export function registerSyncCommands(program: Command): void {
     .action(async () => {
       const ctx = createContext(config());
       try {
-        await migrateLatest(ctx.db);
+        await migrateLatest(ctx.db).catch((err: unknown) => fail(`数据库访问失败：${describeDbError(err) ?? '迁移未完成'}`));
         const scheduler = await startScheduler(ctx.db, ctx.log, new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs }));
         ctx.log.info('sync scheduler started');
         await new Promise<void>((resolve) => {
