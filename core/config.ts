@@ -64,6 +64,8 @@ export interface Config {
     /** host names or addresses a job's database source may connect to (the 前置机); empty = none */
     sourceHosts: string[];
   };
+  /** X-Purpose given as free text instead of a 事项编码: allow (not yet migrated consumers) or deny */
+  purposeFreeText: 'allow' | 'deny';
 }
 
 export class ConfigError extends Error {
@@ -208,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
   const syncFileDir = path.resolve(env.SYNC_FILE_DIR && env.SYNC_FILE_DIR.trim() !== '' ? env.SYNC_FILE_DIR.trim() : path.join(dataDir, 'exchange'));
   const sourceHosts = (env.SYNC_SOURCE_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter((h) => h !== '');
   for (const h of sourceHosts) if (!/^[a-z0-9.:_-]+$/.test(h)) throw new ConfigError('SYNC_SOURCE_HOSTS', `应为逗号分隔的主机名或 IP 地址，"${h}" 不是`);
+  const purposeFreeText = enumVar(env, 'PURPOSE_FREE_TEXT', ['allow', 'deny'] as const, 'allow');
 
   let cached: PersistedSecrets | undefined;
   const secrets = () => (cached ??= persistedSecrets(dataDir));
@@ -231,5 +234,6 @@ export function loadConfig(env: Env = process.env): Config {
     metricsListen,
     auditRetentionDays,
     sync: { leaseMs: syncLeaseMs, fileDir: syncFileDir, sourceHosts },
+    purposeFreeText,
   });
 }

@@ -16,6 +16,7 @@ import { adminRoutes, requireOperator } from './admin';
 import { syncAdminRoutes } from './sync-admin';
 import type { SyncEngine } from '../adapters/sync/engine';
 import { catalogRoutes } from '../catalog/routes';
+import { matterRoutes } from '../catalog/matters/routes';
 import { portalRoutes } from '../catalog/portal';
 
 /** syncEngine: the serving process's engine, so shutdown also stops runs an operator started. */
@@ -42,6 +43,7 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
   app.use(jsonApiRoutes(ctx));
   app.use(soapRoutes(ctx));
   app.use(adminRoutes(ctx));
+  app.use(matterRoutes(ctx)); // before the catalogue's, whose JSON parser would take its CSV uploads' place
   app.use(catalogRoutes(ctx));
   app.use(portalRoutes());
   app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx, opts.syncEngine));

@@ -20,6 +20,7 @@ import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/m
 import { BaseLibraries } from './lookups/repository';
 import { projectRecord } from '../catalog/masking';
 import { parsePurpose } from './purpose';
+import { resolveMatterPurpose } from './matter-purpose';
 import { ApiError, Envelope, errorEnvelope, ok } from '../core/result-codes';
 import { lookupDuration, lookupRequests } from '../core/metrics';
 
@@ -63,6 +64,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   }
 
   let purpose: string | null = null;
+  let matterCode: string | null = null;
   let queryKey: string | null = null;
   let itemKeys: Array<string | null> | undefined;
   let asked: string[] = [];
@@ -70,6 +72,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   let envelope: Envelope<LookupRecord>;
   try {
     purpose = parsePurpose(call.purposeHeader);
+    matterCode = (await resolveMatterPurpose(ctx, claims.consumerId, purpose)).matterCode;
     const params = method.parse(call.params);
     queryKey = method.queryKey(params);
     itemKeys = method.itemKeys?.(params);
@@ -106,6 +109,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
       method: method.name,
       interface: call.iface,
       purpose,
+      matterCode,
       queryKey,
       itemKeys,
       resultCode: envelope.result_code,

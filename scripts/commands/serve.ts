@@ -53,6 +53,7 @@ function startBanner(ctx: AppContext, secret: string | null): (port: number) => 
       'dprs 周村区信息共享交换网关 is running',
       `  health         ${base}/healthz   ${base}/readyz`,
       `  portal         ${base}/portal/`,
+      `  免提交率       ${base}/portal/#/matters-report   (事项数据需求清单: npm run --silent dprs -- matters list)`,
       `  WSDL           ${base}/dprs/webService/DataService?wsdl`,
       `  OpenAPI        ${base}/dprs/api/openapi.json`,
       `  metrics        ${ctx.config.metricsListen ? `http://${ctx.config.metricsListen.host}:${ctx.config.metricsListen.port}/metrics  (for Prometheus; not on the lookups' port)` : 'off (METRICS_LISTEN=off)'}`,

@@ -19,6 +19,7 @@ import { SyncEngine } from '../../adapters/sync/engine';
 import { getWatermark } from '../../adapters/sync/watermarks';
 import { summaryLine } from '../../adapters/sync/runs';
 import { demoJobs } from './jobs';
+import { ensureDemoMatters } from './matters';
 
 export const DEMO_CONSUMER_ID = 'zc-yichuang';
 export const DEMO_CONSUMER_NAME = '周村区一窗受理平台';
@@ -95,6 +96,7 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
   await seedCatalogue(ctx.db);
   const consumerSecret = await ensureDemoConsumer(ctx);
   await ensureDemoGrants(ctx.db, DEMO_CONSUMER_ID, DEMO_CONSUMER_NAME);
+  await ensureDemoMatters(ctx.db);
 
   // the demo's jobs go through the real sync engine; the first full run fills the libraries
   let synced: Record<string, number> | null = null;

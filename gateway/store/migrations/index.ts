@@ -41,6 +41,7 @@ import * as m505 from './505_sync_runs_drift';
 import * as m506 from './506_sync_runs_future';
 import * as m507 from './507_sync_watermarks_upper_bound';
 import * as m508 from './508_sync_rejects_by_row';
+import { MATTER_MIGRATIONS } from '../../../catalog/matters/migrations';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -74,6 +75,7 @@ const migrations: Record<string, Migration> = {
   '506_sync_runs_future': m506,
   '507_sync_watermarks_upper_bound': m507,
   '508_sync_rejects_by_row': m508,
+  ...MATTER_MIGRATIONS,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
