@@ -9,7 +9,7 @@ import { ApiError } from '../../core/result-codes';
 import { queryParams } from '../../core/http';
 import { listConsumers } from '../consumers';
 import { parseDepartments, parseLicensingItems } from '../gazette';
-import { listGrants } from '../grants';
+import { grantsInForce } from '../grants';
 import type { Principal } from '../principal';
 import { requireRole } from '../principal';
 import { exportRegistrations } from '../transfer';
@@ -50,13 +50,13 @@ export async function coverageFacts(db: Db, now = Date.now()): Promise<CoverageF
     exportRegistrations(db),
     connectedMethods(db),
     listConsumers(db),
-    listGrants(db, { role: 'operator', sub: 'matters' }),
+    grantsInForce(db, now),
   ]);
   const deptOf = new Map(consumers.filter((c) => !c.disabled && c.departmentCode).map((c) => [c.id, c.departmentCode!]));
   const grantedItems: CoverageFacts['grantedItems'] = new Map();
   for (const g of grants) {
     const dept = deptOf.get(g.consumer_id);
-    if (!dept || g.revoked_at !== null || (g.expires_at !== null && g.expires_at <= now)) continue;
+    if (!dept) continue;
     if (!grantedItems.has(dept)) grantedItems.set(dept, new Map());
     const byResource = grantedItems.get(dept)!;
     if (!byResource.has(g.resource_code)) byResource.set(g.resource_code, new Set());
