@@ -92,6 +92,8 @@ export function checkCreditCode(code: string): string | null {
     if (!USCC_CHARSET.includes(ch)) return `统一社会信用代码含非法字符“${ch}”`;
   }
   if (usccCheckChar(code.slice(0, 17)) !== code[17]) return '统一社会信用代码校验位错误';
+  // positions 9–17 are the GB 11714 organisation code, which carries its own check character
+  if (orgCodeCheckChar(code.slice(8, 16)) !== code[16]) return '统一社会信用代码中的组织机构代码校验位错误';
   return null;
 }
 
