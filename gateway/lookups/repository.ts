@@ -32,7 +32,8 @@ function columns(fields: readonly string[]): string[] {
   return fields.map((f) => f.toLowerCase());
 }
 
-function toRecord<T>(fields: readonly string[], row: Record<string, unknown>): T {
+/** A database row as a record of the template: its fields in order, numbers as numbers, absent as null. */
+export function toRecord<T>(fields: readonly string[], row: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
     let v = row[f.toLowerCase()];

@@ -4,7 +4,7 @@
  * never come back, rows come in the template's fields, order and types, and a non-unique key
  * returns at most MAX_ROWS rows in key order.
  */
-import { BaseLibraries, MAX_ROWS } from '../../../gateway/lookups/repository';
+import { BaseLibraries, MAX_ROWS, toRecord } from '../../../gateway/lookups/repository';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 
@@ -108,5 +108,26 @@ describe.each(STORAGE_TARGETS)('base-library repository on %s', (target) => {
     expect(many[0].ZZBH).toBe('ZC-MANY-000');
     expect(many[MAX_ROWS - 1].ZZBH).toBe(`ZC-MANY-${String(MAX_ROWS - 1).padStart(3, '0')}`);
     expect(await repo.licencesByHolder('11010519491231002x')).toEqual([]);
+  });
+});
+
+describe('a row as a template record', () => {
+  it('keeps the template order and names, reads the lower-case column, and gives null for what is absent', () => {
+    const r = toRecord<Record<string, unknown>>(['B', 'A', 'C'], { a: 'x', b: 'y', B: 'upper', d: 'other' });
+    expect(Object.keys(r)).toEqual(['B', 'A', 'C']);
+    expect(r).toEqual({ B: 'y', A: 'x', C: null });
+    expect(toRecord(['A'], { a: null })).toEqual({ A: null });
+    expect(toRecord(['A'], { a: 0 })).toEqual({ A: 0 });
+    expect(toRecord(['A'], { a: '' })).toEqual({ A: '' });
+  });
+
+  it('turns big integers into numbers, and whole-number strings into numbers for ZCZB (money) only', () => {
+    expect(toRecord(['ZCZB', 'XH'], { zczb: BigInt(500), xh: BigInt(7) })).toEqual({ ZCZB: 500, XH: 7 });
+    expect(toRecord(['ZCZB'], { zczb: '500' })).toEqual({ ZCZB: 500 });
+    expect(toRecord(['ZCZB'], { zczb: '500.50' })).toEqual({ ZCZB: '500.50' });
+    expect(toRecord(['ZCZB'], { zczb: '1e3' })).toEqual({ ZCZB: '1e3' });
+    expect(toRecord(['ZCZB'], { zczb: ' 500' })).toEqual({ ZCZB: ' 500' });
+    expect(toRecord(['ZCZB'], { zczb: '500 ' })).toEqual({ ZCZB: '500 ' });
+    expect(toRecord(['CLRQ'], { clrq: '20200101' })).toEqual({ CLRQ: '20200101' });
   });
 });
