@@ -3,7 +3,8 @@
  * query, exact-match semantics of each parameter (equality: no prefix, no case folding, no
  * widening), both keys for getRKZP, every verdict, and the audit key.
  */
-import { LICENCE_VERDICTS, lookupMethod, LOOKUP_METHODS, PERSON_VERDICTS, todayInChina } from '../../../gateway/lookups/methods';
+import { lookupMethod, LOOKUP_METHODS, todayInChina } from '../../../gateway/lookups/methods';
+import { LICENCE_VERDICTS, PERSON_VERDICTS } from '../../../core/registry';
 import type { BaseLibraries, EntityRecord, LicenceRecord, PersonRecord } from '../../../gateway/lookups/repository';
 import { ApiError } from '../../../core/result-codes';
 import { idCheckChar, orgCodeCheckChar, usccCheckChar } from '../../../schemas/checksums';
@@ -194,7 +195,7 @@ describe('batchRKHY', () => {
   it('rejects the whole request only for its own shape', () => {
     expect(reason(() => method('batchRKHY').parse({ items: [] }))).toBe('参数错误：items 不能为空列表');
     expect(reason(() => method('batchRKHY').parse({ items: ['x'] }))).toBe('参数错误：items.0 类型错误，应为对象');
-    expect(reason(() => method('batchRKHY').parse({}))).toBe('参数错误：items 缺少参数');
+    expect(reason(() => method('batchRKHY').parse({}))).toBe('参数错误：items 缺少必填项');
   });
 
   it('lets errors other than a 400 through', () => {
@@ -326,7 +327,7 @@ describe('getDZZZHY: every verdict', () => {
   });
 
   it('needs both parameters', () => {
-    expect(reason(() => method('getDZZZHY').parse({ zzbh: 'ZC-1' }))).toBe('参数错误：czztdm 缺少参数');
+    expect(reason(() => method('getDZZZHY').parse({ zzbh: 'ZC-1' }))).toBe('参数错误：czztdm 缺少必填项');
     expect(reason(() => method('getDZZZHY').parse({ zzbh: ' ', czztdm: CODE }))).toBe('参数错误：zzbh 不能为空');
   });
 });
