@@ -23,15 +23,16 @@ export const MODULES = {
   },
   purpose: {
     mutate: ['gateway/purpose.ts'],
-    tests: ['test/gateway/purpose.test.ts'],
+    tests: ['test/gateway/security/purpose.test.ts'],
   },
   access: {
     mutate: ['catalog/access.ts', 'catalog/grants.ts'],
     tests: ['test/catalog/access.test.ts', 'test/catalog/grants.test.ts'],
   },
   masking: {
-    mutate: ['catalog/mask.ts', 'gateway/masking.ts'],
-    tests: ['test/gateway/masking.test.ts', 'test/catalog/mask.test.ts'],
+    // one module once sec-access's work lands (catalog/masking.ts); the older pair until then
+    mutate: ['catalog/masking.ts', 'catalog/mask.ts', 'gateway/masking.ts'],
+    tests: ['test/catalog/masking.test.ts', 'test/gateway/masking.test.ts'],
   },
   'audit-chain': {
     mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts'],
