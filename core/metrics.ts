@@ -45,7 +45,7 @@ export const auditBatchSize = new client.Histogram({
 
 export const syncRows = new client.Counter({
   name: 'dprs_sync_rows_total',
-  help: 'Rows handled by sync runs, by job and outcome (read, written, unchanged, rejected, deleted)',
+  help: 'Rows handled by sync runs, by job and outcome (read, written, unchanged, rejected, deleted, drift, future)',
   labelNames: ['job', 'outcome'] as const,
   registers: [registry],
 });
@@ -69,6 +69,36 @@ export const leaseHeld = new client.Gauge({
   name: 'dprs_lease_held',
   help: '1 while this process holds the named lease',
   labelNames: ['lease'] as const,
+  registers: [registry],
+});
+
+/** Open 校核差异 per library, item and state, counted in the database when scraped. */
+type DifferenceCounts = () => Promise<Array<{ library: string; item: string; state: string; count: number }>>;
+let countOpenDifferences: DifferenceCounts | null = null;
+
+/** The composition root names where the counts come from (the kernel imports no feature). */
+export function countVerificationDifferencesWith(source: DifferenceCounts): void {
+  countOpenDifferences = source;
+}
+
+export const verificationDifferences = new client.Gauge({
+  name: 'dprs_verification_differences',
+  help: 'Open 校核差异 (verification differences) by library, item and state',
+  labelNames: ['library', 'item', 'state'] as const,
+  registers: [registry],
+  async collect() {
+    if (!countOpenDifferences) return;
+    const counts = await countOpenDifferences().catch(() => null);
+    if (!counts) return; // keep the last figures rather than report zero
+    this.reset();
+    for (const c of counts) this.set({ library: c.library, item: c.item, state: c.state }, c.count);
+  },
+});
+
+export const verificationCheckFailures = new client.Counter({
+  name: 'dprs_verification_check_failures_total',
+  help: 'Comparisons after a sync batch that failed (the batch itself was written)',
+  labelNames: ['library'] as const,
   registers: [registry],
 });
 

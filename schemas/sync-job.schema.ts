@@ -13,6 +13,9 @@ export const syncJobSchema = {
   properties: {
     id: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
     description: { type: 'string', maxLength: 256 },
+    department: { type: 'string', pattern: '^ZC[0-9]{3}$' }, // the providing department's code
+    // authoritative: owns the items it maps (一数一源); verify: a 校核源, compared, never written
+    role: { enum: ['authoritative', 'verify'] },
     enabled: { type: 'boolean' },
     source: {
       type: 'object',
@@ -31,6 +34,9 @@ export const syncJobSchema = {
             },
             table: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
             query: { type: 'string', minLength: 1 },
+            // the password is never part of a definition: it is read at run time from this
+            // environment variable (only SYNC_PASSWORD_* names, so no other secret can be named)
+            passwordEnv: { type: 'string', pattern: '^SYNC_PASSWORD_[A-Z0-9_]{1,64}$' },
           },
         },
         {

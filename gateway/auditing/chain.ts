@@ -21,6 +21,8 @@ export interface AuditEntry {
   durationMs: number | null;
   /** for a batch lookup: each item's keyed hash, in order (queryKeyHash is listHash of them) */
   itemKeyHashes?: string[];
+  /** the 事项 named by the purpose; not hashed on its own: the hashed purpose starts with it */
+  matterCode?: string | null;
 }
 
 export interface AuditRow {
@@ -37,6 +39,7 @@ export interface AuditRow {
   duration_ms: number | null;
   prev_hash: string;
   hash: string;
+  matter_code?: string | null;
 }
 
 /** Canonical text of a row: fixed field order, JSON-escaped, ids and times as integers. */
@@ -76,7 +79,7 @@ export function toRow(id: number, prevHash: string, e: AuditEntry): AuditRow {
     duration_ms: e.durationMs,
     prev_hash: prevHash,
   };
-  return { ...base, hash: rowHash(base) };
+  return { ...base, hash: rowHash(base), matter_code: e.matterCode ?? null };
 }
 
 /** The hash standing for an ordered list of item key hashes in a batch lookup's audit row. */

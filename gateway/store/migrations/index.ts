@@ -33,6 +33,17 @@ import * as m402 from './402_rate_limit_counters';
 import * as m403 from './403_audit_duration';
 import * as m404 from './404_audit_keys';
 import * as m301 from './301_resource_search';
+import * as m601 from './601_verification_values';
+import * as m602 from './602_verification_differences';
+import * as m501 from './501_population_gmsfzh_live';
+import * as m502 from './502_population_gmsfzh_live_unique';
+import * as m503 from './503_population_gmsfzh_index';
+import * as m504 from './504_population_gmsfzh_drop_unique';
+import * as m505 from './505_sync_runs_drift';
+import * as m506 from './506_sync_runs_future';
+import * as m507 from './507_sync_watermarks_upper_bound';
+import * as m508 from './508_sync_rejects_by_row';
+import { MATTER_MIGRATIONS } from '../../../catalog/matters/migrations';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -58,6 +69,17 @@ const migrations: Record<string, Migration> = {
   '403_audit_duration': m403,
   '404_audit_keys': m404,
   '301_resource_search': m301,
+  '601_verification_values': m601,
+  '602_verification_differences': m602,
+  '501_population_gmsfzh_live': m501,
+  '502_population_gmsfzh_live_unique': m502,
+  '503_population_gmsfzh_index': m503,
+  '504_population_gmsfzh_drop_unique': m504,
+  '505_sync_runs_drift': m505,
+  '506_sync_runs_future': m506,
+  '507_sync_watermarks_upper_bound': m507,
+  '508_sync_rejects_by_row': m508,
+  ...MATTER_MIGRATIONS,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
