@@ -344,6 +344,19 @@ describe('method table', () => {
     expect(lookupMethod('getNothing', 'json')).toBeNull();
   });
 
+  it('names what each verification compares, and only verifications', () => {
+    expect(Object.fromEntries([...LOOKUP_METHODS.values()].map((m) => [m.name, m.compares ?? null]))).toEqual({
+      getRKZP: null, getRKHY: ['XM', 'GMSFZH'], batchRKHY: ['XM', 'GMSFZH'], getFRXX: null, getDZZZ: null, getDZZZHY: ['ZZBH', 'CZZTDM'],
+    });
+  });
+
+  it('names the holder a licence is checked against as a subject of getDZZZHY', () => {
+    const m = method('getDZZZHY');
+    expect(m.askedSubjects!(m.parse({ zzbh: 'ZC-1', czztdm: ID15 }))).toEqual([ID]);
+    expect(m.askedSubjects!(m.parse({ zzbh: 'ZC-1', czztdm: CODE.toLowerCase() }))).toEqual([CODE]);
+    expect([...LOOKUP_METHODS.values()].filter((x) => x.askedSubjects).map((x) => x.name)).toEqual(['getDZZZHY']);
+  });
+
   it('names the template title and fields of each method', () => {
     expect(Object.fromEntries([...LOOKUP_METHODS.values()].map((m) => [m.name, m.title]))).toEqual({
       getRKZP: '人口户籍信息', getRKHY: '身份核验', batchRKHY: '批量身份比对', getFRXX: '法人单位信息', getDZZZ: '电子证照信息', getDZZZHY: '证照核验',
