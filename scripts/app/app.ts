@@ -7,7 +7,7 @@
 import express, { Express } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from '../../gateway/context';
-import { healthRoutes } from '../../gateway/health';
+import { healthRoutes } from './health';
 import { errorHandler, notFoundHandler, requestContext, requestTimeout } from '../../core/http';
 import { countVerificationDifferencesWith, httpRequests, routeGroup } from '../../core/metrics';
 import { tokenRoutes } from '../../gateway/auth/routes';

@@ -4,6 +4,7 @@
  * parameter names each lookup method takes.
  */
 import fc from 'fast-check';
+import { orgCodeCheckChar } from '../../schemas/checksums';
 import type { RunningServer } from '../../scripts/app/server';
 import type { TestContext } from './context';
 import type { Fixtures } from './lookups';
@@ -56,7 +57,11 @@ export const idNumber: fc.Arbitrary<string> = fc.oneof(
   validIdNumber.map((v) => ` ${v}\t`),
 );
 
-export const validCreditCode = ccChars(17).map((b) => b + creditCheck(b));
+/** positions 9–17 hold a GB 11714 organisation code with its own check character */
+export const validCreditCode = fc
+  .tuple(ccChars(8), ccChars(8))
+  .map(([head, org]) => head + org + orgCodeCheckChar(org))
+  .map((b) => b + creditCheck(b));
 
 export const creditCode: fc.Arbitrary<string> = fc.oneof(
   validCreditCode,
