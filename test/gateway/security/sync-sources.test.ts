@@ -22,7 +22,9 @@ const CLI = path.resolve(__dirname, '../../../dist/scripts/cli.js');
 const COLUMNS = { RYBH: 'rybh', GMSFZH: 'gmsfzh', XM: 'xm', CSRQ: 'csrq', MZ: 'mz', XB: 'xb', JG: 'jg', CSD: 'csd', HJD: 'hjd' };
 const PASSWORD = 'Secr3t-front-end-pw';
 
-const job = (id: string, source: JobDefinition['source']): JobDefinition => ({ id, source, target: 'population', key: 'RYBH', columns: COLUMNS });
+// 校核源 (role verify): many may cover one library, while 一数一源 allows one authoritative job
+// per item; a source is confined the same whatever the job's role
+const job = (id: string, source: JobDefinition['source']): JobDefinition => ({ id, source, target: 'population', key: 'RYBH', columns: COLUMNS, role: 'verify' });
 
 describe.each(STORAGE_TARGETS)('sync source confinement on %s', (target) => {
   let ctx: TestContext;
