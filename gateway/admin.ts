@@ -10,7 +10,8 @@ import { sendEnvelope } from '../core/http';
 import { ApiError, badParam, ok } from '../core/result-codes';
 import { queryKeyHash } from './auditing/chain';
 import { canonicalQueryKey, KeyKind } from './auditing/query-key';
-import { consumerMethodStats, lookupsOfKey, verifyChain } from './auditing/store';
+import { consumerMethodStats, lookupsOfKey } from './auditing/store';
+import { verifyAnchoredChain } from './auditing/anchors';
 
 const KEY_KINDS: KeyKind[] = ['gmsfzh', 'tyshxydm', 'czztdm', 'zzbh', 'jgmc'];
 
@@ -40,7 +41,7 @@ export function adminRoutes(ctx: AppContext): Router {
   });
 
   r.get('/dprs/admin/audit/verify', async (_req, res) => {
-    sendEnvelope(res, ok([await verifyChain(ctx.db)]));
+    sendEnvelope(res, ok([await verifyAnchoredChain(ctx.db, ctx.config.auditKey, ctx.config.dataDir)]));
   });
 
   /** ?hours=24: calls, errors and latency per consumer and method. */

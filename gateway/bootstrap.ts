@@ -4,12 +4,13 @@ import type { AppContext } from './context';
 import { createLogger } from '../core/logger';
 import { openDatabase, Db } from '../core/db';
 import { AuditWriter } from './auditing/writer';
+import { auditChainKey } from './auditing/chain';
 import { RateLimiter } from './rate-limit';
 import type { Logger } from '../core/logger';
 
 /** The services every context holds, over a database someone else opened. */
 export function contextOver(config: Config, db: Db, log: Logger): AppContext {
-  return { config, db, log, audit: new AuditWriter(db), rateLimiter: new RateLimiter(db, config.rateLimit) };
+  return { config, db, log, audit: new AuditWriter(db, auditChainKey(config.auditKey)), rateLimiter: new RateLimiter(db, config.rateLimit) };
 }
 
 export function createContext(config: Config): AppContext {

@@ -8,6 +8,8 @@ import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
 import { startScheduler } from '../../adapters/sync/scheduler';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { config } from './common';
+import { anchorFile, scheduleAnchors } from '../../gateway/auditing/anchors';
+import { auditChainKey } from '../../gateway/auditing/chain';
 
 /**
  * From SIGTERM (or SIGINT) to exit: the HTTP drain (DRAIN_MS, 10 s) and the sync runs' grace
@@ -24,6 +26,7 @@ async function serve(ctx: AppContext, banner?: (port: number) => string): Promis
   ctx.log.info({ port: running.port }, 'dprs listening');
   // sync runs in the serving process; the lease keeps replicas from running a job twice
   const scheduler = await startScheduler(ctx.db, ctx.log, engine);
+  const anchors = scheduleAnchors(ctx.db, auditChainKey(ctx.config.auditKey), anchorFile(ctx.config.dataDir), ctx.log);
   if (banner) process.stdout.write(banner(running.port));
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -36,6 +39,7 @@ async function serve(ctx: AppContext, banner?: (port: number) => string): Promis
         ctx.log.error({ boundMs: SHUTDOWN_BOUND_MS, active: process.getActiveResourcesInfo() }, 'shutdown exceeded its bound');
         process.exit(1);
       }, SHUTDOWN_BOUND_MS).unref();
+      anchors.stop();
       Promise.allSettled([running.close(), scheduler.stop()]).then(() => resolve());
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

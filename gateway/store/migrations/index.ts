@@ -32,6 +32,9 @@ import * as m401 from './401_audit_chain';
 import * as m402 from './402_rate_limit_counters';
 import * as m403 from './403_audit_duration';
 import * as m404 from './404_audit_keys';
+import * as m405 from './405_audit_batch_keys';
+import * as m406 from './406_drop_audit_keys';
+import * as m407 from './407_audit_chain_version';
 import * as m301 from './301_resource_search';
 
 const migrations: Record<string, Migration> = {
@@ -57,6 +60,9 @@ const migrations: Record<string, Migration> = {
   '402_rate_limit_counters': m402,
   '403_audit_duration': m403,
   '404_audit_keys': m404,
+  '405_audit_batch_keys': m405,
+  '406_drop_audit_keys': m406,
+  '407_audit_chain_version': m407,
   '301_resource_search': m301,
 };
 
