@@ -4,6 +4,7 @@ import { queryKeyHash } from '../../gateway/auditing/chain';
 import { lookupsOfKey, pruneAudit } from '../../gateway/auditing/store';
 import { anchorFile, takeAnchor, verifyAnchoredChain } from '../../gateway/auditing/anchors';
 import { auditChainKey } from '../../gateway/auditing/chain';
+import { listOperatorActions } from '../../gateway/auditing/operator-actions';
 import { canonicalQueryKey, guessKeyKind, KeyKind } from '../../gateway/auditing/query-key';
 import { positiveInt, withContext } from './common';
 
@@ -34,6 +35,19 @@ export function registerAuditCommands(program: Command): void {
     .action(async () => {
       const a = await withContext((ctx) => takeAnchor(ctx.db, auditChainKey(ctx.config.auditKey), anchorFile(ctx.config.dataDir), ctx.log));
       process.stdout.write(`${JSON.stringify(a)}\n`);
+    });
+
+  audit
+    .command('operators')
+    .description('what operators did and read (catalogue decisions, consumer and sync-job changes, admin reads), newest first')
+    .option('--actor <sub>', "one person's actions")
+    .option('--limit <n>', 'at most this many (default 200, at most 1000)', positiveInt)
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { actor?: string; limit?: number; json?: boolean }) => {
+      const rows = await withContext((ctx) => listOperatorActions(ctx.db, { actor: opts.actor, limit: opts.limit }));
+      if (opts.json) process.stdout.write(JSON.stringify(rows) + '\n');
+      else if (rows.length === 0) process.stdout.write('没有操作记录\n');
+      else for (const r of rows) process.stdout.write(`${r.at}  ${r.actor} (${r.role})  ${r.action}  ${r.target}${r.detail ? '  ' + JSON.stringify(r.detail) : ''}\n`);
     });
 
   audit

@@ -74,5 +74,18 @@ describe.each(STORAGE_TARGETS)('dprs audit on %s', (target) => {
     expect(bad.stdout).toContain('编号 3：内容被修改');
     expect(bad.stdout).toContain('编号 6：内容被修改');
   });
+
+  it('consumer changes from the command line are operator actions of the OS user, listed by audit operators', () => {
+    const add = spawnSync(process.execPath, [CLI, 'consumer', 'add', 'cli-window', '--name', '测试窗口'], { env: env(), encoding: 'utf8', timeout: 30000 });
+    expect(add.status).toBe(0);
+    const disable = spawnSync(process.execPath, [CLI, 'consumer', 'disable', 'cli-window'], { env: env(), encoding: 'utf8', timeout: 30000 });
+    expect(disable.status).toBe(0);
+    const listed = run('operators', '--json');
+    expect(listed.status).toBe(0);
+    const rows = JSON.parse(listed.stdout) as Array<{ actor: string; action: string; target: string }>;
+    expect(rows.map((r) => r.action)).toEqual(['consumer.disable', 'consumer.add']);
+    expect(rows[0]).toMatchObject({ actor: expect.stringMatching(/^cli:.+/), target: 'consumer:cli-window' });
+    expect(run('operators').stdout).toContain('consumer.disable  consumer:cli-window');
+  });
 });
 

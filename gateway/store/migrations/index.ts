@@ -35,6 +35,7 @@ import * as m404 from './404_audit_keys';
 import * as m405 from './405_audit_batch_keys';
 import * as m406 from './406_drop_audit_keys';
 import * as m407 from './407_audit_chain_version';
+import * as m408 from './408_operator_actions';
 import * as m301 from './301_resource_search';
 
 const migrations: Record<string, Migration> = {
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '405_audit_batch_keys': m405,
   '406_drop_audit_keys': m406,
   '407_audit_chain_version': m407,
+  '408_operator_actions': m408,
   '301_resource_search': m301,
 };
 
