@@ -10,6 +10,8 @@ import { testContext, TestContext } from '../../support/context';
 import { Fixtures, insertFixtures, postJson, tokenFor } from '../../support/lookups';
 import { validCreditCode, validIdNumber } from '../../support/fuzz';
 import fc from 'fast-check';
+import { verifyChain } from '../../../gateway/auditing/store';
+import { auditChainKey } from '../../../gateway/auditing/chain';
 
 const enc = encodeURIComponent;
 const reason = (raw: string | undefined) => {
@@ -107,5 +109,15 @@ describe.each(STORAGE_TARGETS)('a refused purpose never reaches the audit on %s'
     expect(JSON.stringify(await ctx.db('audit_log'))).not.toContain(fx.alice.gmsfzh);
     const invisible = await postJson(base, 'getRKHY', { xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh }, { ...headers, 'x-purpose': enc('\u200b\u202f') });
     expect(invisible.body.msg).toBe('参数错误：X-Purpose 事由不能为空（不计不可见字符）');
+  });
+
+  it('an emoji purpose cut nowhere inside a surrogate pair: the chain still verifies', async () => {
+    const headers = { authorization: `Bearer ${tokenFor(ctx.config)}`, 'x-purpose': enc('a' + '😀'.repeat(150)) };
+    const r = await postJson(base, 'getRKHY', { xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh }, headers);
+    expect(r.status).toBe(200);
+    await ctx.audit.flush();
+    const last = await ctx.db('audit_log').orderBy('id', 'desc').first();
+    expect(last.purpose).toBe('a' + '😀'.repeat(150));
+    expect(await verifyChain(ctx.db, auditChainKey(ctx.config.auditKey))).toMatchObject({ ok: true });
   });
 });
