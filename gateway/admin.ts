@@ -10,18 +10,18 @@ import { sendEnvelope } from '../core/http';
 import { ApiError, badParam, ok } from '../core/result-codes';
 import { queryKeyHash } from './auditing/chain';
 import { canonicalQueryKey, KeyKind } from './auditing/query-key';
+import { AUDIT_KEY_KINDS } from '../core/registry';
 import { consumerMethodStats, lookupsOfKey } from './auditing/store';
 import { verifyAnchoredChain } from './auditing/anchors';
 import { listOperatorActions, recordOperatorAction } from './auditing/operator-actions';
 
-const KEY_KINDS: KeyKind[] = ['gmsfzh', 'tyshxydm', 'czztdm', 'zzbh', 'jgmc'];
 
 /** What an admin read is recorded with: the query, except a looked-up key, kept only as its keyed hash. */
 function readDetail(ctx: AppContext, req: Request): Record<string, unknown> {
   const detail: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(req.query)) {
     if (typeof v !== 'string') continue;
-    const kind = KEY_KINDS.find((x) => x === k);
+    const kind = AUDIT_KEY_KINDS.find((x) => x === k);
     if (!kind) detail[k] = v.slice(0, 100);
     else {
       const key = canonicalQueryKey(kind, v);
@@ -51,8 +51,8 @@ export function adminRoutes(ctx: AppContext): Router {
 
   /** ?gmsfzh=… (or tyshxydm, czztdm, zzbh, jgmc): every lookup of that key, newest first. */
   r.get('/dprs/admin/audit/lookups', async (req, res) => {
-    const given = KEY_KINDS.filter((k) => typeof req.query[k] === 'string');
-    if (given.length !== 1) throw badParam('query', `须且只须给出 ${KEY_KINDS.join(' / ')} 之一`);
+    const given = AUDIT_KEY_KINDS.filter((k) => typeof req.query[k] === 'string');
+    if (given.length !== 1) throw badParam('query', `须且只须给出 ${AUDIT_KEY_KINDS.join(' / ')} 之一`);
     const kind = given[0];
     const key = canonicalQueryKey(kind, String(req.query[kind]));
     if ('error' in key) throw badParam(kind, key.error);

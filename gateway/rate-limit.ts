@@ -11,7 +11,7 @@
  * after it — twice the limit within one window's time.
  */
 import type { Db } from '../core/db';
-import { isSqlite } from '../core/db';
+import { addToCounter } from '../core/dialect';
 
 export interface RateLimitRule {
   /** units per window per consumer and method (a batch item is a unit); 0 = unlimited */
@@ -34,22 +34,8 @@ export function slidingCount(previous: number, current: number, windowMs: number
 }
 
 /** Adds delta to a shared counter (created on first use) and returns its total. */
-export async function addToSharedCounter(db: Db, bucket: string, delta: number, expiresAt: number): Promise<number> {
-  if (isSqlite(db)) {
-    const rows = (await db.raw(
-      'insert into rate_limit_counters (bucket, count, expires_at) values (?, ?, ?) on conflict(bucket) do update set count = count + excluded.count returning count',
-      [bucket, delta, expiresAt],
-    )) as Array<{ count: number }>;
-    return Number(rows[0].count);
-  }
-  return db.transaction(async (trx) => {
-    await trx.raw(
-      'insert into rate_limit_counters (bucket, count, expires_at) values (?, ?, ?) on duplicate key update count = count + values(count)',
-      [bucket, delta, expiresAt],
-    );
-    const row = (await trx('rate_limit_counters').where({ bucket }).first('count')) as { count: number };
-    return Number(row.count);
-  });
+export function addToSharedCounter(db: Db, bucket: string, delta: number, expiresAt: number): Promise<number> {
+  return addToCounter(db, { table: 'rate_limit_counters', keyColumn: 'bucket', countColumn: 'count', key: bucket, delta, extra: { expires_at: expiresAt } });
 }
 
 /** The totals of some shared counters (0 for one never used). */
