@@ -136,15 +136,19 @@ describe('the WebService under hostile bodies (sqlite)', () => {
     const probe = (async () => {
       while (sending) readyTimes.push(await readyz());
     })();
-    const answers = await Promise.all(Array.from({ length: 8 }, () => post(body)));
+    // the same elements before Body, then comments: the operation is beyond what is scanned without a token
+    const header = `<s:Envelope xmlns:s="${SOAP11}" xmlns:d="${TNS}"><s:Header>${inner.slice(0, inner.length / 2)}${'<!--x-->'.repeat(inner.length / 16)}</s:Header><s:Body><d:getRKZP/></s:Body></s:Envelope>`;
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(i % 2 ? header : body)));
     sending = false;
     await probe;
-    for (const a of answers) {
+    answers.forEach((a, i) => {
+      expect(a.cacheControl).toBe('no-store');
+      if (i % 2) return expect(a.status).toBe(500); // a soap:Client fault: nothing was parsed
       expect(a.status).toBe(200);
       expect(soapReturn(a.text)).toEqual({ msg: '未认证：缺少 Authorization: Bearer 令牌', result_code: '401', data: [] });
-      expect(a.cacheControl).toBe('no-store');
-    }
-    expect(Math.max(...readyTimes)).toBeLessThan(300);
+    });
+    // parsed, these bodies held the loop for seconds (/readyz ~7 s); the client's own sending shares this loop
+    expect(Math.max(...readyTimes)).toBeLessThan(1000);
   }, 60000);
 
   it('without a token a compressed body is not decompressed: a client fault', async () => {
