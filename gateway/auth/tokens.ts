@@ -38,3 +38,15 @@ export function verifyToken(config: Config, token: string, now = Date.now()): To
   if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) throw new TokenError('令牌缺少授权方法');
   return { consumerId: payload.sub, methods: methods as string[] };
 }
+
+/** Whether a header carries a token that verifies (signature, issuer, expiry): the check made before reading a body. */
+export function hasValidToken(config: Config, authorization: string | undefined): boolean {
+  const token = bearerToken(authorization);
+  if (!token) return false;
+  try {
+    verifyToken(config, token);
+    return true;
+  } catch {
+    return false;
+  }
+}

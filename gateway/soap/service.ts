@@ -21,7 +21,7 @@ import { ApiError, errorEnvelope } from '../../core/result-codes';
 import { dataServiceWsdl, SOAP_OPERATIONS, SOAP_PATH } from '../../schemas/wsdl';
 import { sendFault } from './faults';
 import { scanSoapRequest } from './scan';
-import { bearerToken, verifyToken } from '../auth/tokens';
+import { hasValidToken } from '../auth/tokens';
 
 type XmlObject = Record<string, unknown>;
 interface XmlParser {
@@ -72,18 +72,6 @@ function responseXml(operation: string, envelope: unknown): string {
     `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tns="http://dprs.zhoucun.gov.cn/"><soap:Body>` +
     `<tns:${operation}Response><return>${xmlText(JSON.stringify(envelope))}</return></tns:${operation}Response></soap:Body></soap:Envelope>`
   );
-}
-
-/** A header token that verifies (signature, issuer, expiry): the only check made before reading the body. */
-function hasValidToken(ctx: AppContext, authorization: string | undefined): boolean {
-  const token = bearerToken(authorization);
-  if (!token) return false;
-  try {
-    verifyToken(ctx.config, token);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function soapRoutes(ctx: AppContext): Router {
@@ -140,7 +128,7 @@ export function soapRoutes(ctx: AppContext): Router {
   /** Before the body is read: answers are never cached, and the token decides how much work follows. */
   const gate = (req: Request, res: Response, next: NextFunction) => {
     res.set('Cache-Control', 'no-store');
-    res.locals.authenticated = hasValidToken(ctx, req.get('authorization'));
+    res.locals.authenticated = hasValidToken(ctx.config, req.get('authorization'));
     if (res.locals.authenticated) return readBody(req, res, next);
     const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity') return sendFault(res, 'soap:Client', '未认证：压缩的请求须携带有效的 Authorization: Bearer 令牌');

@@ -31,6 +31,7 @@ describe('purpose rules', () => {
     ['missing', undefined, '缺少事由'],
     ['not percent-encoded', '办理', '须为百分号编码'],
     ['undecodable', '%E5%8A', '无法解码'],
+    ['an encoded unpaired surrogate', '%ED%A0%80', '无法解码'],
     ['over 200 characters', enc('办'.repeat(201)), '不能超过200个字符'],
     ['200 emoji are 200 characters', enc('😀'.repeat(200)), 'ok'],
     ['zero-width only', enc('\u200b\u200c\u200d\u2060'), '不能为空'],

@@ -54,6 +54,17 @@ describe('over HTTP (sqlite)', () => {
     expect(r.body).toEqual({ msg: '未认证：令牌有效期超过允许的时长', result_code: '401', data: [] });
   });
 
+  it('JSON: without a valid token the body is not read — malformed or compressed, the answer is 401', async () => {
+    for (const [body, headers] of [
+      ['{"xm": ', {}],
+      [require('node:zlib').gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20)), { 'content-encoding': 'gzip' }],
+    ] as const) {
+      const r = await fetch(`${base}/dprs/api/getRKZP`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x.y.z', 'x-purpose': PURPOSE, ...headers }, body });
+      expect(r.status).toBe(401);
+      expect((await r.json()).result_code).toBe('401');
+    }
+  });
+
   it('SOAP answers and faults carry Cache-Control: no-store', async () => {
     const auth = { authorization: `Bearer ${tokenFor(ctx.config)}`, 'x-purpose': PURPOSE };
     for (const [body, headers] of [
