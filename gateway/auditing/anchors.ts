@@ -71,11 +71,11 @@ export function readAnchors(file: string, chainKey: Buffer): { anchors: Anchor[]
   return { anchors, badLines };
 }
 
-/** The serving process's hourly anchor; a failure is logged and retried at the next tick. */
+/** The serving process's anchors: one at start, then hourly; a failure is logged and retried at the next tick. */
 export function scheduleAnchors(db: Db, chainKey: Buffer, file: string, log: Logger, intervalMs = ANCHOR_INTERVAL_MS): { stop(): void } {
-  const timer = setInterval(() => {
-    takeAnchor(db, chainKey, file, log).catch((err: Error) => log.error({ errName: err?.name }, 'audit anchor failed'));
-  }, intervalMs);
+  const anchor = () => takeAnchor(db, chainKey, file, log).catch((err: Error) => log.error({ errName: err?.name }, 'audit anchor failed'));
+  void anchor();
+  const timer = setInterval(anchor, intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AuditEntry, AuditRow, auditChainKey, canonicalText, listHash, queryKeyHash, rowHash } from '../../../gateway/auditing/chain';
 import { appendEntries, lookupsOfKey, verifyChain } from '../../../gateway/auditing/store';
-import { anchorFile, readAnchors, takeAnchor, verifyAnchoredChain } from '../../../gateway/auditing/anchors';
+import { anchorFile, readAnchors, scheduleAnchors, takeAnchor, verifyAnchoredChain } from '../../../gateway/auditing/anchors';
+import { createLogger } from '../../../core/logger';
 import { migrateLatest } from '../../../core/db';
 import { migrationSource } from '../../../gateway/store/migrations';
 import { freshDatabase, STORAGE_TARGETS, tempDir, TestDatabase } from '../../support/databases';
@@ -149,6 +150,25 @@ describe.each(STORAGE_TARGETS)('audit integrity on %s', (target) => {
     const forged = await verifyAnchoredChain(t.db, AUDIT_KEY, dataDir);
     expect(forged.ok).toBe(false);
     if (!forged.ok) expect(forged.problems.map((p) => p.problem).join()).toContain('锚点文件第 2 行无效');
+  });
+
+  it('the scheduled job anchors at start and then every interval, appending', async () => {
+    const dataDir = tempDir();
+    await appendEntries(t.db, CHAIN, [entry(1)]);
+    const job = scheduleAnchors(t.db, CHAIN, anchorFile(dataDir), createLogger('silent'), 100);
+    try {
+      await new Promise((r) => setTimeout(r, 60));
+      await appendEntries(t.db, CHAIN, [entry(2)]);
+      await new Promise((r) => setTimeout(r, 400));
+    } finally {
+      job.stop();
+    }
+    const { anchors, badLines } = readAnchors(anchorFile(dataDir), CHAIN);
+    expect(badLines).toEqual([]);
+    expect(anchors[0]).toMatchObject({ lastId: 1, count: 1 });
+    expect(anchors.length).toBeGreaterThanOrEqual(3);
+    expect(anchors[anchors.length - 1]).toMatchObject({ lastId: 2, count: 2 });
+    expect((fs.statSync(anchorFile(dataDir)).mode & 0o777).toString(8)).toBe('600');
   });
 
   it("stores a batch of 1,000 as one compact row and still finds each person in it", async () => {

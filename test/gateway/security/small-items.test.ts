@@ -3,6 +3,7 @@
  * key cannot mint year-long tokens), a `crit` header is refused, and SOAP answers — envelopes
  * and faults alike — are never cached.
  */
+import zlib from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../../../core/config';
 import { TokenError, verifyToken } from '../../../core/jwt';
@@ -55,13 +56,14 @@ describe('over HTTP (sqlite)', () => {
   });
 
   it('JSON: without a valid token the body is not read — malformed or compressed, the answer is 401', async () => {
-    for (const [body, headers] of [
+    const cases: Array<[string | Buffer, Record<string, string>]> = [
       ['{"xm": ', {}],
-      [require('node:zlib').gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20)), { 'content-encoding': 'gzip' }],
-    ] as const) {
+      [zlib.gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20)), { 'content-encoding': 'gzip' }],
+    ];
+    for (const [body, headers] of cases) {
       const r = await fetch(`${base}/dprs/api/getRKZP`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x.y.z', 'x-purpose': PURPOSE, ...headers }, body });
       expect(r.status).toBe(401);
-      expect((await r.json()).result_code).toBe('401');
+      expect(((await r.json()) as { result_code: string }).result_code).toBe('401');
     }
   });
 
