@@ -14,6 +14,7 @@ import { AUDIT_KEY_KINDS } from '../core/registry';
 import { consumerMethodStats, lookupsOfKey } from './auditing/store';
 import { verifyAnchoredChain } from './auditing/anchors';
 import { listOperatorActions, recordOperatorAction } from './auditing/operator-actions';
+import { matterStats } from '../catalog/matters/report';
 
 
 /** What an admin read is recorded with: the query, except a looked-up key, kept only as its keyed hash. */
@@ -76,11 +77,15 @@ export function adminRoutes(ctx: AppContext): Router {
     sendEnvelope(res, ok(await listOperatorActions(ctx.db, { actor, since: Date.now() - Number(hours) * 3600000, limit: Number(limit) })));
   });
 
-  /** ?hours=24: calls, errors and latency per consumer and method. */
+  /** ?hours=24: calls, errors and latency per consumer and method; ?by=matter: calls per 事项. */
   r.get('/dprs/admin/stats', async (req, res) => {
     const raw = req.query.hours ?? '24';
     if (typeof raw !== 'string' || !/^\d{1,5}$/.test(raw) || Number(raw) < 1) throw new ApiError('BAD_PARAM', '应为 1–99999 的整数', 'hours');
-    sendEnvelope(res, ok(await consumerMethodStats(ctx.db, Date.now() - Number(raw) * 3600000)));
+    const by = req.query.by ?? 'consumer';
+    if (by !== 'consumer' && by !== 'matter') throw new ApiError('BAD_PARAM', '应为 consumer 或 matter', 'by');
+    const since = Date.now() - Number(raw) * 3600000;
+    if (by === 'matter') sendEnvelope(res, ok(await matterStats(ctx.db, since, Date.now() + 1)));
+    else sendEnvelope(res, ok(await consumerMethodStats(ctx.db, since)));
   });
   return r;
 }

@@ -30,6 +30,7 @@ export function recordLookup(ctx: AppContext, e: LookupAudit): Promise<void> {
     method: e.method,
     interface: e.interface,
     purpose: e.purpose, // canonicalised (well-formed, NFC, ≤ 200 code points) with the row: ./auditing/chain
+    matterCode: e.matterCode ?? null,
     queryKeyHash: itemKeyHashes ? listHash(itemKeyHashes) : e.queryKey === null ? null : queryKeyHash(ctx.config.auditKey, e.queryKey),
     itemKeyHashes,
     resultCode: e.resultCode,

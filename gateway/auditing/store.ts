@@ -200,6 +200,7 @@ export interface LookupOfKey {
   method: string;
   interface: string;
   purpose: string | null;
+  matterCode: string | null;
   resultCode: string;
   rows: number;
 }
@@ -230,6 +231,7 @@ export async function lookupsOfKey(db: Db, keyHash: string, limit = 1000): Promi
     method: r.method,
     interface: r.interface,
     purpose: r.purpose,
+    matterCode: r.matter_code ?? null,
     resultCode: r.result_code,
     rows: Number(r.rows),
   }));
