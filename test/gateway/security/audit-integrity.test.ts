@@ -17,7 +17,7 @@ import { freshDatabase, STORAGE_TARGETS, tempDir, TestDatabase } from '../../sup
 
 const AUDIT_KEY = 'audit-key-audit-key-audit-key-0123456789';
 const CHAIN = auditChainKey(AUDIT_KEY);
-const HASHED_COLUMNS = ['at', 'request_id', 'consumer_id', 'method', 'interface', 'purpose', 'query_key_hash', 'result_code', 'rows', 'duration_ms', 'prev_hash'] as const;
+const HASHED_COLUMNS = ['at', 'request_id', 'consumer_id', 'method', 'interface', 'purpose', 'query_key_hash', 'result_code', 'rows', 'duration_ms', 'prev_hash', 'matter_code'] as const;
 
 function entry(i: number, over: Partial<AuditEntry> = {}): AuditEntry {
   return {
@@ -69,7 +69,7 @@ describe.each(STORAGE_TARGETS)('audit integrity on %s', (target) => {
     const tampered: Record<string, unknown> = { ...r };
     const changed: Record<string, unknown> = {
       at: Number(r.at) + 1, request_id: 'req-x', consumer_id: 'zc-other', method: 'getRKHY', interface: 'soap', purpose: '随便看看',
-      query_key_hash: queryKeyHash(AUDIT_KEY, 'other'), result_code: '404', rows: 0, duration_ms: 99, prev_hash: 'f'.repeat(64),
+      query_key_hash: queryKeyHash(AUDIT_KEY, 'other'), result_code: '404', rows: 0, duration_ms: 99, prev_hash: 'f'.repeat(64), matter_code: 'XK001',
     };
     tampered[column] = changed[column];
     const rehashed = unkeyed(tampered as unknown as AuditRow);
