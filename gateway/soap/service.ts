@@ -5,7 +5,8 @@
  *
  * node-soap is only trusted with well-formed requests. The bearer token is checked first,
  * from the header: without a valid one the body is neither decompressed nor parsed — one
- * linear scan (./scan) finds the operation so the caller gets the 401 envelope. With one,
+ * linear scan (./scan) of its first 64 kB finds the operation so the caller gets the 401
+ * envelope. With one,
  * the body is buffered with the configured limit (node-soap has none), scanned (no DTD: no
  * XXE or entity expansion; a SOAP 1.1 envelope naming a known operation), parsed once to
  * confirm, and SOAPAction dropped so node-soap routes by the body element.
