@@ -15,6 +15,7 @@ import type { Config } from './config';
 const keyObjects = new Map<string, KeyObject>();
 function keyObject(secret: string): KeyObject {
   let k = keyObjects.get(secret);
+  // Stryker disable next-line ConditionalExpression: building the key on every call is slower, not different
   if (!k) {
     k = crypto.createSecretKey(Buffer.from(secret, 'utf8'));
     keyObjects.set(secret, k);
@@ -32,6 +33,15 @@ export function signToken(config: Config, claims: Claims, ttlSeconds: number = c
 
 /** clock difference allowed between the replica that signed and the one that verifies */
 const EXP_SKEW_SECONDS = 60;
+
+/**
+ * The token of an `Authorization: Bearer …` header, or null: one space-separated token of
+ * the characters a JWT (or any RFC 6750 b64token) is made of.
+ */
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header ?? '');
+  return m ? m[1] : null;
+}
 
 export class TokenError extends Error {
   override name = 'TokenError';

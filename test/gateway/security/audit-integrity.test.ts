@@ -11,8 +11,7 @@ import { AuditEntry, AuditRow, auditChainKey, canonicalText, listHash, queryKeyH
 import { appendEntries, lookupsOfKey, verifyChain } from '../../../gateway/auditing/store';
 import { anchorFile, readAnchors, scheduleAnchors, takeAnchor, verifyAnchoredChain } from '../../../gateway/auditing/anchors';
 import { createLogger } from '../../../core/logger';
-import { migrateLatest } from '../../../core/db';
-import { migrationSource } from '../../../gateway/store/migrations';
+import { migrate, migrationSource } from '../../../scripts/app/migrations';
 import { freshDatabase, STORAGE_TARGETS, tempDir, TestDatabase } from '../../support/databases';
 
 const AUDIT_KEY = 'audit-key-audit-key-audit-key-0123456789';
@@ -213,7 +212,7 @@ describe.each(STORAGE_TARGETS)('audit integrity on %s', (target) => {
       await legacy.db('audit_keys').insert(batch.map((h, position) => ({ audit_id: 2, position, query_key_hash: h })));
       await legacy.db('audit_chain').where({ id: 1 }).update({ last_id: 2, last_hash: prev });
 
-      await migrateLatest(legacy.db);
+      await migrate(legacy.db);
       await appendEntries(legacy.db, CHAIN, [entry(3)]);
       const v = await verifyChain(legacy.db, CHAIN);
       expect(v).toMatchObject({ ok: true, rows: 3, unkeyedRows: 2 });

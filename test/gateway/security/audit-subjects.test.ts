@@ -5,7 +5,7 @@
  */
 import { verifyChain } from '../../../gateway/auditing/store';
 import { auditChainKey } from '../../../gateway/auditing/chain';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { signToken } from '../../../core/jwt';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';

@@ -3,7 +3,7 @@
  * only when PUBLIC_URL is https or TLS_HEADERS=on — over plain HTTP on an intranet address
  * they left the portal blank — and the root address leads to the portal.
  */
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { testContext, TestContext } from '../../support/context';
 
 describe.each([

@@ -4,7 +4,7 @@
  * purpose would sit unhashed in the audit).
  */
 import { parsePurpose } from '../../../gateway/purpose';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { Fixtures, insertFixtures, postJson, tokenFor } from '../../support/lookups';

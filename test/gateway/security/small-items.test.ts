@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../../../core/config';
 import { TokenError, verifyToken } from '../../../core/jwt';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { testContext, TestContext } from '../../support/context';
 import { insertFixtures, postJson, PURPOSE, tokenFor, Fixtures } from '../../support/lookups';
 import { postSoap, soapEnvelope, soapReturn } from '../../support/hostile';

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import zlib from 'node:zlib';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { scanSoapRequest } from '../../../gateway/soap/scan';
 import { testContext, TestContext } from '../../support/context';
 import { insertFixtures, PURPOSE } from '../../support/lookups';

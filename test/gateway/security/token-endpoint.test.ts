@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { addConsumer } from '../../../catalog/consumers';
 import { openKnex } from '../../../core/db';
 import { LoginThrottle } from '../../../gateway/auth/throttle';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 
