@@ -1,6 +1,6 @@
 /** Consumer registry: the approval windows and other systems that call lookups. */
 import type { Db } from '../core/db';
-import { hashSecret, newSecret, verifySecret } from './secrets';
+import { DUMMY_SECRET_HASH, hashSecret, newSecret, verifySecretAsync } from './secrets';
 
 export interface Consumer {
   id: string;
@@ -54,10 +54,15 @@ export async function addConsumer(
   return { consumer: { id: c.id, name: c.name, departmentCode: c.departmentCode ?? null, methods: c.methods, disabled: false }, secret };
 }
 
-/** Client-credentials check. Unknown id and wrong secret are indistinguishable to the caller. */
+/**
+ * Client-credentials check. Unknown id, disabled consumer and wrong secret are
+ * indistinguishable to the caller, in the answer and in time: an unknown id is checked
+ * against a dummy hash at the same cost.
+ */
 export async function authenticateConsumer(db: Db, id: string, secret: string): Promise<Consumer | null> {
   const row = (await db<ConsumerRow>('consumers').where({ id }).first()) as ConsumerRow | undefined;
-  if (!row || !verifySecret(secret, row.secret_hash) || row.disabled) return null;
+  const matches = await verifySecretAsync(secret, row?.secret_hash ?? DUMMY_SECRET_HASH);
+  if (!row || !matches || row.disabled) return null;
   return toConsumer(row);
 }
 

@@ -18,6 +18,7 @@ import { Principal, principalFrom, requireRole } from './principal';
 import { departmentName, listDepartments, ResourceVersion } from './resources';
 import { parseSearchQuery, searchResources } from './search';
 import { ValidationFailed } from './validation';
+import { recordOperatorAction } from '../gateway/auditing/operator-actions';
 
 const CATALOG_PREFIX = '/dprs/catalog';
 
@@ -61,6 +62,11 @@ export function catalogRoutes(ctx: AppContext): Router {
   const P = (p: string) => CATALOG_PREFIX + p;
   const RES = P('/resources/:cls/:seq');
   const send = (res: Response, data: unknown[]) => sendEnvelope(res, ok(data));
+  /** a decision, recorded with the person who made it once it has taken effect */
+  const decided = (req: Request, res: Response, action: string, target: string, detail?: Record<string, unknown>) => {
+    const p = who(res);
+    return recordOperatorAction(db, { actor: 'sub' in p ? p.sub : '-', role: p.role, action, target, detail, requestId: req.id });
+  };
 
   // --- resources
   r.get(P('/resources'), async (req, res) => send(res, [await searchResources(db, parseSearchQuery(req.query as Record<string, unknown>))]));
@@ -82,10 +88,22 @@ export function catalogRoutes(ctx: AppContext): Router {
     const b = await showVersion(db, who(res), code, intParam(req.query.to, 'to'));
     send(res, [{ code, from: a.version, to: b.version, ...diffRegistrations(a.registration, b.registration) }]);
   });
-  r.post(RES + '/publish', async (req, res) => send(res, [await view(ctx, await publish(db, who(res), codeOf(req)))]));
-  r.post(RES + '/reject', async (req, res) => send(res, [await view(ctx, await reject(db, who(res), codeOf(req), req.body?.reason))]));
+  r.post(RES + '/publish', async (req, res) => {
+    const v = await publish(db, who(res), codeOf(req));
+    await decided(req, res, 'catalog.publish', codeOf(req), { version: v.version });
+    send(res, [await view(ctx, v)]);
+  });
+  r.post(RES + '/reject', async (req, res) => {
+    const v = await reject(db, who(res), codeOf(req), req.body?.reason);
+    await decided(req, res, 'catalog.reject', codeOf(req), { version: v.version, reason: v.review_note });
+    send(res, [await view(ctx, v)]);
+  });
   r.post(RES + '/revise', async (req, res) => send(res, [await view(ctx, await revise(db, who(res), codeOf(req), req.body))]));
-  r.post(RES + '/retire', async (req, res) => send(res, [await view(ctx, await retire(db, who(res), codeOf(req), req.body?.reason))]));
+  r.post(RES + '/retire', async (req, res) => {
+    const v = await retire(db, who(res), codeOf(req), req.body?.reason);
+    await decided(req, res, 'catalog.retire', codeOf(req), { version: v.version });
+    send(res, [await view(ctx, v)]);
+  });
 
   // --- interfaces, documents, metaservices
   r.get([P('/interfaces'), P('/listMethods')], async (_req, res) => send(res, await listMethods(db)));
@@ -116,9 +134,19 @@ export function catalogRoutes(ctx: AppContext): Router {
   // --- applications and grants
   r.post(P('/applications'), async (req, res) => send(res, [await apply(db, who(res), req.body)]));
   r.get(P('/applications'), async (_req, res) => send(res, await listApplications(db, who(res))));
-  r.post(P('/applications/:id/decision'), async (req, res) => send(res, [await decide(db, who(res), intParam(req.params.id, 'id'), req.body)]));
+  r.post(P('/applications/:id/decision'), async (req, res) => {
+    const id = intParam(req.params.id, 'id');
+    const decision = await decide(db, who(res), id, req.body);
+    await decided(req, res, req.body?.approve === true ? 'application.approve' : 'application.reject', `application:${id}`);
+    send(res, [decision]);
+  });
   r.get(P('/grants'), async (_req, res) => send(res, await listGrants(db, who(res))));
-  r.post(P('/grants/:id/revoke'), async (req, res) => send(res, [await revokeGrant(db, who(res), intParam(req.params.id, 'id'))]));
+  r.post(P('/grants/:id/revoke'), async (req, res) => {
+    const id = intParam(req.params.id, 'id');
+    const revoked = await revokeGrant(db, who(res), id);
+    await decided(req, res, 'grant.revoke', `grant:${id}`);
+    send(res, [revoked]);
+  });
 
   // every field error of a validation failure goes into data; other errors go to the app's handler
   r.use(CATALOG_PREFIX, (err: unknown, _req: Request, res: Response, next: NextFunction) => {

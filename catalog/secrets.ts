@@ -21,6 +21,24 @@ export function verifySecret(secret: string, stored: string): boolean {
   return crypto.timingSafeEqual(actual, expected);
 }
 
+/**
+ * verifySecret off the event loop (scrypt runs on libuv's thread pool): the token endpoint
+ * must not stall every other request for each attempt.
+ */
+export async function verifySecretAsync(secret: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [, n, r, p, salt, hash] = parts;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = await new Promise<Buffer>((resolve, reject) =>
+    crypto.scrypt(secret, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+  return crypto.timingSafeEqual(actual, expected);
+}
+
+/** A well-formed hash no secret matches: checked for an unknown client id so it costs what a known one does. */
+export const DUMMY_SECRET_HASH = `scrypt$${N}$${R}$${P}$AAAAAAAAAAAAAAAAAAAAAA$${'A'.repeat(43)}`;
+
 export function newSecret(): string {
   return crypto.randomBytes(24).toString('base64url');
 }

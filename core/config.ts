@@ -27,6 +27,11 @@ export interface Config {
     sqliteFile: string;
   };
   publicUrl: string;
+  /**
+   * Send the headers that only make sense over TLS (HSTS, CSP upgrade-insecure-requests):
+   * TLS_HEADERS=auto (default: when PUBLIC_URL is https), on, or off.
+   */
+  tlsHeaders: boolean;
   jwt: {
     /** The first key signs; every key listed verifies (rotation). */
     keys: JwtKey[];
@@ -196,6 +201,8 @@ export function loadConfig(env: Env = process.env): Config {
   let sqliteFile = path.join(dataDir, 'gateway.db');
   if (client === 'sqlite' && url) sqliteFile = path.resolve(url.replace(/^(sqlite|file):(\/\/)?/, ''));
   const publicUrl = (urlVar(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const tlsMode = enumVar(env, 'TLS_HEADERS', ['auto', 'on', 'off'] as const, 'auto');
+  const tlsHeaders = tlsMode === 'on' || (tlsMode === 'auto' && publicUrl.startsWith('https:'));
   const logLevel = enumVar(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
   const ttlSeconds = intVar(env, 'JWT_TTL_SECONDS', 3600, 60, 3600);
   const bodyLimitBytes = intVar(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024);
@@ -225,6 +232,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     db: { client, url: client === 'mysql' ? url : null, sqliteFile },
     publicUrl,
+    tlsHeaders,
     jwt: { keys, issuer: env.JWT_ISSUER && env.JWT_ISSUER !== '' ? env.JWT_ISSUER : 'dprs', ttlSeconds },
     auditKey,
     logLevel,

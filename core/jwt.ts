@@ -1,6 +1,8 @@
 /**
  * Token signing and verification in one place: HS256 only (algorithm pinned), keys from
- * config.jwt.keys chosen by `kid`, issuer pinned, `exp` required.
+ * config.jwt.keys chosen by `kid`, issuer pinned, `exp` required and no further ahead than
+ * the configured lifetime (a leaked key's tokens cannot live for years), no `crit` header
+ * (RFC 7515 §4.1.11: extensions we do not understand must be refused).
  */
 import crypto, { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -29,6 +31,9 @@ export function signToken(config: Config, claims: Claims, ttlSeconds: number = c
   return jwt.sign({ ...claims, iat, exp: iat + ttlSeconds }, keyObject(key.secret), { algorithm: 'HS256', keyid: key.kid, issuer: config.jwt.issuer });
 }
 
+/** clock difference allowed between the replica that signed and the one that verifies */
+const EXP_SKEW_SECONDS = 60;
+
 /**
  * The token of an `Authorization: Bearer …` header, or null: one space-separated token of
  * the characters a JWT (or any RFC 6750 b64token) is made of.
@@ -48,11 +53,13 @@ export function verifyToken(config: Config, token: string, now = Date.now()): Cl
   if (!decoded || typeof decoded.payload === 'string') throw new TokenError('令牌格式错误');
   // the algorithm is pinned below; checking it here too gives alg:none a clear reason
   if (decoded.header.alg !== 'HS256') throw new TokenError('令牌算法不被接受');
+  if ('crit' in decoded.header) throw new TokenError('令牌含不支持的 crit 头');
   const key = config.jwt.keys.find((k) => k.kid === decoded.header.kid);
   if (!key) throw new TokenError('令牌密钥未知');
   try {
     const payload = jwt.verify(token, keyObject(key.secret), { algorithms: ['HS256'], issuer: config.jwt.issuer, clockTimestamp: Math.floor(now / 1000) }) as jwt.JwtPayload;
     if (typeof payload.exp !== 'number') throw new TokenError('令牌缺少有效期');
+    if (payload.exp - Math.floor(now / 1000) > config.jwt.ttlSeconds + EXP_SKEW_SECONDS) throw new TokenError('令牌有效期超过允许的时长');
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenError('令牌缺少主体');
     return payload as Claims;
   } catch (err) {

@@ -11,14 +11,36 @@ import { ApiError, badParam, ok } from '../core/result-codes';
 import { queryKeyHash } from './auditing/chain';
 import { canonicalQueryKey, KeyKind } from './auditing/query-key';
 import { AUDIT_KEY_KINDS } from '../core/registry';
-import { consumerMethodStats, lookupsOfKey, verifyChain } from './auditing/store';
+import { consumerMethodStats, lookupsOfKey } from './auditing/store';
+import { verifyAnchoredChain } from './auditing/anchors';
+import { listOperatorActions, recordOperatorAction } from './auditing/operator-actions';
 import { matterStats } from '../catalog/matters/report';
 
 
+/** What an admin read is recorded with: the query, except a looked-up key, kept only as its keyed hash. */
+function readDetail(ctx: AppContext, req: Request): Record<string, unknown> {
+  const detail: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(req.query)) {
+    if (typeof v !== 'string') continue;
+    const kind = AUDIT_KEY_KINDS.find((x) => x === k);
+    if (!kind) detail[k] = v.slice(0, 100);
+    else {
+      const key = canonicalQueryKey(kind, v);
+      detail[k] = 'value' in key ? { keyHash: queryKeyHash(ctx.config.auditKey, key.value) } : '(invalid)';
+    }
+  }
+  return detail;
+}
+
+/** Operator tokens only; every read is recorded with the person (`sub`) before it is answered. */
 export function requireOperator(ctx: AppContext) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const p = principalFrom(ctx.config, req.get('authorization'));
     requireRole(p, 'operator');
+    res.locals.operator = p;
+    if (req.method === 'GET') {
+      await recordOperatorAction(ctx.db, { actor: (p as { sub: string }).sub, role: 'operator', action: 'admin.read', target: (req.baseUrl + req.path).slice(0, 200), detail: readDetail(ctx, req), requestId: req.id });
+    }
     next();
   };
 }
@@ -41,7 +63,18 @@ export function adminRoutes(ctx: AppContext): Router {
   });
 
   r.get('/dprs/admin/audit/verify', async (_req, res) => {
-    sendEnvelope(res, ok([await verifyChain(ctx.db)]));
+    sendEnvelope(res, ok([await verifyAnchoredChain(ctx.db, ctx.config.auditKey, ctx.config.dataDir)]));
+  });
+
+  /** ?actor=&hours=&limit=: what operators did and read, newest first. */
+  r.get('/dprs/admin/audit/operators', async (req, res) => {
+    const actor = typeof req.query.actor === 'string' && req.query.actor !== '' ? req.query.actor : undefined;
+    const hours = req.query.hours ?? '720';
+    if (typeof hours !== 'string' || !/^\d{1,5}$/.test(hours) || Number(hours) < 1) throw new ApiError('BAD_PARAM', '应为 1–99999 的整数', 'hours');
+    const limit = req.query.limit ?? '200';
+    if (typeof limit !== 'string' || !/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > 1000) throw new ApiError('BAD_PARAM', '应为 1–1000 的整数', 'limit');
+    res.setHeader('Cache-Control', 'no-store');
+    sendEnvelope(res, ok(await listOperatorActions(ctx.db, { actor, since: Date.now() - Number(hours) * 3600000, limit: Number(limit) })));
   });
 
   /** ?hours=24: calls, errors and latency per consumer and method; ?by=matter: calls per 事项. */

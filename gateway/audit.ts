@@ -18,9 +18,6 @@ export type LookupAudit = Omit<AuditEntry, 'queryKeyHash' | 'resultCode' | 'dura
   durationMs: number;
 };
 
-/** Longest purpose text kept (the column is 512 characters). */
-export const AUDIT_PURPOSE_MAX = 200;
-
 /** Resolves once the row is durable; rejects when it could not be written (serve nothing then). */
 export function recordLookup(ctx: AppContext, e: LookupAudit): Promise<void> {
   // a batch row stands for each person in it: their hashes are kept in order, and the row's
@@ -28,11 +25,11 @@ export function recordLookup(ctx: AppContext, e: LookupAudit): Promise<void> {
   const itemKeyHashes = e.itemKeys?.map((k) => (k === null ? '-' : queryKeyHash(ctx.config.auditKey, k)));
   return ctx.audit.append({
     at: e.at,
-    requestId: e.requestId.slice(0, 64),
+    requestId: e.requestId,
     consumerId: e.consumerId,
-    method: e.method.slice(0, 64),
+    method: e.method,
     interface: e.interface,
-    purpose: e.purpose === null ? null : e.purpose.slice(0, AUDIT_PURPOSE_MAX),
+    purpose: e.purpose, // canonicalised (well-formed, NFC, ≤ 200 code points) with the row: ./auditing/chain
     matterCode: e.matterCode ?? null,
     queryKeyHash: itemKeyHashes ? listHash(itemKeyHashes) : e.queryKey === null ? null : queryKeyHash(ctx.config.auditKey, e.queryKey),
     itemKeyHashes,

@@ -9,6 +9,7 @@ import { sendEnvelope } from '../core/http';
 import { answerLookup } from './pipeline';
 import { PURPOSE_HEADER } from './purpose';
 import { badParam, errorEnvelope } from '../core/result-codes';
+import { hasValidToken } from './auth/tokens';
 
 /** Method names are identifiers; other names (openapi.json, …) are left to other routes. */
 const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -34,7 +35,9 @@ export function jsonApiRoutes(ctx: AppContext): Router {
     await answer(req, res, { ...(req.query as Record<string, unknown>) });
   });
 
-  r.post('/dprs/api/:method', onlyMethodNames, express.json({ limit: ctx.config.bodyLimitBytes, type: () => true }), async (req, res) => {
+  // the token is checked before the body is read: without a valid one the answer (401) does not depend on it
+  const tokenFirst = (req: Request, res: Response, next: NextFunction) => (hasValidToken(ctx.config, req.get('authorization')) ? next() : answer(req, res, {}));
+  r.post('/dprs/api/:method', onlyMethodNames, tokenFirst, express.json({ limit: ctx.config.bodyLimitBytes, type: () => true }), async (req, res) => {
     if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
       sendEnvelope(res, errorEnvelope(badParam('body', '请求体须为JSON对象')));
       return;

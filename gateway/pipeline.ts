@@ -79,8 +79,11 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     itemKeys = method.itemKeys?.(params);
     asked = method.askedSubjects?.(params) ?? [];
     if (!claims.methods.includes(method.name)) throw new ApiError('FORBIDDEN', `令牌未授权调用 ${method.name}`);
-    if (!ctx.rateLimiter.take(claims.consumerId, method.name)) {
-      throw new ApiError('RATE_LIMITED', `每分钟最多调用 ${ctx.rateLimiter.limitFor(method.name)} 次 ${method.name}`);
+    // a batch costs what its items would cost one by one
+    const units = itemKeys?.length ?? 1;
+    if (!ctx.rateLimiter.take(claims.consumerId, method.name, units)) {
+      const limit = ctx.rateLimiter.limitFor(method.name);
+      throw new ApiError('RATE_LIMITED', itemKeys ? `每分钟最多比对 ${limit} 项（${method.name}，本次 ${units} 项）` : `每分钟最多调用 ${limit} 次 ${method.name}`);
     }
     const access = await resolveAccess(ctx.db, claims.consumerId, method.name);
     if (!access.ok) throw new ApiError('FORBIDDEN', access.reason);

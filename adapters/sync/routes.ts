@@ -11,10 +11,14 @@ import { sourcePolicy } from '../sources';
 import { SyncEngine } from './engine';
 import { syncStatus } from './status';
 import { rejectsOfRun } from './runs';
+import { recordOperatorAction } from '../../gateway/auditing/operator-actions';
 
 export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs })): Router {
   const r = Router();
   r.use(express.json({ limit: ctx.config.bodyLimitBytes }));
+  /** a change, recorded with the operator who made it (set by requireOperator) */
+  const changed = (req: Request, res: Response, action: string, target: string, detail?: Record<string, unknown>) =>
+    recordOperatorAction(ctx.db, { actor: res.locals.operator?.sub ?? '-', role: 'operator', action, target, detail, requestId: req.id });
 
   r.get('/jobs', async (_req: Request, res: Response) => {
     const jobs = await listJobs(ctx.db);
@@ -34,6 +38,7 @@ export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     try {
       const def = { ...body, id: String(req.params.id) };
       const job = await defineJob(ctx.db, def as unknown as JobDefinition, sourcePolicy(ctx.config));
+      await changed(req, res, 'sync.job.save', `job:${job.id}`, { target: job.target });
       sendEnvelope(res, ok([{ id: job.id, target: job.target }]));
     } catch (err) {
       if (err instanceof JobDefinitionError) throw new ApiError('BAD_PARAM', err.message);
@@ -43,6 +48,7 @@ export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
 
   r.delete('/jobs/:id', async (req: Request, res: Response) => {
     if (!(await removeJob(ctx.db, String(req.params.id)))) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
+    await changed(req, res, 'sync.job.remove', `job:${String(req.params.id)}`);
     sendEnvelope(res, ok([]));
   });
 
@@ -53,6 +59,7 @@ export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     const stored = await getJob(ctx.db, String(req.params.id));
     if (!stored) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
     if (engine.isRunning(stored.job.id)) throw new ApiError('BAD_PARAM', '该任务正在运行', 'id');
+    await changed(req, res, 'sync.run', `job:${stored.job.id}`, { mode });
     engine.run(stored.job, mode).catch((err: unknown) => ctx.log.error({ job: stored.job.id, err: (err as Error).message }, 'sync run could not start'));
     sendEnvelope(res, ok([{ id: stored.job.id, mode, accepted: true }]));
   });

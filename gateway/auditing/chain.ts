@@ -1,10 +1,38 @@
 /**
  * The audit hash chain: each row's hash covers its own fields and the previous row's hash,
  * so editing, deleting or reordering any row breaks the chain from that row on.
+ *
+ * Chain version 2 (every row written now) is keyed: the hash is an HMAC under a key derived
+ * from AUDIT_KEY, which the database does not hold, so whoever can write the database still
+ * cannot delete rows and re-hash the rest. Its text fields are canonicalised before hashing
+ * (unpaired surrogates and control characters replaced, NFC, cut by code point to the
+ * column's length), so what is stored is exactly what was hashed on SQLite and MariaDB.
+ * Version 1 rows (written before migration 407) keep their unkeyed SHA-256 and are verified
+ * as they were; the anchors (./anchors) cover what a keyless rewrite of them could hide.
  */
 import crypto from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
+export const CHAIN_VERSION = 2;
+
+/** The chain's HMAC key: derived from AUDIT_KEY, so there is one secret to configure and keep. */
+export function auditChainKey(auditKey: string): Buffer {
+  return crypto.createHmac('sha256', auditKey).update('dprs audit chain v2').digest();
+}
+
+/** Column lengths of the text fields (migration 018): the canonical text fits them. */
+export const TEXT_LIMITS = { request_id: 64, consumer_id: 64, method: 64, purpose: 200, matter_code: 32 } as const;
+
+const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const codePoints = (s: string) => [...s].length;
+
+/** Text as it will be stored and hashed: well-formed, NFC, at most `max` code points. */
+export function canonicalText(s: string, max: number): string {
+  let t = s.replace(UNSAFE, '\ufffd').normalize('NFC');
+  // normalising a cut string can lengthen it (composition exclusions): cut until it fits
+  while (codePoints(t) > max) t = [...t].slice(0, max).join('').normalize('NFC');
+  return t;
+}
 
 /** What one lookup leaves behind. The query key is only ever a keyed hash. */
 export interface AuditEntry {
@@ -39,12 +67,15 @@ export interface AuditRow {
   duration_ms: number | null;
   prev_hash: string;
   hash: string;
+  chain_version: number;
   matter_code?: string | null;
 }
 
+type Hashed = Omit<AuditRow, 'hash' | 'chain_version'>;
+
 /** Canonical text of a row: fixed field order, JSON-escaped, ids and times as integers. */
-function canonical(row: Omit<AuditRow, 'hash'>): string {
-  return JSON.stringify([
+function canonical(row: Hashed): unknown[] {
+  return [
     Number(row.id),
     Number(row.at),
     row.request_id,
@@ -57,29 +88,37 @@ function canonical(row: Omit<AuditRow, 'hash'>): string {
     Number(row.rows),
     row.duration_ms === null || row.duration_ms === undefined ? null : Number(row.duration_ms),
     row.prev_hash,
-  ]);
+  ];
 }
 
-export function rowHash(row: Omit<AuditRow, 'hash'>): string {
-  return crypto.createHash('sha256').update(canonical(row)).digest('hex');
+/**
+ * A row's hash under its chain version (1: unkeyed SHA-256; 2: HMAC under the chain key, the
+ * 事项 code covered too).
+ */
+export function rowHash(row: Hashed, version: number, chainKey: Buffer): string {
+  if (version === 1) return crypto.createHash('sha256').update(JSON.stringify(canonical(row))).digest('hex');
+  return crypto.createHmac('sha256', chainKey).update(JSON.stringify([`v${version}`, ...canonical(row), row.matter_code ?? null])).digest('hex');
 }
 
-export function toRow(id: number, prevHash: string, e: AuditEntry): AuditRow {
+const text = (s: string | null, max: number) => (s === null ? null : canonicalText(s, max));
+
+export function toRow(id: number, prevHash: string, e: AuditEntry, chainKey: Buffer): AuditRow {
   const base = {
     id,
     at: e.at,
-    request_id: e.requestId,
-    consumer_id: e.consumerId,
-    method: e.method,
+    request_id: canonicalText(e.requestId, TEXT_LIMITS.request_id),
+    consumer_id: text(e.consumerId, TEXT_LIMITS.consumer_id),
+    method: canonicalText(e.method, TEXT_LIMITS.method),
     interface: e.interface,
-    purpose: e.purpose,
+    purpose: text(e.purpose, TEXT_LIMITS.purpose),
     query_key_hash: e.queryKeyHash,
     result_code: e.resultCode,
     rows: e.rows,
     duration_ms: e.durationMs,
     prev_hash: prevHash,
+    matter_code: text(e.matterCode ?? null, TEXT_LIMITS.matter_code),
   };
-  return { ...base, hash: rowHash(base), matter_code: e.matterCode ?? null };
+  return { ...base, hash: rowHash(base, CHAIN_VERSION, chainKey), chain_version: CHAIN_VERSION };
 }
 
 /** The hash standing for an ordered list of item key hashes in a batch lookup's audit row. */

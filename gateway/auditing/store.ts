@@ -1,13 +1,19 @@
 /**
  * Audit storage: appends batches to the chain under the head-row lock, verifies the chain,
  * prunes by retention, and answers "who looked this key up". The only code touching
- * audit_log and audit_chain.
+ * audit_log, audit_chain and audit_batch_keys.
+ *
+ * A batch lookup's per-person keyed hashes are one row of audit_batch_keys: the 32-byte
+ * hashes packed in order into one blob (32 kB for 1,000 people, where a row per person took
+ * ~180 kB with its index). "Who looked me up" finds a person inside them with a byte search
+ * (instr) over that table, confirmed at a hash boundary.
  */
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db';
 import { batchRowsFor, lockRowsForUpdate } from '../../core/dialect';
 import { isRetryable } from '../../core/db-errors';
 import { AuditEntry, AuditRow, GENESIS_HASH, listHash, rowHash, toRow } from './chain';
+import type { Anchor } from './anchors';
 
 const HEAD_ID = 1;
 /** 网络安全法 Art. 21: network logs are kept for at least six months. */
@@ -27,6 +33,23 @@ async function lockHead(trx: Knex.Transaction): Promise<Head> {
   return { ...head, last_id: Number(head.last_id), anchor_id: Number(head.anchor_id) };
 }
 
+const HASH_BYTES = 32;
+/** an item that was not a valid key ('-' in the list) */
+const NO_KEY = Buffer.alloc(HASH_BYTES);
+
+export function packKeyHashes(hashes: readonly string[]): Buffer {
+  return Buffer.concat(hashes.map((h) => (h === '-' ? NO_KEY : Buffer.from(h, 'hex'))));
+}
+
+export function unpackKeyHashes(packed: Buffer): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + HASH_BYTES <= packed.length; i += HASH_BYTES) {
+    const h = packed.subarray(i, i + HASH_BYTES);
+    out.push(h.equals(NO_KEY) ? '-' : h.toString('hex'));
+  }
+  return out;
+}
+
 /** MySQL may pick a chain writer as a deadlock victim; the whole batch is simply retried. */
 async function withDeadlockRetry<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
@@ -40,7 +63,7 @@ async function withDeadlockRetry<T>(fn: () => Promise<T>, attempts = 5): Promise
 }
 
 /** Appends entries, in order, as one transaction. Resolves once they are committed. */
-export async function appendEntries(db: Db, entries: AuditEntry[]): Promise<AuditRow[]> {
+export async function appendEntries(db: Db, chainKey: Buffer, entries: AuditEntry[]): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
   return withDeadlockRetry(() => db.transaction(async (trx) => {
     const head = await lockHead(trx);
@@ -48,16 +71,15 @@ export async function appendEntries(db: Db, entries: AuditEntry[]): Promise<Audi
     let prev = head.last_hash;
     let id = head.last_id;
     for (const e of entries) {
-      const row = toRow(++id, prev, e);
+      const row = toRow(++id, prev, e, chainKey);
       rows.push(row);
       prev = row.hash;
     }
-    const batch = batchRowsFor(db, 13);
+    const batch = batchRowsFor(db, 14);
     for (let i = 0; i < rows.length; i += batch) await trx('audit_log').insert(rows.slice(i, i + batch));
     // a batch lookup's per-person hashes, in the same transaction as its row
-    const keys = entries.flatMap((e, i) => (e.itemKeyHashes ?? []).map((h, position) => ({ audit_id: rows[i].id, position, query_key_hash: h })));
-    const keyBatch = batchRowsFor(db, 3);
-    for (let i = 0; i < keys.length; i += keyBatch) await trx('audit_keys').insert(keys.slice(i, i + keyBatch));
+    const keys = entries.flatMap((e, i) => (e.itemKeyHashes ? [{ audit_id: rows[i].id, hashes: packKeyHashes(e.itemKeyHashes) }] : []));
+    for (const k of keys) await trx('audit_batch_keys').insert(k);
     await trx('audit_chain').where({ id: HEAD_ID }).update({ last_id: id, last_hash: prev, updated_at: Date.now() });
     return rows;
   }));
@@ -67,52 +89,89 @@ export async function appendEntries(db: Db, entries: AuditEntry[]): Promise<Audi
 async function batchKeysOf(db: Db, page: AuditRow[]): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
   if (page.length === 0) return out;
-  const keys = (await db('audit_keys')
-    .whereBetween('audit_id', [Number(page[0].id), Number(page[page.length - 1].id)])
-    .orderBy([{ column: 'audit_id' }, { column: 'position' }])) as Array<{ audit_id: number; query_key_hash: string }>;
-  for (const k of keys) {
-    const id = Number(k.audit_id);
-    if (!out.has(id)) out.set(id, []);
-    out.get(id)!.push(k.query_key_hash);
-  }
+  const keys = (await db('audit_batch_keys').whereBetween('audit_id', [Number(page[0].id), Number(page[page.length - 1].id)])) as Array<{ audit_id: number; hashes: Buffer }>;
+  for (const k of keys) out.set(Number(k.audit_id), unpackKeyHashes(k.hashes));
   return out;
 }
 
+/** One stretch of consecutive rows that failed verification. */
+export interface ChainProblem {
+  /** 1-based position in the verified chain of the first row concerned */
+  position: number;
+  fromId: number;
+  toId: number;
+  problem: string;
+}
+
 export type VerifyResult =
-  | { ok: true; rows: number; lastId: number }
-  | { ok: false; rows: number; position: number; id: number; problem: string };
+  | { ok: true; rows: number; lastId: number; unkeyedRows: number; anchorsChecked: number }
+  | { ok: false; rows: number; position: number; id: number; problem: string; problems: ChainProblem[]; unkeyedRows: number; anchorsChecked: number };
 
 /**
- * Walks the chain in id order from the anchor. Reports the first row whose hash does not
- * match its contents (edited), whose prev_hash does not match its predecessor (a row before
- * it was deleted or rows were reordered), or whose id skips (deleted).
+ * Walks the whole chain in id order from the prune anchor and reports every broken range:
+ * rows whose hash does not match their contents (edited — with the key, a re-hashed row
+ * too), whose prev_hash does not match their predecessor (deleted or reordered), whose id
+ * skips (deleted), unkeyed (version 1) rows after keyed ones (rewritten without the key),
+ * a batch's per-person list that does not match its row, a head that does not match the
+ * last row, and every anchor (./anchors) the database no longer agrees with.
  */
-export async function verifyChain(db: Db, pageSize = 5000): Promise<VerifyResult> {
+export async function verifyChain(db: Db, chainKey: Buffer, opts: { anchors?: Anchor[]; pageSize?: number } = {}): Promise<VerifyResult> {
+  const pageSize = opts.pageSize ?? 5000;
   const head = (await db('audit_chain').where({ id: HEAD_ID }).first()) as Head | undefined;
   let prevHash = head?.anchor_hash ?? GENESIS_HASH;
   let prevId = head ? Number(head.anchor_id) : 0;
   let position = 0;
+  let intact = 0;
+  let unkeyedRows = 0;
+  let keyedSeen = false;
+  const problems: ChainProblem[] = [];
+  let broken = false;
+  const report = (id: number, problem: string) => {
+    broken = true;
+    const last = problems[problems.length - 1];
+    if (last && last.problem === problem && last.toId === prevId) last.toId = id;
+    else problems.push({ position, fromId: id, toId: id, problem });
+  };
   for (;;) {
     const page = (await db('audit_log').where('id', '>', prevId).orderBy('id').limit(pageSize)) as AuditRow[];
     const keysOf = await batchKeysOf(db, page);
     for (const r of page) {
       position++;
       const id = Number(r.id);
-      const fail = (problem: string): VerifyResult => ({ ok: false, rows: position - 1, position, id, problem });
-      if (r.hash !== rowHash({ ...r, id, at: Number(r.at), rows: Number(r.rows) })) return fail('内容被修改（哈希不符）');
-      if (r.prev_hash !== prevHash) return fail('前序记录被删除或顺序被调整（前序哈希不符）');
-      if (id !== prevId + 1) return fail(`记录缺失（编号从 ${prevId} 跳到 ${id}）`);
+      const version = Number(r.chain_version ?? 1);
+      broken = false;
+      if (version === 1) {
+        unkeyedRows++;
+        if (keyedSeen) report(id, '无密钥记录出现在带密钥记录之后（链被无密钥改写）');
+      } else keyedSeen = true;
+      if (r.hash !== rowHash({ ...r, id, at: Number(r.at), rows: Number(r.rows) }, version, chainKey)) report(id, '内容被修改（哈希不符）');
+      else if (r.prev_hash !== prevHash) report(id, '前序记录被删除或顺序被调整（前序哈希不符）');
+      else if (id !== prevId + 1) report(id, `记录缺失（编号从 ${prevId} 跳到 ${id}）`);
       const keys = keysOf.get(id);
-      if (keys && listHash(keys) !== r.query_key_hash) return fail('批量查询的逐项记录被修改（与本条哈希不符）');
+      if (keys && listHash(keys) !== r.query_key_hash) report(id, '批量查询的逐项记录被修改（与本条哈希不符）');
+      if (!broken) intact++;
+      // go on from this row as it stands, so every later break is found as well
       prevHash = r.hash;
       prevId = id;
     }
     if (page.length < pageSize) break;
   }
   if (head && (prevId !== Number(head.last_id) || prevHash !== head.last_hash)) {
-    return { ok: false, rows: position, position: position + 1, id: Number(head.last_id), problem: '链尾记录被删除（与链头不符）' };
+    position++;
+    problems.push({ position, fromId: prevId + 1, toId: Number(head.last_id), problem: '链尾记录被删除（与链头不符）' });
   }
-  return { ok: true, rows: position, lastId: prevId };
+  let anchorsChecked = 0;
+  for (const a of opts.anchors ?? []) {
+    if (head && a.lastId <= Number(head.anchor_id)) continue; // pruned since: nothing left to compare
+    anchorsChecked++;
+    const row = (await db('audit_log').where({ id: a.lastId }).first('hash')) as { hash: string } | undefined;
+    if (!row || row.hash !== a.hash) {
+      problems.push({ position: 0, fromId: Number(head?.anchor_id ?? 0) + 1, toId: a.lastId, problem: `与 ${new Date(a.at).toISOString()} 的锚点不符（编号 ${a.lastId} 及以前的记录被改写或删除）` });
+    }
+  }
+  if (problems.length === 0) return { ok: true, rows: position, lastId: prevId, unkeyedRows, anchorsChecked };
+  const first = problems[0];
+  return { ok: false, rows: intact, position: first.position, id: first.fromId, problem: first.problem, problems, unkeyedRows, anchorsChecked };
 }
 
 /**
@@ -128,7 +187,7 @@ export async function pruneAudit(db: Db, retentionDays: number, now = Date.now()
       | { id: number; hash: string }
       | undefined;
     if (!last) return 0;
-    await trx('audit_keys').where('audit_id', '<=', last.id).del();
+    await trx('audit_batch_keys').where('audit_id', '<=', last.id).del();
     const n = await trx('audit_log').where('id', '<=', last.id).del();
     await trx('audit_chain').where({ id: HEAD_ID }).update({ anchor_id: last.id, anchor_hash: last.hash, updated_at: Date.now() });
     return n;
@@ -146,11 +205,24 @@ export interface LookupOfKey {
   rows: number;
 }
 
-/** "Who looked me up": every lookup of one key, newest first. */
+/** Ids of the batch rows whose packed list holds this hash at a hash boundary. */
+async function batchesHolding(db: Db, keyHash: string): Promise<number[]> {
+  const needle = Buffer.from(keyHash, 'hex');
+  const candidates = (await db('audit_batch_keys').whereRaw('instr(hashes, ?) > 0', [needle]).select('audit_id', 'hashes')) as Array<{ audit_id: number; hashes: Buffer }>;
+  return candidates
+    .filter((c) => {
+      for (let i = c.hashes.indexOf(needle); i >= 0; i = c.hashes.indexOf(needle, i + 1)) if (i % HASH_BYTES === 0) return true;
+      return false;
+    })
+    .map((c) => Number(c.audit_id));
+}
+
+/** "Who looked me up": every lookup of one key, newest first — batches that held it included. */
 export async function lookupsOfKey(db: Db, keyHash: string, limit = 1000): Promise<LookupOfKey[]> {
+  const batches = await batchesHolding(db, keyHash);
   const rows = (await db('audit_log')
     .where({ query_key_hash: keyHash })
-    .orWhereIn('id', db('audit_keys').select('audit_id').where({ query_key_hash: keyHash }))
+    .orWhereIn('id', batches)
     .orderBy('id', 'desc')
     .limit(limit)) as AuditRow[];
   return rows.map((r) => ({

@@ -20,6 +20,7 @@ export class AuditWriter {
 
   constructor(
     private readonly db: Db,
+    private readonly chainKey: Buffer,
     private readonly maxBatch = 500,
   ) {}
 
@@ -44,6 +45,7 @@ export class AuditWriter {
       try {
         await appendEntries(
           this.db,
+          this.chainKey,
           batch.map((p) => p.entry),
         );
         stop();

@@ -5,7 +5,7 @@
  * on every call).
  */
 import type { Config } from '../../core/config';
-import { signToken, TokenError, verifyToken } from '../../core/jwt';
+import { bearerToken, signToken, TokenError, verifyToken } from '../../core/jwt';
 
 export { TokenError };
 
@@ -31,4 +31,16 @@ export function consumerClaims(config: Config, token: string, now = Date.now()):
   const methods = (payload as { methods?: unknown }).methods;
   if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) throw new TokenError('令牌缺少授权方法');
   return { consumerId: payload.sub, methods: methods as string[] };
+}
+
+/** Whether a header carries a token that verifies (signature, issuer, expiry): the check made before reading a body. */
+export function hasValidToken(config: Config, authorization: string | undefined): boolean {
+  const token = bearerToken(authorization);
+  if (!token) return false;
+  try {
+    verifyToken(config, token);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * The lookup product's tables: the base libraries (from core/registry.ts), the audit log
- * with its hash chain, and the shared rate-limit counters. Names are recorded in existing
+ * with its hash chain, batch keys and operator actions, and the shared rate-limit counters. Names are recorded in existing
  * databases: never rename one (see scripts/app/migrations.ts for the numbering).
  */
 import type { Migrations } from '../../core/db';
@@ -13,6 +13,10 @@ import * as m401 from './401_audit_chain';
 import * as m402 from './402_rate_limit_counters';
 import * as m403 from './403_audit_duration';
 import * as m404 from './404_audit_keys';
+import * as m405 from './405_audit_batch_keys';
+import * as m406 from './406_drop_audit_keys';
+import * as m407 from './407_audit_chain_version';
+import * as m408 from './408_operator_actions';
 import * as m501 from './501_population_gmsfzh_live';
 import * as m502 from './502_population_gmsfzh_live_unique';
 import * as m503 from './503_population_gmsfzh_index';
@@ -27,6 +31,10 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '402_rate_limit_counters': m402,
   '403_audit_duration': m403,
   '404_audit_keys': m404,
+  '405_audit_batch_keys': m405,
+  '406_drop_audit_keys': m406,
+  '407_audit_chain_version': m407,
+  '408_operator_actions': m408,
   '501_population_gmsfzh_live': m501,
   '502_population_gmsfzh_live_unique': m502,
   '503_population_gmsfzh_index': m503,

@@ -3,10 +3,13 @@
  * each operation hands its arguments and the HTTP headers to the lookup pipeline and puts the
  * envelope JSON into `return` (HTTP 200 for every business outcome).
  *
- * node-soap is only trusted with well-formed requests. Before it sees a body, this module
- * buffers it with the configured limit (node-soap has none), refuses any DTD (XXE and entity
- * expansion), parses it once to check it is a SOAP 1.1 envelope naming a known operation,
- * and drops SOAPAction so node-soap routes by the body element (SOAPAction is optional here).
+ * node-soap is only trusted with well-formed requests. The bearer token is checked first,
+ * from the header: without a valid one the body is neither decompressed nor parsed — one
+ * linear scan (./scan) of its first 64 kB finds the operation so the caller gets the 401
+ * envelope. With one,
+ * the body is buffered with the configured limit (node-soap has none), scanned (no DTD: no
+ * XXE or entity expansion; a SOAP 1.1 envelope naming a known operation), parsed once to
+ * confirm, and SOAPAction dropped so node-soap routes by the body element.
  * Everything that is not valid SOAP is a soap:Fault from ./faults, HTTP 500, no stack.
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
@@ -18,14 +21,8 @@ import { sendEnvelope } from '../../core/http';
 import { ApiError, errorEnvelope } from '../../core/result-codes';
 import { dataServiceWsdl, SOAP_OPERATIONS, SOAP_PATH } from '../../schemas/wsdl';
 import { sendFault } from './faults';
-
-const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
-const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
-const DTD = /<!\s*(DOCTYPE|ENTITY)/i;
-/** The document element, after an optional declaration, comments and processing instructions. */
-const ROOT = /^\uFEFF?\s*(?:<\?[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?Envelope[\s/>]/;
-/** The first element inside Body: the operation's wrapper element (any prefix, or none). */
-const OPERATION = /<(?:[A-Za-z_][\w.-]*:)?Body(?:\s[^>]*)?>\s*(?:<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]/;
+import { scanSoapRequest } from './scan';
+import { hasValidToken } from '../auth/tokens';
 
 type XmlObject = Record<string, unknown>;
 interface XmlParser {
@@ -62,6 +59,20 @@ function operationOf(parsed: XmlObject): string | null {
   if (!body || typeof body !== 'object') return null;
   const names = Object.keys(body).filter((k) => k !== 'attributes');
   return names.length === 1 ? names[0] : null;
+}
+
+/** how much of a body without a valid token is scanned for the operation's name */
+const UNAUTHENTICATED_SCAN_BYTES = 64 * 1024;
+
+const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+/** An operation's answer as node-soap writes it, for the requests answered without it. */
+function responseXml(operation: string, envelope: unknown): string {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tns="http://dprs.zhoucun.gov.cn/"><soap:Body>` +
+    `<tns:${operation}Response><return>${xmlText(JSON.stringify(envelope))}</return></tns:${operation}Response></soap:Body></soap:Envelope>`
+  );
 }
 
 export function soapRoutes(ctx: AppContext): Router {
@@ -112,18 +123,35 @@ export function soapRoutes(ctx: AppContext): Router {
   } as soap.IServerOptions & { returnFault: boolean });
   const parser = (server as unknown as { wsdl: XmlParser }).wsdl;
 
-  const preflight = (req: Request, res: Response, next: NextFunction) => {
+  const readBody = express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes });
+  const readPlainBody = express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes, inflate: false });
+
+  /** Before the body is read: answers are never cached, and the token decides how much work follows. */
+  const gate = (req: Request, res: Response, next: NextFunction) => {
+    res.set('Cache-Control', 'no-store');
+    res.locals.authenticated = hasValidToken(ctx.config, req.get('authorization'));
+    if (res.locals.authenticated) return readBody(req, res, next);
+    const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity') return sendFault(res, 'soap:Client', '未认证：压缩的请求须携带有效的 Authorization: Bearer 令牌');
+    readPlainBody(req, res, next);
+  };
+
+  const preflight = async (req: Request, res: Response, next: NextFunction) => {
     const body = req.body;
     if (!Buffer.isBuffer(body) || body.length === 0) return sendFault(res, 'soap:Client', '请求体为空，须为 SOAP 1.1 信封');
-    const xml = body.toString('utf8');
-    // refused before any parser sees it: no entity is declared, resolved or expanded
-    if (DTD.test(xml)) return sendFault(res, 'soap:Client', '不接受含 DTD 或实体声明的请求');
-    const root = ROOT.exec(xml);
-    if (!root) return sendFault(res, 'soap:Client', '请求不是 SOAP 信封');
-    if (xml.includes(SOAP12_NS) && !xml.includes(SOAP11_NS)) return sendFault(res, 'soap:VersionMismatch', '仅支持 SOAP 1.1');
-    if (!xml.includes(SOAP11_NS)) return sendFault(res, 'soap:Client', '请求不是 SOAP 1.1 信封');
-    const named = OPERATION.exec(xml)?.[1];
-    if (!named || !Object.prototype.hasOwnProperty.call(SOAP_OPERATIONS, named)) return sendFault(res, 'soap:Client', '未知的操作');
+    // without a token only the start is looked at: enough to name the operation for the 401
+    // envelope, and the work per unauthenticated request stays small whatever follows
+    const xml = res.locals.authenticated ? body.toString('utf8') : body.subarray(0, UNAUTHENTICATED_SCAN_BYTES).toString('utf8');
+    const scan = scanSoapRequest(xml);
+    if ('fault' in scan) return sendFault(res, scan.fault, scan.reason);
+    const named = scan.operation;
+    if (!Object.prototype.hasOwnProperty.call(SOAP_OPERATIONS, named)) return sendFault(res, 'soap:Client', '未知的操作');
+    if (!res.locals.authenticated) {
+      // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
+      const envelope = await answerLookup(ctx, { method: named, iface: 'soap', params: {}, authorization: req.get('authorization'), purposeHeader: undefined, requestId: req.id, log: req.log });
+      res.status(200).type('text/xml; charset=utf-8').send(responseXml(named, envelope));
+      return;
+    }
     let parsed: XmlObject;
     try {
       parsed = parser.xmlToObject(xml);
@@ -135,7 +163,7 @@ export function soapRoutes(ctx: AppContext): Router {
     next();
   };
 
-  r.post(SOAP_PATH, express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes }), preflight, soapRouter, (req: Request, res: Response) => {
+  r.post(SOAP_PATH, gate, preflight, soapRouter, (req: Request, res: Response) => {
     // node-soap did not take the request (its WSDL not ready yet)
     sendFault(res, 'soap:Server', '服务暂不可用');
   });

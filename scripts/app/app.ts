@@ -29,10 +29,17 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContext(ctx.log));
-  // security headers; no CORS headers at all: browsers on other origins may not call lookups
+  // security headers; no CORS headers at all: browsers on other origins may not call lookups.
+  // The TLS-only ones follow the deployment (config.tlsHeaders): served over plain HTTP on an
+  // intranet address, upgrade-insecure-requests made browsers fetch the portal's scripts over
+  // https and the pages stayed blank
+  const tls = ctx.config.tlsHeaders;
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: tls ? [] : null },
+      },
+      strictTransportSecurity: tls,
     }),
   );
   app.use(requestTimeout(ctx.config.requestTimeoutMs));
@@ -41,6 +48,7 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
     next();
   });
   app.use(healthRoutes(ctx));
+  app.get('/', (_req, res) => res.redirect(302, '/portal/'));
   // /metrics is not here: it has its own listen address (gateway/metrics-server.ts)
   app.use(openApiRoutes(ctx)); // before the JSON API: docs and openapi.json are not methods
   app.use(tokenRoutes(ctx));

@@ -6,10 +6,11 @@ import { openDatabase, Db } from '../../core/db';
 import { AuditWriter } from '../../gateway/auditing/writer';
 import { RateLimiter } from '../../gateway/rate-limit';
 import type { Logger } from '../../core/logger';
+import { auditChainKey } from '../../gateway/auditing/chain';
 
 /** The services every context holds, over a database someone else opened. */
 export function contextOver(config: Config, db: Db, log: Logger): AppContext {
-  return { config, db, log, audit: new AuditWriter(db), rateLimiter: new RateLimiter(db, config.rateLimit) };
+  return { config, db, log, audit: new AuditWriter(db, auditChainKey(config.auditKey)), rateLimiter: new RateLimiter(db, config.rateLimit) };
 }
 
 export function createContext(config: Config): AppContext {

@@ -3,6 +3,8 @@ import type { AppContext } from '../../gateway/context';
 import { startServer } from './server';
 import { startMetricsServer } from '../../gateway/metrics-server';
 import { startScheduler } from '../../adapters/sync/scheduler';
+import { anchorFile, scheduleAnchors } from '../../gateway/auditing/anchors';
+import { auditChainKey } from '../../gateway/auditing/chain';
 import { SyncEngine } from '../../adapters/sync/engine';
 
 /**
@@ -21,6 +23,8 @@ export async function serveUntilSignal(ctx: AppContext, banner?: (port: number) 
   ctx.log.info({ port: running.port, metricsPort: metrics?.port ?? null }, 'dprs listening');
   // sync runs in the serving process; the lease keeps replicas from running a job twice
   const scheduler = await startScheduler(ctx.db, ctx.log, engine);
+  // the audit chain's head, outside the database: at start and hourly
+  const anchors = scheduleAnchors(ctx.db, auditChainKey(ctx.config.auditKey), anchorFile(ctx.config.dataDir), ctx.log);
   if (banner) process.stdout.write(banner(running.port));
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -33,6 +37,7 @@ export async function serveUntilSignal(ctx: AppContext, banner?: (port: number) 
         ctx.log.error({ boundMs: SHUTDOWN_BOUND_MS, active: process.getActiveResourcesInfo() }, 'shutdown exceeded its bound');
         process.exit(1);
       }, SHUTDOWN_BOUND_MS).unref();
+      anchors.stop();
       Promise.allSettled([running.close(), scheduler.stop(), metrics?.close()]).then(() => resolve());
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

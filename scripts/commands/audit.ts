@@ -1,7 +1,10 @@
 /** dprs audit verify | prune | who: the operator's tools over the lookup audit log. */
 import type { Command } from 'commander';
 import { queryKeyHash } from '../../gateway/auditing/chain';
-import { lookupsOfKey, pruneAudit, verifyChain } from '../../gateway/auditing/store';
+import { lookupsOfKey, pruneAudit } from '../../gateway/auditing/store';
+import { anchorFile, takeAnchor, verifyAnchoredChain } from '../../gateway/auditing/anchors';
+import { auditChainKey } from '../../gateway/auditing/chain';
+import { listOperatorActions } from '../../gateway/auditing/operator-actions';
 import { canonicalQueryKey, guessKeyKind, KeyKind } from '../../gateway/auditing/query-key';
 import { positiveInt, withContext } from './common';
 
@@ -10,14 +13,41 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('verify')
-    .description('check the hash chain; reports the first edited, deleted or reordered row')
+    .description('check the keyed hash chain and its anchors; reports every edited, deleted or reordered range')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const result = await withContext((ctx) => verifyChain(ctx.db));
+      const result = await withContext((ctx) => verifyAnchoredChain(ctx.db, ctx.config.auditKey, ctx.config.dataDir));
       if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else if (result.ok) process.stdout.write(`审计链完整：${result.rows} 条记录，末条编号 ${result.lastId}\n`);
-      else process.stdout.write(`审计链被破坏：第 ${result.position} 条（编号 ${result.id}）${result.problem}；此前 ${result.rows} 条完好\n`);
+      else if (result.ok) process.stdout.write(`审计链完整：${result.rows} 条记录，末条编号 ${result.lastId}，核对锚点 ${result.anchorsChecked} 个\n`);
+      else {
+        process.stdout.write(`审计链被破坏：${result.problems.length} 处；完好 ${result.rows} 条\n`);
+        for (const p of result.problems) {
+          const range = p.fromId === p.toId ? `编号 ${p.fromId}` : `编号 ${p.fromId}–${p.toId}`;
+          process.stdout.write(`  ${p.position > 0 ? `第 ${p.position} 条起 ` : ''}${range}：${p.problem}\n`);
+        }
+      }
       process.exitCode = result.ok ? 0 : 1;
+    });
+
+  audit
+    .command('anchor')
+    .description('write the chain head (last id, hash, row count, time) to the log and append it to DATA_DIR/audit-anchors.log')
+    .action(async () => {
+      const a = await withContext((ctx) => takeAnchor(ctx.db, auditChainKey(ctx.config.auditKey), anchorFile(ctx.config.dataDir), ctx.log));
+      process.stdout.write(`${JSON.stringify(a)}\n`);
+    });
+
+  audit
+    .command('operators')
+    .description('what operators did and read (catalogue decisions, consumer and sync-job changes, admin reads), newest first')
+    .option('--actor <sub>', "one person's actions")
+    .option('--limit <n>', 'at most this many (default 200, at most 1000)', positiveInt)
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { actor?: string; limit?: number; json?: boolean }) => {
+      const rows = await withContext((ctx) => listOperatorActions(ctx.db, { actor: opts.actor, limit: opts.limit }));
+      if (opts.json) process.stdout.write(JSON.stringify(rows) + '\n');
+      else if (rows.length === 0) process.stdout.write('没有操作记录\n');
+      else for (const r of rows) process.stdout.write(`${r.at}  ${r.actor} (${r.role})  ${r.action}  ${r.target}${r.detail ? '  ' + JSON.stringify(r.detail) : ''}\n`);
     });
 
   audit

@@ -28,11 +28,11 @@ export function registerCatalogCommand(program: Command): void {
     .requiredOption('--role <role>', 'operator | department', role)
     .option('--dept <code>', 'department code for --role department, e.g. ZC005', deptCode)
     .option('--sub <name>', 'who the token is for', 'cli')
-    .option('--ttl <seconds>', 'lifetime in seconds (60–3600)', positiveInt)
+    .option('--ttl <seconds>', 'lifetime in seconds (60 – JWT_TTL_SECONDS)', positiveInt)
     .action((opts: { role: 'operator' | 'department'; dept?: string; sub: string; ttl?: number }) => {
       if (opts.role === 'department' && !opts.dept) throw new InvalidArgumentError('--role department 需要 --dept');
       const cfg = config();
-      const ttl = Math.min(Math.max(opts.ttl ?? cfg.jwt.ttlSeconds, 60), 3600);
+      const ttl = Math.min(Math.max(opts.ttl ?? cfg.jwt.ttlSeconds, 60), cfg.jwt.ttlSeconds); // verification refuses longer
       const claims = opts.role === 'department' ? { sub: opts.sub, role: opts.role, dept: opts.dept } : { sub: opts.sub, role: opts.role };
       process.stdout.write(signToken(cfg, claims, ttl) + '\n');
     });

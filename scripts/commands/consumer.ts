@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { addConsumer, listConsumers, setConsumerDisabled } from '../../catalog/consumers';
 import { withContext } from './common';
+import { commandLineActor, recordOperatorAction } from '../../gateway/auditing/operator-actions';
 
 export function registerConsumerCommands(program: Command): void {
   const consumer = program.command('consumer').description('registered callers (approval windows)');
@@ -18,9 +19,12 @@ export function registerConsumerCommands(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const { secret } = await withContext((ctx) =>
-        addConsumer(ctx.db, { id, name: opts.name, departmentCode: opts.department ?? null, methods: opts.methods.split(',').map((m) => m.trim()).filter(Boolean) }),
-      );
+      const methods = opts.methods.split(',').map((m) => m.trim()).filter(Boolean);
+      const { secret } = await withContext(async (ctx) => {
+        const added = await addConsumer(ctx.db, { id, name: opts.name, departmentCode: opts.department ?? null, methods });
+        await recordOperatorAction(ctx.db, { actor: commandLineActor(), role: 'operator', action: 'consumer.add', target: `consumer:${id}`, detail: { methods } });
+        return added;
+      });
       process.stdout.write(`client_id=${id}\nclient_secret=${secret}\n`);
     });
 
@@ -29,7 +33,11 @@ export function registerConsumerCommands(program: Command): void {
       .command(`${cmd} <id>`)
       .description(disabled ? 'stop a consumer: its live tokens fail on the next call' : 'allow a disabled consumer again')
       .action(async (id: string) => {
-        const found = await withContext((ctx) => setConsumerDisabled(ctx.db, id, disabled));
+        const found = await withContext(async (ctx) => {
+          const changed = await setConsumerDisabled(ctx.db, id, disabled);
+          if (changed) await recordOperatorAction(ctx.db, { actor: commandLineActor(), role: 'operator', action: `consumer.${cmd}`, target: `consumer:${id}` });
+          return changed;
+        });
         if (!found) {
           process.stderr.write(`consumer ${id} 不存在\n`);
           process.exitCode = 1;

@@ -5,6 +5,7 @@
  * lease released, and the process exits 0 within SHUTDOWN_BOUND_MS.
  */
 import net from 'node:net';
+import { auditChainKey } from '../../gateway/auditing/chain';
 import { verifyChain } from '../../gateway/auditing/store';
 import { SHUTDOWN_BOUND_MS } from '../../scripts/app/run';
 import { ACCEPT_DRAIN_MS } from '../../scripts/app/server';
@@ -112,7 +113,7 @@ describe.each(STORAGE_TARGETS)('graceful shutdown on %s', (target) => {
 
       // one audit row per answer (the 200, plus the early connection's), and the chain holds
       expect(Number((await db('audit_log').count({ n: '*' }).first())!.n)).toBe(LOOKUPS + 1);
-      expect(await verifyChain(db)).toMatchObject({ ok: true, rows: LOOKUPS + 1 });
+      expect(await verifyChain(db, auditChainKey(env.AUDIT_KEY))).toMatchObject({ ok: true, rows: LOOKUPS + 1 });
       // the interrupted run is recorded as failed, its lease released, nothing left running
       expect(await db('sync_runs').where({ status: 'running' })).toHaveLength(0);
       const last = await db('sync_runs').where({ job_id: 'demo-population' }).orderBy('id', 'desc').first();

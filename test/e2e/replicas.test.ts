@@ -4,6 +4,7 @@
  * and when one is killed (SIGKILL, holding a lease) the other takes its jobs over.
  */
 import { freshDatabase, tempDir, TestDatabase } from '../support/databases';
+import { auditChainKey } from '../../gateway/auditing/chain';
 import { verifyChain } from '../../gateway/auditing/store';
 import { Child, lookup, patchJobs, prepareDemo, serveEnv, spawnCli, waitReady, DEMO_SEED } from '../support/serve';
 
@@ -139,7 +140,7 @@ maybe('two replicas on one MariaDB', () => {
     // (c) one audit row per answered lookup, chain intact across both writers
     const lookups = 2 * PER_REPLICA + after.length;
     expect(Number((await db('audit_log').count({ n: '*' }).first())!.n)).toBe(lookups);
-    expect(await verifyChain(db)).toMatchObject({ ok: true, rows: lookups });
+    expect(await verifyChain(db, auditChainKey(env.AUDIT_KEY))).toMatchObject({ ok: true, rows: lookups });
     process.stdout.write(
       `replicas: ${lookups} lookups answered, ${runs.length} sync runs (${incrementals} incremental) over ${hosts.size} replicas without overlap, ` +
         `takeover ${takeoverMs} ms after SIGKILL\n`,

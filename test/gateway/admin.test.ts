@@ -52,11 +52,13 @@ describe.each(STORAGE_TARGETS)('operator API on %s', (target) => {
     expect(someoneElse.body.data.map((x) => x.method)).toEqual(['batchRKHY']);
     // the per-person hashes are covered by the chain: editing one is reported
     expect((await get('/dprs/admin/audit/verify', operator)).body.data[0]).toMatchObject({ ok: true });
-    const [k] = await ctx.db('audit_keys').orderBy('position').limit(1);
-    await ctx.db('audit_keys').where({ audit_id: k.audit_id, position: k.position }).update({ query_key_hash: 'f'.repeat(64) });
+    const [k] = (await ctx.db('audit_batch_keys').limit(1)) as Array<{ audit_id: number; hashes: Buffer }>;
+    const edited = Buffer.from(k.hashes);
+    edited.fill(0xff, 0, 32);
+    await ctx.db('audit_batch_keys').where({ audit_id: k.audit_id }).update({ hashes: edited });
     const v = (await get('/dprs/admin/audit/verify', operator)).body.data[0];
     expect(v).toMatchObject({ ok: false, id: Number(k.audit_id), problem: expect.stringContaining('批量查询') });
-    await ctx.db('audit_keys').where({ audit_id: k.audit_id, position: k.position }).update({ query_key_hash: k.query_key_hash });
+    await ctx.db('audit_batch_keys').where({ audit_id: k.audit_id }).update({ hashes: k.hashes });
   });
 
   it('checks the key it is given', async () => {

@@ -8,6 +8,7 @@ import { catalogHarness, CatalogHarness } from '../../support/catalog';
 import { insertFixtures, Fixtures, postJson, tokenFor } from '../../support/lookups';
 import { ensureDemoGrants } from '../../../catalog/demo-grants';
 import { appendEntries, verifyChain } from '../../../gateway/auditing/store';
+import { auditChainKey } from '../../../gateway/auditing/chain';
 import { resolveMatterPurpose } from '../../../gateway/matter-purpose';
 import { departmentConsumer, GAJ, GSJ, SYJ, syncRun } from './support';
 
@@ -43,7 +44,7 @@ describe.each(STORAGE_TARGETS)('purpose as 事项 and the report on %s', (target
     const row = await h.ctx.db('audit_log').orderBy('id', 'desc').first();
     expect(row).toMatchObject({ consumer_id: 'gsj-window', matter_code: 'XK137', purpose: 'XK137|张某申请个体工商户设立登记' });
     expect((await lookup(gsj, 'XK137')).body.result_code).toBe('200');
-    expect((await verifyChain(h.ctx.db)).ok).toBe(true);
+    expect((await verifyChain(h.ctx.db, auditChainKey(h.ctx.config.auditKey))).ok).toBe(true);
   });
 
   it('refuses an unknown 事项编码 and a 事项 the department does not implement, naming X-Purpose', async () => {
@@ -106,7 +107,7 @@ describe.each(STORAGE_TARGETS)('purpose as 事项 and the report on %s', (target
     for (const p of plan) expect((await add(p.matter, p.dept, { name: p.name, ...p.body })).status).toBe(200);
     await lookup(syj, enc('XK145|食品经营许可现场核查'));
     // an old lookup outside the period is not counted
-    await appendEntries(h.ctx.db, [{ at: Date.parse('2020-01-01T04:00:00Z'), requestId: 'old', consumerId: 'gsj-window', method: 'getRKHY', interface: 'json', purpose: 'XK137', matterCode: 'XK137', queryKeyHash: null, resultCode: '200', rows: 1, durationMs: 1 }]);
+    await appendEntries(h.ctx.db, auditChainKey(h.ctx.config.auditKey), [{ at: Date.parse('2020-01-01T04:00:00Z'), requestId: 'old', consumerId: 'gsj-window', method: 'getRKHY', interface: 'json', purpose: 'XK137', matterCode: 'XK137', queryKeyHash: null, resultCode: '200', rows: 1, durationMs: 1 }]);
 
     const lookupsMade: Record<string, number> = { XK137: 3, XK145: 1 }; // by this suite (two JSON, one SOAP), in the period
     const r = (await h.call('GET', '/dprs/catalog/matters/report')).body.data[0];

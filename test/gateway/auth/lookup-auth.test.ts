@@ -8,6 +8,7 @@ import jwt from 'jsonwebtoken';
 import * as access from '../../../catalog/access';
 import { setConsumerDisabled } from '../../../catalog/consumers';
 import { queryKeyHash as hashQueryKey } from '../../../gateway/auditing/chain';
+import { auditChainKey } from '../../../gateway/auditing/chain';
 import { verifyChain } from '../../../gateway/auditing/store';
 import { STORAGE_TARGETS } from '../../support/databases';
 import type { TestContext } from '../../support/context';
@@ -180,7 +181,7 @@ describe.each(STORAGE_TARGETS)('authentication, purpose and audit on %s', (targe
         if (method === 'getRKZP' && code !== '400') expect(row.query_key_hash).toBe(hashQueryKey(ctx.config.auditKey, fx.alice.gmsfzh));
         if (code === '400') expect(row.query_key_hash).toBeNull();
       }
-      expect(await verifyChain(ctx.db)).toMatchObject({ ok: true });
+      expect(await verifyChain(ctx.db, auditChainKey(ctx.config.auditKey))).toMatchObject({ ok: true });
     });
 
     it('when the audit row cannot be written the caller gets 500 and no data', async () => {

@@ -92,6 +92,18 @@ describe.each(STORAGE_TARGETS)('rate limits over HTTP on %s', (target) => {
     expect(soapReturn((await postSoap(base, soapEnvelope('getRKHY', alice()), a)).text)?.result_code).toBe('200');
   });
 
+  it('a batch spends one unit per item: over the limit it is refused whole, and it uses up what singles would', async () => {
+    const a = await newConsumer('rl-batch');
+    const items = (n: number) => ({ items: Array.from({ length: n }, () => alice()) });
+    const tooBig = await postJson(base, 'batchRKHY', items(DEFAULT_LIMIT + 1), a);
+    expect(tooBig.status).toBe(429);
+    expect(tooBig.body.msg).toBe(`请求过于频繁：每分钟最多比对 ${DEFAULT_LIMIT} 项（batchRKHY，本次 ${DEFAULT_LIMIT + 1} 项）`);
+    expect((await postJson(base, 'batchRKHY', items(3), a)).status).toBe(200);
+    expect((await postJson(base, 'batchRKHY', items(3), a)).status).toBe(429); // 3 + 3 > 5
+    expect((await postJson(base, 'batchRKHY', items(2), a)).status).toBe(200); // 3 + 2 = 5
+    expect((await postJson(base, 'batchRKHY', items(1), a)).status).toBe(429);
+  });
+
   it('two gateway processes on one database share the budget after a sync', async () => {
     await freshWindow();
     const h = await newConsumer('rl-shared');
