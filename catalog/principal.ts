@@ -3,7 +3,7 @@
  * the department in `dept`), operator (区电政信息中心), consumer (a registered caller), anonymous.
  */
 import type { Config } from '../core/config';
-import { TokenError, verifyToken } from '../core/jwt';
+import { bearerToken, TokenError, verifyToken } from '../core/jwt';
 import { ApiError } from '../core/result-codes';
 
 export type Principal =
@@ -12,16 +12,16 @@ export type Principal =
   | { role: 'department'; sub: string; dept: string }
   | { role: 'consumer'; sub: string };
 
-export const ANONYMOUS: Principal = { role: 'anonymous' };
+const ANONYMOUS: Principal = { role: 'anonymous' };
 
 /** A missing header is an anonymous reader; a present but bad token is refused (401). */
 export function principalFrom(config: Config, authorization: string | undefined): Principal {
   if (!authorization) return ANONYMOUS;
-  const m = /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (!m) throw new ApiError('UNAUTHENTICATED', 'Authorization 应为 Bearer 令牌', 'Authorization');
+  const token = bearerToken(authorization);
+  if (!token) throw new ApiError('UNAUTHENTICATED', 'Authorization 应为 Bearer 令牌', 'Authorization');
   let claims;
   try {
-    claims = verifyToken(config, m[1]);
+    claims = verifyToken(config, token);
   } catch (err) {
     throw new ApiError('UNAUTHENTICATED', err instanceof TokenError ? err.message : '令牌无效', 'Authorization');
   }

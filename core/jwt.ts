@@ -29,6 +29,15 @@ export function signToken(config: Config, claims: Claims, ttlSeconds: number = c
   return jwt.sign({ ...claims, iat, exp: iat + ttlSeconds }, keyObject(key.secret), { algorithm: 'HS256', keyid: key.kid, issuer: config.jwt.issuer });
 }
 
+/**
+ * The token of an `Authorization: Bearer …` header, or null: one space-separated token of
+ * the characters a JWT (or any RFC 6750 b64token) is made of.
+ */
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header ?? '');
+  return m ? m[1] : null;
+}
+
 export class TokenError extends Error {
   override name = 'TokenError';
 }

@@ -15,16 +15,9 @@ export interface SourceValue {
   value: string | null;
 }
 
-export interface Difference {
+export interface Difference extends Finding {
   id: number;
   library: string;
-  recordKey: string;
-  item: string;
-  authoritativeValue: string | null;
-  authoritativeJob: string | null;
-  department: string | null;
-  otherValue: string | null;
-  source: string;
   firstSeen: number;
   lastSeen: number;
   state: DifferenceState;

@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import type { Command } from 'commander';
-import { migrateLatest } from '../../core/db';
+import { migrate } from '../app/migrations';
 import { ApiError } from '../../core/result-codes';
 import type { Principal } from '../../catalog/principal';
 import { listFor, parseDifferenceQuery, parseId, presentDifference, resolveFor, showFor, sourceName } from '../../adapters/verification/service';
@@ -63,7 +63,7 @@ export function registerVerifyCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { library?: string; item?: string; state?: string; source?: string; closed?: boolean; limit: number; json?: boolean }) => {
       await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         await guarded(async () => {
           const query = parseDifferenceQuery({ ...opts, closed: opts.closed ? '1' : undefined, limit: String(opts.limit) });
           const { differences, counts } = await listFor(ctx.db, operator(), query);
@@ -89,7 +89,7 @@ export function registerVerifyCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         await guarded(async () => {
           const d = await showFor(ctx.db, operator(), parseId(id));
           process.stdout.write(opts.json ? JSON.stringify(presentDifference(d), null, 2) + '\n' : details(d) + '\n');
@@ -106,7 +106,7 @@ export function registerVerifyCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { state: string; note?: string; by?: string; json?: boolean }) => {
       await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         await guarded(async () => {
           const d = await resolveFor(ctx.db, operator(opts.by), parseId(id), { state: opts.state, note: opts.note });
           process.stdout.write(opts.json ? JSON.stringify(presentDifference(d), null, 2) + '\n' : `已将校核差异 #${d.id} 置为 ${d.state}\n`);

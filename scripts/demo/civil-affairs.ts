@@ -4,6 +4,7 @@
  * so it also fits a front-end database made before it existed.
  */
 import type { Knex } from 'knex';
+import { microsTimeColumn } from '../../core/dialect';
 import { FRONTEND_TABLES } from './frontend';
 import { personKey, PersonRow } from './records';
 
@@ -45,15 +46,13 @@ export function civilAffairsRecord(p: Pick<PersonRow, 'RYBH' | 'GMSFZH' | 'XM' |
 }
 
 export async function createCivilAffairsTable(db: Knex): Promise<void> {
-  const isMysql = db.client.config.client === 'mysql2';
   await db.schema.createTable(CIVIL_AFFAIRS_TABLE, (t) => {
     t.string('RYBH', 32).primary();
     t.string('GMSFZH', 18).notNullable();
     t.string('XM', 64).notNullable();
     t.string('MZ', 2);
     t.string('HJD', 256);
-    if (isMysql) t.specificType('GXSJ', 'DATETIME(6)').notNullable();
-    else t.string('GXSJ', 26).notNullable();
+    microsTimeColumn(db, t, 'GXSJ').notNullable();
     t.integer('SCBZ').notNullable().defaultTo(0);
   });
 }

@@ -112,6 +112,3 @@ export async function fillFrontend(
   await fill(db, FRONTEND_TABLES.licence, size.licences, (i) => licence(size.seed, i, items, size.people, size.entities), onProgress);
 }
 
-export async function frontendExists(db: Knex): Promise<boolean> {
-  return db.schema.hasTable(FRONTEND_TABLES.licence);
-}

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { createApp } from '../../../gateway/app';
+import { createApp } from '../../../scripts/app/app';
 import { registry } from '../../../core/metrics';
 import { JobDefinition, removeJob, saveJob } from '../../../adapters/sync/jobs';
 import { SyncEngine } from '../../../adapters/sync/engine';

@@ -13,7 +13,7 @@ import { sourcePolicy } from '../../../adapters/sources';
 import { SyncEngine } from '../../../adapters/sync/engine';
 import { defineJob, JobDefinition, JobDefinitionError, saveJob } from '../../../adapters/sync/jobs';
 import { createFrontendTables, FRONTEND_TABLES } from '../../../scripts/demo/frontend';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS, tempDir } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { openKnex } from '../../../core/db';
@@ -22,7 +22,8 @@ const CLI = path.resolve(__dirname, '../../../dist/scripts/cli.js');
 const COLUMNS = { RYBH: 'rybh', GMSFZH: 'gmsfzh', XM: 'xm', CSRQ: 'csrq', MZ: 'mz', XB: 'xb', JG: 'jg', CSD: 'csd', HJD: 'hjd' };
 const PASSWORD = 'Secr3t-front-end-pw';
 
-const job = (id: string, source: JobDefinition['source']): JobDefinition => ({ id, source, target: 'population', key: 'RYBH', columns: COLUMNS });
+// 校核源 (role verify): these jobs are about where a source may be, not who owns the items
+const job = (id: string, source: JobDefinition['source']): JobDefinition => ({ id, source, role: 'verify', target: 'population', key: 'RYBH', columns: COLUMNS });
 
 describe.each(STORAGE_TARGETS)('sync source confinement on %s', (target) => {
   let ctx: TestContext;

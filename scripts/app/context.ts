@@ -1,11 +1,11 @@
 /** Builds a process's AppContext from its configuration, and tears it down. */
-import { Config } from '../core/config';
-import type { AppContext } from './context';
-import { createLogger } from '../core/logger';
-import { openDatabase, Db } from '../core/db';
-import { AuditWriter } from './auditing/writer';
-import { RateLimiter } from './rate-limit';
-import type { Logger } from '../core/logger';
+import { Config } from '../../core/config';
+import type { AppContext } from '../../gateway/context';
+import { createLogger } from '../../core/logger';
+import { openDatabase, Db } from '../../core/db';
+import { AuditWriter } from '../../gateway/auditing/writer';
+import { RateLimiter } from '../../gateway/rate-limit';
+import type { Logger } from '../../core/logger';
 
 /** The services every context holds, over a database someone else opened. */
 export function contextOver(config: Config, db: Db, log: Logger): AppContext {

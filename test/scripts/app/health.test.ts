@@ -1,6 +1,6 @@
-import { startServer, RunningServer } from '../../gateway/server';
-import { STORAGE_TARGETS } from '../support/databases';
-import { testContext, TestContext } from '../support/context';
+import { startServer, RunningServer } from '../../../scripts/app/server';
+import { STORAGE_TARGETS } from '../../support/databases';
+import { testContext, TestContext } from '../../support/context';
 
 describe.each(STORAGE_TARGETS)('health endpoints on %s', (target) => {
   let ctx: TestContext;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { LIBRARIES } from '../../../core/registry';
+import { LIBRARIES } from '../../core/registry';
 import { createLibraryTable } from './columns';
 
 /** 电子证照库 (getDZZZ / getDZZZHY). */

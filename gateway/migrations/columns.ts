@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { columnOf, Library } from '../../../core/registry';
+import { columnOf, Library } from '../../core/registry';
 
 /**
  * Bookkeeping every base-library row carries: where it came from, the source's own update

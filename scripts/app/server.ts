@@ -8,8 +8,8 @@ import http from 'node:http';
 import net, { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import type { AppContext } from './context';
-import type { SyncEngine } from '../adapters/sync/engine';
+import type { AppContext } from '../../gateway/context';
+import type { SyncEngine } from '../../adapters/sync/engine';
 
 /** Requests still running this long after close() are cut (their sockets destroyed). */
 export const DRAIN_MS = 10000;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { addLiveValueColumn } from '../../../core/dialect';
+import { addLiveValueColumn } from '../../core/dialect';
 
 /**
  * 公民身份号码 is unique among LIVE people only: a soft-deleted row must not hold the number

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { LIBRARIES } from '../../../core/registry';
+import { LIBRARIES } from '../../core/registry';
 import { createLibraryTable } from './columns';
 
 /** 法人单位基础库 (getFRXX). Registered capital is an integer in 元 (no floats for money). */

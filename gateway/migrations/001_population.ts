@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { LIBRARIES } from '../../../core/registry';
+import { LIBRARIES } from '../../core/registry';
 import { createLibraryTable } from './columns';
 
 /** 人口基础库 — fields of the 附件3 template (getRKZP). */

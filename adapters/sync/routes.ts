@@ -3,13 +3,14 @@
  * starting a run, rejects of a run. Answers use the 附件3 envelope like every other route.
  */
 import express, { Request, Response, Router } from 'express';
-import type { AppContext } from './context';
-import { ApiError, ok } from '../core/result-codes';
-import { sendEnvelope } from '../core/http';
-import { defineJob, getJob, JobDefinitionError, listJobs, redactedJob, redactedSource, removeJob, JobDefinition } from '../adapters/sync/jobs';
-import { sourcePolicy } from '../adapters/sources';
-import { SyncEngine } from '../adapters/sync/engine';
-import { syncStatus } from '../adapters/sync/status';
+import type { AppContext } from '../../gateway/context';
+import { ApiError, ok } from '../../core/result-codes';
+import { sendEnvelope } from '../../core/http';
+import { defineJob, getJob, JobDefinitionError, listJobs, redactedJob, redactedSource, removeJob, JobDefinition } from './jobs';
+import { sourcePolicy } from '../sources';
+import { SyncEngine } from './engine';
+import { syncStatus } from './status';
+import { rejectsOfRun } from './runs';
 
 export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs })): Router {
   const r = Router();
@@ -62,8 +63,7 @@ export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
 
   r.get('/runs/:id/rejects', async (req: Request, res: Response) => {
     if (!/^\d+$/.test(String(req.params.id))) throw new ApiError('BAD_PARAM', '应为整数', 'id');
-    const rows = await ctx.db('sync_rejects').where({ run_id: Number(req.params.id) }).orderBy('id').limit(500);
-    sendEnvelope(res, ok(rows.map((x) => ({ row_key: x.row_key, reason: x.reason, raw: JSON.parse(x.raw), created_at: Number(x.created_at) }))));
+    sendEnvelope(res, ok(await rejectsOfRun(ctx.db, Number(req.params.id))));
   });
 
   return r;

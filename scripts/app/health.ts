@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { AppContext } from './context';
-import { isReachable } from '../core/db';
+import type { AppContext } from '../../gateway/context';
+import { isReachable } from '../../core/db';
 
 /** /healthz: the process answers. /readyz: the database answers too (503 otherwise). */
 export function healthRoutes(ctx: AppContext): Router {

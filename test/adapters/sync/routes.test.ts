@@ -5,9 +5,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { createApp } from '../../gateway/app';
-import { testContext, TestContext } from '../support/context';
-import { frontEnd, FrontEnd } from '../support/sync';
+import { createApp } from '../../../scripts/app/app';
+import { testContext, TestContext } from '../../support/context';
+import { frontEnd, FrontEnd } from '../../support/sync';
 
 describe('/dprs/admin/sync', () => {
   let ctx: TestContext;

@@ -1,25 +1,27 @@
 /**
- * The express application: plumbing first, then each area's routes, then the error answer.
+ * The composition root's express application: plumbing first, then each feature's routes
+ * (the lookups with their token, documentation and audit endpoints; the catalogue and its
+ * portal; the sync's operator API), then the error answer.
  * Route modules stay thin: parse → authorise → call a service → shape the envelope.
  */
 import express, { Express } from 'express';
 import helmet from 'helmet';
-import type { AppContext } from './context';
+import type { AppContext } from '../../gateway/context';
 import { healthRoutes } from './health';
-import { errorHandler, notFoundHandler, requestContext, requestTimeout } from '../core/http';
-import { countVerificationDifferencesWith, httpRequests, routeGroup } from '../core/metrics';
-import { tokenRoutes } from './auth/routes';
-import { jsonApiRoutes } from './json-api';
-import { soapRoutes } from './soap/service';
-import { openApiRoutes } from './openapi';
-import { adminRoutes, requireOperator } from './admin';
-import { syncAdminRoutes } from './sync-admin';
-import type { SyncEngine } from '../adapters/sync/engine';
-import { catalogRoutes } from '../catalog/routes';
-import { matterRoutes } from '../catalog/matters/routes';
-import { portalRoutes } from '../catalog/portal';
-import { verificationRoutes } from '../adapters/verification/routes';
-import { openDifferenceCounts } from '../adapters/verification/store';
+import { errorHandler, notFoundHandler, requestContext, requestTimeout } from '../../core/http';
+import { countVerificationDifferencesWith, httpRequests, routeGroup } from '../../core/metrics';
+import { tokenRoutes } from '../../gateway/auth/routes';
+import { jsonApiRoutes } from '../../gateway/json-api';
+import { soapRoutes } from '../../gateway/soap/service';
+import { openApiRoutes } from '../../gateway/openapi';
+import { adminRoutes, requireOperator } from '../../gateway/admin';
+import { syncAdminRoutes } from '../../adapters/sync/routes';
+import type { SyncEngine } from '../../adapters/sync/engine';
+import { catalogRoutes } from '../../catalog/routes';
+import { matterRoutes } from '../../catalog/matters/routes';
+import { portalRoutes } from '../../catalog/portal';
+import { verificationRoutes } from '../../adapters/verification/routes';
+import { openDifferenceCounts } from '../../adapters/verification/store';
 
 /** syncEngine: the serving process's engine, so shutdown also stops runs an operator started. */
 export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {}): Express {
