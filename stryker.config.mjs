@@ -11,7 +11,7 @@ export const MODULES = {
   },
   lookups: {
     mutate: ['gateway/lookups/methods.ts', 'gateway/lookups/validation.ts', 'gateway/lookups/repository.ts'],
-    tests: ['test/gateway/lookups/methods.test.ts', 'test/gateway/lookups/validation.test.ts', 'test/gateway/lookups/repository.test.ts'],
+    tests: ['test/gateway/lookups/methods.test.ts', 'test/gateway/lookups/validation.test.ts', 'test/gateway/lookups/repository.test.ts', 'test/gateway/lookups/repository-equality.test.ts'],
   },
   jwt: {
     mutate: ['core/jwt.ts'],
