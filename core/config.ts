@@ -54,6 +54,16 @@ export interface Config {
      */
     leaseMs: number;
   };
+  workbench: {
+    /** a session unused this long is signed out */
+    idleMinutes: number;
+    /** how long five wrong passwords in a row lock an account */
+    lockMinutes: number;
+    /** operator and auditor accounts must give a TOTP code (等保 2.0 三级: two factors for administrators) */
+    totpRequired: boolean;
+  };
+  /** lookups by a system must name the person at the window (X-User-Id) */
+  userIdRequired: boolean;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +93,15 @@ function enumVar<T extends string>(env: Env, name: string, allowed: readonly T[]
   const v = raw.trim().toLowerCase() as T;
   if (!allowed.includes(v)) throw new ConfigError(name, `必须是 ${allowed.join(' / ')} 之一，收到 "${raw}"`);
   return v;
+}
+
+function boolVar(env: Env, name: string, dflt: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const v = raw.trim().toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new ConfigError(name, `必须是 true 或 false，收到 "${raw}"`);
 }
 
 function urlVar(env: Env, name: string, protocols: string[]): string | null {
@@ -183,6 +202,12 @@ export function loadConfig(env: Env = process.env): Config {
   const auditRetentionDays = intVar(env, 'AUDIT_RETENTION_DAYS', 365, 180, 36500);
   // below 3 s the renewal (every third of the lease, at least 1 s) has no margin left
   const syncLeaseMs = intVar(env, 'SYNC_LEASE_MS', 60000, 3000, 3600000);
+  const workbench = {
+    idleMinutes: intVar(env, 'WORKBENCH_IDLE_MINUTES', 30, 1, 1440),
+    lockMinutes: intVar(env, 'WORKBENCH_LOCK_MINUTES', 15, 1, 1440),
+    totpRequired: boolVar(env, 'WORKBENCH_TOTP_REQUIRED', false),
+  };
+  const userIdRequired = boolVar(env, 'LOOKUP_USER_ID_REQUIRED', false);
 
   let cached: PersistedSecrets | undefined;
   const secrets = () => (cached ??= persistedSecrets(dataDir));
@@ -205,5 +230,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: { defaultLimit: rateDefault, perMethod, windowMs: 60000 },
     auditRetentionDays,
     sync: { leaseMs: syncLeaseMs },
+    workbench,
+    userIdRequired,
   });
 }

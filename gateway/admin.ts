@@ -1,10 +1,10 @@
 /**
  * The operator's API (区电政信息中心) under /dprs/admin: who looked a person or an
- * organisation up, the audit chain's state, and per-consumer statistics. Operator tokens
- * only (role "operator", see catalog/principal.ts); every answer is an envelope.
+ * organisation up, the audit chain's state, and per-consumer statistics. Operators, and for
+ * these reads auditors, by token or workbench session (catalog/principal.ts); every answer is an envelope.
  */
 import { NextFunction, Request, Response, Router } from 'express';
-import { principalFrom, requireRole } from '../catalog/principal';
+import { principalOf, requireRole } from '../catalog/principal';
 import type { AppContext } from './context';
 import { sendEnvelope } from '../core/http';
 import { ApiError, badParam, ok } from '../core/result-codes';
@@ -15,17 +15,24 @@ import { consumerMethodStats, lookupsOfKey, verifyChain } from './auditing/store
 const KEY_KINDS: KeyKind[] = ['gmsfzh', 'tyshxydm', 'czztdm', 'zzbh', 'jgmc'];
 
 export function requireOperator(ctx: AppContext) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
-    const p = principalFrom(ctx.config, req.get('authorization'));
-    requireRole(p, 'operator');
+  return (req: Request, res: Response, next: NextFunction): void => {
+    requireRole(principalOf(ctx.config, req, res), 'operator');
+    next();
+  };
+}
+
+/** The audit is also open to auditors (read-only: these routes only read). */
+function requireAuditReader(ctx: AppContext) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    requireRole(principalOf(ctx.config, req, res), 'operator', 'auditor');
     next();
   };
 }
 
 export function adminRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.use('/dprs/admin/audit', requireOperator(ctx));
-  r.use('/dprs/admin/stats', requireOperator(ctx));
+  r.use('/dprs/admin/audit', requireAuditReader(ctx));
+  r.use('/dprs/admin/stats', requireAuditReader(ctx));
 
   /** ?gmsfzh=… (or tyshxydm, czztdm, zzbh, jgmc): every lookup of that key, newest first. */
   r.get('/dprs/admin/audit/lookups', async (req, res) => {

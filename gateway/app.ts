@@ -17,6 +17,10 @@ import { syncAdminRoutes } from './sync-admin';
 import type { SyncEngine } from '../adapters/sync/engine';
 import { catalogRoutes } from '../catalog/routes';
 import { portalRoutes } from '../catalog/portal';
+import { sessionMiddleware } from './accounts/http';
+import { accountRoutes } from './accounts/routes';
+import { workbenchRoutes } from './workbench/routes';
+import { workbenchStatic } from './workbench/static';
 
 /** syncEngine: the serving process's engine, so shutdown also stops runs an operator started. */
 export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {}): Express {
@@ -43,10 +47,15 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
   app.use(soapRoutes(ctx));
+  // people signed in to the workbench: the session (and its CSRF check) before every route that honours it
+  app.use(['/dprs/catalog', '/dprs/admin', '/dprs/workbench/api'], sessionMiddleware(ctx));
   app.use(adminRoutes(ctx));
   app.use(catalogRoutes(ctx));
   app.use(portalRoutes());
   app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx, opts.syncEngine));
+  app.use(accountRoutes(ctx));
+  app.use(workbenchRoutes(ctx, opts.syncEngine));
+  app.use(workbenchStatic());
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

@@ -13,6 +13,7 @@ import { registerTokenCommand } from './commands/token';
 import { registerCatalogCommand } from './commands/catalog';
 import { registerSyncCommands } from './commands/sync';
 import { registerBenchCommand } from './commands/bench';
+import { registerUserCommands } from './commands/user';
 
 const program = new Command();
 // positional options: `dprs demo touch --people 5` gives --people to touch, not to demo
@@ -27,6 +28,7 @@ registerTokenCommand(program);
 registerCatalogCommand(program);
 registerSyncCommands(program);
 registerBenchCommand(program);
+registerUserCommands(program);
 
 // `dprs sync status | head`: a closed pipe ends the output, not with a stack trace
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

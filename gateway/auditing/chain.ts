@@ -21,6 +21,8 @@ export interface AuditEntry {
   durationMs: number | null;
   /** for a batch lookup: each item's keyed hash, in order (queryKeyHash is listHash of them) */
   itemKeyHashes?: string[];
+  /** the person the system looked up for: a workbench clerk, or the caller's X-User-Id */
+  userId?: string | null;
 }
 
 export interface AuditRow {
@@ -37,6 +39,7 @@ export interface AuditRow {
   duration_ms: number | null;
   prev_hash: string;
   hash: string;
+  user_id?: string | null;
 }
 
 /** Canonical text of a row: fixed field order, JSON-escaped, ids and times as integers. */
@@ -54,6 +57,8 @@ function canonical(row: Omit<AuditRow, 'hash'>): string {
     Number(row.rows),
     row.duration_ms === null || row.duration_ms === undefined ? null : Number(row.duration_ms),
     row.prev_hash,
+    // appended only when present, so rows written before the column existed keep their hash
+    ...(row.user_id ? [row.user_id] : []),
   ]);
 }
 
@@ -75,6 +80,7 @@ export function toRow(id: number, prevHash: string, e: AuditEntry): AuditRow {
     rows: e.rows,
     duration_ms: e.durationMs,
     prev_hash: prevHash,
+    user_id: e.userId ?? null,
   };
   return { ...base, hash: rowHash(base) };
 }

@@ -53,7 +53,7 @@ export async function appendEntries(db: Db, entries: AuditEntry[]): Promise<Audi
       rows.push(row);
       prev = row.hash;
     }
-    const batch = batchRowsFor(db, 13);
+    const batch = batchRowsFor(db, 14);
     for (let i = 0; i < rows.length; i += batch) await trx('audit_log').insert(rows.slice(i, i + batch));
     // a batch lookup's per-person hashes, in the same transaction as its row
     const keys = entries.flatMap((e, i) => (e.itemKeyHashes ?? []).map((h, position) => ({ audit_id: rows[i].id, position, query_key_hash: h })));
@@ -144,6 +144,7 @@ export interface LookupOfKey {
   purpose: string | null;
   resultCode: string;
   rows: number;
+  userId: string | null;
 }
 
 /** "Who looked me up": every lookup of one key, newest first. */
@@ -161,6 +162,7 @@ export async function lookupsOfKey(db: Db, keyHash: string, limit = 1000): Promi
     purpose: r.purpose,
     resultCode: r.result_code,
     rows: Number(r.rows),
+    userId: r.user_id ?? null,
   }));
 }
 

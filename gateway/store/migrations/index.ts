@@ -33,6 +33,10 @@ import * as m402 from './402_rate_limit_counters';
 import * as m403 from './403_audit_duration';
 import * as m404 from './404_audit_keys';
 import * as m301 from './301_resource_search';
+import * as m601 from '../../accounts/migrations/601_accounts';
+import * as m602 from '../../accounts/migrations/602_sessions';
+import * as m603 from '../../accounts/migrations/603_sign_in_events';
+import * as m604 from '../../accounts/migrations/604_audit_user_id';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -58,6 +62,10 @@ const migrations: Record<string, Migration> = {
   '403_audit_duration': m403,
   '404_audit_keys': m404,
   '301_resource_search': m301,
+  '601_accounts': m601,
+  '602_sessions': m602,
+  '603_sign_in_events': m603,
+  '604_audit_user_id': m604,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
