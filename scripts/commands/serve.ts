@@ -8,6 +8,7 @@ import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
 import { startScheduler } from '../../adapters/sync/scheduler';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { config } from './common';
+import { DemoCredential, ensureDemoAccounts } from '../../gateway/accounts/demo';
 
 /**
  * From SIGTERM (or SIGINT) to exit: the HTTP drain (DRAIN_MS, 10 s) and the sync runs' grace
@@ -43,7 +44,18 @@ async function serve(ctx: AppContext, banner?: (port: number) => string): Promis
   });
 }
 
-function startBanner(ctx: AppContext, secret: string | null): (port: number) => string {
+/** Workbench lines: where to sign in and, on the first start only, the demo accounts' one-time passwords. */
+function workbenchBanner(ctx: AppContext, base: string, accounts: DemoCredential[]): string[] {
+  const lines = [`  workbench      ${base}/dprs/workbench/   (dprs user add|disable|reset|list)`];
+  for (const a of accounts) {
+    const totp = a.totpSecret && ctx.config.workbench.totpRequired ? `  TOTP secret ${a.totpSecret}` : '';
+    lines.push(`    ${a.username.padEnd(14)} ${a.roleName}  one-time password ${a.password}${totp}`);
+  }
+  if (accounts.length > 0) lines.push('    (shown this once; each account sets its own password at first sign-in)');
+  return lines;
+}
+
+function startBanner(ctx: AppContext, secret: string | null, accounts: DemoCredential[]): (port: number) => string {
   return (port) => {
     const base = ctx.config.publicUrl.includes(`:${ctx.config.port}`) ? ctx.config.publicUrl.replace(`:${ctx.config.port}`, `:${port}`) : ctx.config.publicUrl;
     const lines = [
@@ -57,6 +69,7 @@ function startBanner(ctx: AppContext, secret: string | null): (port: number) => 
       `  get a token    npm run --silent dprs -- token issue`,
       `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
       `  catalogue      ${base}/dprs/catalog/resources   (operator token: npm run --silent dprs -- catalog token --role operator)`,
+      ...workbenchBanner(ctx, base, accounts),
       '',
     ];
     return lines.join('\n') + '\n';
@@ -72,7 +85,8 @@ export function registerServeCommands(program: Command): void {
       try {
         await migrateLatest(ctx.db);
         const demo = await ensureDemo(ctx);
-        await serve(ctx, startBanner(ctx, demo.consumerSecret));
+        const accounts = await ensureDemoAccounts(ctx.db, DEMO_CONSUMER_ID);
+        await serve(ctx, startBanner(ctx, demo.consumerSecret, accounts));
       } finally {
         await destroyContext(ctx);
       }
