@@ -58,6 +58,8 @@ export function accountRoutes(ctx: AppContext): Router {
 
   r.get(P('/session'), async (_req, res) => {
     noStore(res);
+    // nobody signed in is a normal answer for the page's first load; an expired session is a 401
+    if (!res.locals.signedIn && !res.locals.sessionExpired) return sendEnvelope(res, { msg: '未登录', result_code: '200', data: [] });
     const s = signedIn(res, { passwordChange: true });
     sendEnvelope(res, ok([{ ...accountView(s.account), csrf_token: s.session.csrfToken, idle_minutes: ctx.config.workbench.idleMinutes }]));
   });

@@ -37,6 +37,8 @@ export function workbenchStatic(): Router {
       fallthrough: true,
       setHeaders(res, file) {
         res.setHeader('Content-Security-Policy', PAGE_CSP);
+        // browsers ignore (and complain about) COOP on plain-HTTP origins such as an intranet IP
+        res.removeHeader('Cross-Origin-Opener-Policy');
         // hashed asset names never change; the page itself is always revalidated
         res.setHeader('Cache-Control', file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
       },

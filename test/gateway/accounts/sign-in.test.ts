@@ -114,7 +114,10 @@ describe.each(STORAGE_TARGETS)('workbench sign-in on %s', (target) => {
   it('signs out: the cookie stops working', async () => {
     const a = await signIn('officer1', PASSWORD);
     expect((await call('DELETE', '/dprs/workbench/api/session', { cookies: a.cookies, headers: { 'x-csrf-token': csrfOf(a) } })).status).toBe(200);
-    expect((await call('GET', '/dprs/workbench/api/session', { cookies: a.cookies })).status).toBe(401);
+    const after = await call('GET', '/dprs/workbench/api/session', { cookies: a.cookies });
+    expect(after.body).toMatchObject({ msg: '未登录', data: [] });
+    const reg = await call('POST', '/dprs/catalog/resources', { cookies: a.cookies, headers: { 'x-csrf-token': csrfOf(a) }, body: sampleRegistration({ code: '301010/00011' }) });
+    expect(reg.status).toBe(401);
   });
 
   it('asks operators for a TOTP code when WORKBENCH_TOTP_REQUIRED, and takes each code once', async () => {

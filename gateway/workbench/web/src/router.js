@@ -21,6 +21,7 @@ export const MENUS = {
 };
 
 const routes = [
+  { path: '/', component: { render: () => null } }, // leads to sign-in or the role's first page (beforeEach)
   { path: '/sign-in', component: () => import('./views/SignIn.vue'), meta: { public: true, title: '登录' } },
   { path: '/resources', component: () => import('./views/MyResources.vue'), meta: { roles: ['officer'], title: '我的资源' } },
   { path: '/resources/new', component: () => import('./views/ResourceForm.vue'), meta: { roles: ['officer'], title: '登记资源' } },
@@ -44,8 +45,9 @@ export function homeOf(user) {
 
 router.beforeEach((to) => {
   const user = session.user;
-  if (to.meta.public) return true;
-  if (!user || user.must_change_password) return { path: '/sign-in', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
+  const signedIn = user && !user.must_change_password;
+  if (to.meta.public) return signedIn ? homeOf(user) : true;
+  if (!signedIn) return { path: '/sign-in', query: to.path !== '/' ? { next: to.fullPath } : {} };
   if (to.path === '/' || !to.meta.roles?.includes(user.role)) return homeOf(user);
   return true;
 });
