@@ -25,6 +25,13 @@ if (!available && process.env.CI !== 'true') {
   // eslint-disable-next-line no-console
   console.warn(`workbench browser test SKIPPED: ${CHROMIUM} is missing (apt-get install chromium); under CI=true this fails`);
 }
+// WORKBENCH_SCREENSHOTS=docs npx jest test/gateway/workbench refreshes the README's screenshots
+const SHOTS = process.env.WORKBENCH_SCREENSHOTS;
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  if (!SHOTS) return;
+  await page.waitForTimeout(300); // let transitions settle
+  await page.screenshot({ path: path.resolve(SHOTS, `workbench-${name}.png`), fullPage });
+}
 const run = available || process.env.CI === 'true' ? describe : describe.skip;
 
 run('the workbench in headless Chromium', () => {
@@ -77,6 +84,7 @@ run('the workbench in headless Chromium', () => {
     const s = await freshPage();
     await s.page.goto(base());
     await s.page.waitForSelector('#username');
+    if (username === 'operator') await shot(s.page, 'sign-in');
     await s.page.fill('#username', username);
     await s.page.fill('#password', password);
     await s.page.press('#password', 'Enter'); // keyboard only
@@ -109,6 +117,7 @@ run('the workbench in headless Chromium', () => {
     await p.locator('.item-name input').nth(1).fill('居住地址');
     await p.click('#submit');
     await p.waitForSelector('.item-error');
+    await shot(p, 'registration-errors', true);
     expect(await p.locator('.item-error').allTextContents()).toEqual([expect.stringContaining('字段名')]);
     expect(await p.textContent('#form-error')).toContain('资源登记');
     await p.locator('.item-field input').nth(0).fill('XM');
@@ -120,6 +129,7 @@ run('the workbench in headless Chromium', () => {
     const operator = await signIn('operator', PASSWORD, operatorTotp);
     const o = operator.page;
     await o.waitForSelector('.review-item[data-code="301020/00001"]');
+    await shot(o, 'review-queue');
     await o.click('.review-item[data-code="301020/00001"] .reject');
     await o.fill('#reject-reason', '信息项缺少公民身份号码，无法与人口库关联');
     await o.click('#confirm-reject');
@@ -128,6 +138,7 @@ run('the workbench in headless Chromium', () => {
     await p.reload();
     await p.waitForSelector('#my-resources tr:has-text("301020/00001")');
     expect(await statusOf(p, '301020/00001')).toBe('已驳回');
+    await shot(p, 'my-resources');
     expect(await p.locator('#my-resources tr', { hasText: '301020/00001' }).locator('.review-note').textContent()).toContain('缺少公民身份号码');
     await p.locator('#my-resources tr', { hasText: '301020/00001' }).locator('.edit').click();
     await p.waitForSelector('#review-note');
@@ -166,6 +177,7 @@ run('the workbench in headless Chromium', () => {
     await p.waitForSelector('#applications .approve');
     await p.click('#applications .approve');
     await p.waitForSelector('#confirm-approve');
+    await shot(p, 'approve-application');
     await p.click('#confirm-approve');
     await p.waitForSelector('#applications .status:has-text("已批准")');
     await officer.context.close();
@@ -188,6 +200,7 @@ run('the workbench in headless Chromium', () => {
     await c.fill('#lookup-gmsfzh', fx.alice.gmsfzh);
     await c.click('#lookup-submit');
     await c.waitForSelector('.lookup-result');
+    await shot(c, 'clerk-lookup');
     const rows = await c.locator('.lookup-result tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
     expect(rows.map((r) => r[0])).toEqual(['GMSFZH', 'XM', 'CSRQ', 'HJD']); // the method's field order
     const value = Object.fromEntries(rows.map((r) => [r[0], r[1]]));
@@ -217,9 +230,16 @@ run('the workbench in headless Chromium', () => {
     await context.close();
   });
 
-  it('refuses CSRF: a same-origin call without the token, and a form posted from another site', async () => {
+  it('shows the clerk in the audit; refuses CSRF: a same-origin call without the token, and a form posted from another site', async () => {
     const operator = await signIn('operator', PASSWORD, operatorTotp);
     const o = operator.page;
+    // on the way: the audit shows the clerk behind the system's lookup
+    await o.click('text=审计');
+    await o.fill('#audit-key', fx.alice.gmsfzh);
+    await o.press('#audit-key', 'Enter');
+    await o.waitForSelector('#audit-lookups td:has-text("hunyin-clerk")');
+    expect(await o.locator('#audit-lookups tbody tr').first().textContent()).toContain('zc-hunyin');
+    await shot(o, 'audit');
     const forged = await o.evaluate(async () => {
       const r = await fetch('api/accounts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mallory', role: 'operator' }) });
       return { status: r.status, body: (await r.json()) as { msg: string } };
