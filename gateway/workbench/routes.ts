@@ -6,7 +6,7 @@
  *             GET/POST /consumers · POST /consumers/:id/{disable,enable} · POST /departments
  *   clerk:    GET /lookup/methods (methods with the items and masks of the clerk's system) · POST /lookup
  */
-import { Request, Response, Router } from 'express';
+import express, { Request, Response, Router } from 'express';
 import type { AppContext } from '../context';
 import type { Db } from '../../core/db';
 import { sendEnvelope } from '../../core/http';
@@ -48,6 +48,7 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
   const db = ctx.db;
   const P = (p: string) => WORKBENCH_API + p;
   const send = (res: Response, data: unknown[]) => sendEnvelope(res, ok(data));
+  r.use(WORKBENCH_API, express.json({ limit: ctx.config.bodyLimitBytes })); // a no-op when accountRoutes parsed it already
 
   // --- resources
   r.get(P('/resources'), async (_req, res) => {

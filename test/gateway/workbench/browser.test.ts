@@ -157,6 +157,17 @@ run('the workbench in headless Chromium', () => {
     await p.reload();
     await p.waitForSelector('#my-resources tr:has-text("301020/00001")');
     expect(await statusOf(p, '301020/00001')).toBe('已发布');
+
+    // a revision: a new draft of the published resource, compared with the published version
+    await p.locator('#my-resources tr', { hasText: '301020/00001' }).locator('.revise').click();
+    await p.waitForSelector('#f-summary');
+    await p.fill('#f-summary', '全区流动人口居住登记、居住证办理与注销信息。');
+    await p.click('#submit');
+    await p.waitForSelector('#my-resources tr:has-text("301020/00001") .edit');
+    await p.locator('#my-resources tr', { hasText: '301020/00001' }).locator('.edit').click();
+    await p.click('text=与已发布版本 1 比较');
+    await p.waitForSelector('#revision-diff td:has-text("summary")');
+    expect(await p.locator('#revision-diff tbody tr').count()).toBe(1);
     await officer.context.close();
     await operator.context.close();
   });

@@ -57,3 +57,18 @@ export function formatTime(ms) {
 
 export const STATUS_NAMES = { draft: '待审核', rejected: '已驳回', published: '已发布', superseded: '已替代', retired: '已停用', pending: '待审批', approved: '已批准' };
 export const STATUS_TAGS = { draft: 'warning', rejected: 'danger', published: 'success', superseded: 'info', retired: 'info', pending: 'warning', approved: 'success' };
+
+const shown = (v) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** A catalogue diff (catalog/diff.ts) as table rows: what changed, which field, from, to. */
+export function diffRows(d) {
+  const out = [];
+  for (const c of d.fields) out.push({ what: '修改', field: c.field, from: shown(c.from), to: shown(c.to) });
+  for (const f of d.items.added) out.push({ what: '新增信息项', field: f, from: '', to: '' });
+  for (const f of d.items.removed) out.push({ what: '删除信息项', field: f, from: '', to: '' });
+  for (const c of d.items.changed) out.push({ what: '修改信息项', field: c.field, from: '', to: c.changes.join('；') });
+  for (const m of d.interfaces.added) out.push({ what: '新增接口', field: m, from: '', to: '' });
+  for (const m of d.interfaces.removed) out.push({ what: '删除接口', field: m, from: '', to: '' });
+  for (const m of d.interfaces.changed) out.push({ what: '修改接口', field: m, from: '', to: '' });
+  return out;
+}
