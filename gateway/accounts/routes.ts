@@ -9,8 +9,8 @@ import { sendEnvelope } from '../../core/http';
 import { ApiError, ok } from '../../core/result-codes';
 import { Account, addAccount, listAccounts, resetAccount, ROLE_NAMES, setAccountDisabled } from './accounts';
 import { recentSignInEvents, recordSignInEvent } from './events';
-import { clearSessionCookies, requireAccountRole, setSessionCookies, signedIn } from './http';
-import { endSession } from './sessions';
+import { clearSessionCookies, readCookies, requireAccountRole, SESSION_COOKIE, setSessionCookies, signedIn } from './http';
+import { endOtherSessions, endSession } from './sessions';
 import { changePassword, signIn } from './sign-in';
 import { otpauthUri } from './totp';
 
@@ -52,6 +52,9 @@ export function accountRoutes(ctx: AppContext): Router {
       sendEnvelope(res, { msg: '请输入动态口令', result_code: '401', data: [{ totp_required: true }] as never[] });
       return;
     }
+    // a session this browser held before ends: a signed-in id is always a fresh one
+    const previous = readCookies(req.get('cookie')).get(SESSION_COOKIE);
+    if (previous) await endSession(db, previous);
     setSessionCookies(req, res, result.sessionId, result.csrfToken);
     sendEnvelope(res, ok([{ ...accountView(result.account), csrf_token: result.csrfToken, idle_minutes: ctx.config.workbench.idleMinutes }]));
   });
@@ -76,6 +79,7 @@ export function accountRoutes(ctx: AppContext): Router {
     const s = signedIn(res, { passwordChange: true });
     const body = (req.body ?? {}) as Record<string, unknown>;
     await changePassword(db, s.account.username, body.current_password, body.new_password);
+    await endOtherSessions(db, s.account.username, s.sessionId); // elsewhere the old password may be known
     sendEnvelope(res, ok([]));
   });
 

@@ -45,3 +45,7 @@ export async function resumeSession(db: Db, id: string, idleMs: number, now = Da
 export async function endSession(db: Db, id: string): Promise<void> {
   await db('sessions').where({ id_hash: hashOf(id) }).delete();
 }
+
+export async function endOtherSessions(db: Db, username: string, keepId: string): Promise<void> {
+  await db('sessions').where({ username }).whereNot({ id_hash: hashOf(keepId) }).delete();
+}

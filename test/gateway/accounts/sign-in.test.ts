@@ -67,6 +67,11 @@ describe.each(STORAGE_TARGETS)('workbench sign-in on %s', (target) => {
     const stored = (await ctx.db('sessions').where({ username: 'officer1' }).first()) as { id_hash: string };
     expect(session).not.toContain(stored.id_hash);
     expect(await events('officer1')).toContain('sign_in');
+    // signing in again from the same browser replaces the session
+    const again = await call('POST', '/dprs/workbench/api/session', { body: { username: 'officer1', password: PASSWORD }, cookies: a.cookies, headers: { 'x-csrf-token': csrfOf(a) } });
+    expect(again.status).toBe(200);
+    expect((await call('GET', '/dprs/workbench/api/session', { cookies: a.cookies })).body.data).toEqual([]);
+    expect((await call('GET', '/dprs/workbench/api/session', { cookies: again.cookies })).body.data[0].username).toBe('officer1');
   });
 
   it('answers an unknown user and a wrong password alike, and locks after five failures in a row', async () => {
@@ -174,9 +179,11 @@ describe.each(STORAGE_TARGETS)('workbench sign-in on %s', (target) => {
     const weak = await call('POST', '/dprs/workbench/api/session/password', { ...h, body: { current_password: password, new_password: 'abcdefghijk' } });
     expect(weak.status).toBe(400);
     expect(weak.body.msg).toContain('new_password');
+    const elsewhere = await signIn('newbie', password); // e.g. whoever else saw the one-time password
     const changed = await call('POST', '/dprs/workbench/api/session/password', { ...h, body: { current_password: password, new_password: 'Better-pass-42' } });
     expect(changed.status).toBe(200);
     expect((await call('GET', '/dprs/workbench/api/resources', h)).status).toBe(200);
+    expect((await call('GET', '/dprs/workbench/api/session', { cookies: elsewhere.cookies })).body.data).toEqual([]);
   });
 
   it('records the clerk next to the system for a console lookup, and a system-supplied X-User-Id', async () => {
