@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { parse } from 'csv-parse';
 import { openKnex } from '../core/db';
+import { databaseClockText, isMysqlDriver } from '../core/dialect';
 import { CsvSource, DbSource, isCsvSource, Job } from './sync/jobs';
 
 export type SourceRow = Record<string, unknown>;
@@ -37,7 +38,7 @@ export class SourceError extends Error {
 }
 
 export function openSourceKnex(s: DbSource): Knex {
-  if (s.client === 'mysql2') return openKnex({ client: 'mysql', url: s.connection as string, poolMax: 2 });
+  if (isMysqlDriver(s.client)) return openKnex({ client: 'mysql', url: s.connection as string, poolMax: 2 });
   const filename = typeof s.connection === 'string' ? s.connection : s.connection.filename;
   if (!fs.existsSync(filename)) throw new SourceError(`源数据库文件不存在: ${filename}`);
   return openKnex({ client: 'sqlite', sqliteFile: filename });
@@ -111,13 +112,8 @@ class DbReader implements SourceReader {
     return { t: String(row[t]), k: this.job.keys.map((k) => row[k]) };
   }
 
-  async upperBound(delaySeconds: number): Promise<string> {
-    if (this.src.client === 'mysql2') {
-      const [rows] = (await this.db.raw(`select date_format(now(6) - interval ? second, '%Y-%m-%d %H:%i:%s.%f') as t`, [delaySeconds])) as [Array<{ t: string }>];
-      return rows[0].t;
-    }
-    const rows = (await this.db.raw(`select strftime('%Y-%m-%d %H:%M:%f', 'now', ?) as t`, [`-${delaySeconds} seconds`])) as Array<{ t: string }>;
-    return rows[0].t;
+  upperBound(delaySeconds: number): Promise<string> {
+    return databaseClockText(this.db, delaySeconds);
   }
 
   async pageAfter(cursor: Cursor, upper: string, limit: number): Promise<SourceRow[]> {

@@ -9,7 +9,8 @@
  * unmasked. No grant, no access. A method that returns no resource items (a verification
  * result such as HYJG) needs a grant too, and then returns its own fields (items = null).
  */
-import { Db, selectRows } from '../core/db';
+import type { Db } from '../core/db';
+import { selectRows } from '../core/dialect';
 import type { Registration } from './resources';
 
 export interface Access {

@@ -76,7 +76,7 @@ export async function apply(db: Db, p: Principal, body: unknown): Promise<Applic
   if (resource.registration.share_type === '3') throw new ApiError('FORBIDDEN', '不予共享的资源不能申请', 'resource_code');
   const known = new Set(resource.registration.items.map((i) => i.field));
   const unknown = a.items.map((f, i) => ({ f, i })).filter(({ f }) => !known.has(f));
-  if (unknown.length > 0) throw new ValidationFailed('共享申请', unknown.map(({ f, i }) => ({ field: `/items/${i}`, reason: `资源中没有信息项 ${f}` })));
+  if (unknown.length > 0) throw new ValidationFailed('共享申请', unknown.map(({ f, i }) => ({ field: `items.${i}`, reason: `资源中没有信息项 ${f}` })));
 
   const auto = resource.registration.share_type === '1';
   const now = Date.now();
@@ -112,11 +112,11 @@ export interface Decision {
 function parseDecision(body: unknown): Decision {
   const b = (body ?? {}) as Record<string, unknown>;
   const errs: Array<{ field: string; reason: string }> = [];
-  if (typeof b.approve !== 'boolean') errs.push({ field: '/approve', reason: '是否批准应为 true 或 false' });
-  if (b.note !== undefined && (typeof b.note !== 'string' || b.note.length > 500)) errs.push({ field: '/note', reason: '意见应为不超过 500 个字符的文本' });
-  if (b.approve === false && (typeof b.note !== 'string' || b.note.trim().length < 2)) errs.push({ field: '/note', reason: '不予批准须说明理由' });
-  if (b.masked_items !== undefined && (!Array.isArray(b.masked_items) || b.masked_items.some((m) => typeof m !== 'string'))) errs.push({ field: '/masked_items', reason: '脱敏信息项应为字段名列表' });
-  if (b.expires_in_days !== undefined && (!Number.isInteger(b.expires_in_days) || (b.expires_in_days as number) < 1 || (b.expires_in_days as number) > 3650)) errs.push({ field: '/expires_in_days', reason: '有效天数应为 1 至 3650 的整数' });
+  if (typeof b.approve !== 'boolean') errs.push({ field: 'approve', reason: '是否批准应为 true 或 false' });
+  if (b.note !== undefined && (typeof b.note !== 'string' || b.note.length > 500)) errs.push({ field: 'note', reason: '意见应为不超过 500 个字符的文本' });
+  if (b.approve === false && (typeof b.note !== 'string' || b.note.trim().length < 2)) errs.push({ field: 'note', reason: '不予批准须说明理由' });
+  if (b.masked_items !== undefined && (!Array.isArray(b.masked_items) || b.masked_items.some((m) => typeof m !== 'string'))) errs.push({ field: 'masked_items', reason: '脱敏信息项应为字段名列表' });
+  if (b.expires_in_days !== undefined && (!Number.isInteger(b.expires_in_days) || (b.expires_in_days as number) < 1 || (b.expires_in_days as number) > 3650)) errs.push({ field: 'expires_in_days', reason: '有效天数应为 1 至 3650 的整数' });
   if (errs.length > 0) throw new ValidationFailed('审批意见', errs);
   return b as unknown as Decision;
 }

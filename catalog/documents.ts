@@ -5,6 +5,7 @@
  */
 import type { Config } from '../core/config';
 import type { Db } from '../core/db';
+import { lookupSpec, VERDICTS } from '../core/registry';
 import { ApiError } from '../core/result-codes';
 import { sampleRecord } from './examples';
 import { maskValue } from './mask';
@@ -76,8 +77,9 @@ async function exampleResponse(db: Db, method: string, items: ResourceItem[], fi
   if (verification) {
     // a verification answers with its result only; the record just proves the library has data
     const hasData = (await sampleRecord(db, method, [items[0]?.field ?? 'RYBH'])) !== null;
-    const result = method === 'getDZZZHY' ? { HYJG: hasData ? '有效' : '查无此证', HYJGDM: hasData ? '1' : '0' } : { HYJG: hasData ? '一致' : '查无此人', HYJGDM: hasData ? '1' : '0' };
-    return envelope([Object.fromEntries(fields.map((f) => [f, (result as Record<string, string>)[f] ?? '']))]);
+    const verdicts = VERDICTS[lookupSpec(method)?.verdicts ?? 'person'];
+    const result: Record<string, string> = { ...(hasData ? verdicts.positive : verdicts.absent) };
+    return envelope([Object.fromEntries(fields.map((f) => [f, result[f] ?? '']))]);
   }
   const record = await sampleRecord(db, method, fields);
   if (!record) return envelope([Object.fromEntries(items.map((i) => [i.field, i.name]))]);

@@ -3,22 +3,20 @@
  * catalogue module that reads those tables, and only one row at a time.
  */
 import type { Db } from '../core/db';
+import { LIBRARIES, lookupSpec } from '../core/registry';
 
-const SOURCES: Record<string, { table: string; key: string }> = {
-  getRKZP: { table: 'population', key: 'rybh' },
-  getRKHY: { table: 'population', key: 'rybh' },
-  batchRKHY: { table: 'population', key: 'rybh' },
-  getFRXX: { table: 'legal_entity', key: 'tyshxydm' },
-  getDZZZ: { table: 'licence', key: 'zzbh' },
-  getDZZZHY: { table: 'licence', key: 'zzbh' },
-};
+/** The base library behind a lookup method, if it is one. */
+function sourceOf(method: string): { table: string; key: string } | null {
+  const spec = lookupSpec(method);
+  return spec ? { table: spec.library, key: LIBRARIES[spec.library].key } : null;
+}
 
 /**
  * The first live record behind a method, with its columns upper-cased to the interface's
  * field names, or null when the library is empty or the method has no base table.
  */
 export async function sampleRecord(db: Db, method: string, fields: string[]): Promise<Record<string, unknown> | null> {
-  const src = SOURCES[method];
+  const src = sourceOf(method);
   if (!src) return null;
   const cols = fields.map((f) => f.toLowerCase());
   let row: Record<string, unknown> | undefined;
@@ -29,8 +27,4 @@ export async function sampleRecord(db: Db, method: string, fields: string[]): Pr
   }
   if (!row) return null;
   return Object.fromEntries(fields.map((f) => [f, row![f.toLowerCase()] ?? null]));
-}
-
-export function hasBaseTable(method: string): boolean {
-  return method in SOURCES;
 }

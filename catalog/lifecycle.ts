@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
 import { ApiError } from '../core/result-codes';
+import { isUniqueViolation } from '../core/db-errors';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
 import { validateRegistration } from './registration';
@@ -46,7 +47,7 @@ export async function showVersion(db: Db, p: Principal, code: string, version?: 
 
 function assertProvider(p: Principal, reg: Registration): void {
   if (p.role === 'department' && reg.provider_code !== p.dept) {
-    throw new ValidationFailed('资源登记', [{ field: '/provider_code', reason: `只能登记本部门（${p.dept}）的资源` }]);
+    throw new ValidationFailed('资源登记', [{ field: 'provider_code', reason: `只能登记本部门（${p.dept}）的资源` }]);
   }
 }
 
@@ -55,18 +56,13 @@ export async function register(db: Db, p: Principal, body: unknown): Promise<Res
   const reg = await validateRegistration(db, body);
   assertProvider(p, reg);
   return db.transaction(async (trx) => {
-    const taken = () => new ValidationFailed('资源登记', [{ field: '/code', reason: `资源代码 ${reg.code} 已存在` }]);
+    const taken = () => new ValidationFailed('资源登记', [{ field: 'code', reason: `资源代码 ${reg.code} 已存在` }]);
     if (await trx('resources').where({ code: reg.code }).first('id')) throw taken();
     await insertVersion(trx, reg, 1, 'draft', Date.now()).catch((err: unknown) => {
-      throw isDuplicateKey(err) ? taken() : err; // a concurrent registration of the same code won
+      throw isUniqueViolation(err) ? taken() : err; // a concurrent registration of the same code won
     });
     return (await getVersion(trx, reg.code, 1))!;
   });
-}
-
-/** Unique-key violations of SQLite and MySQL, by message: driver error classes differ. */
-function isDuplicateKey(err: unknown): boolean {
-  return /unique constraint|duplicate entry|ER_DUP_ENTRY/i.test(String((err as { message?: string; code?: string })?.message ?? '') + String((err as { code?: string })?.code ?? ''));
 }
 
 async function openDraft(trx: Knex, code: string): Promise<ResourceVersion | null> {
@@ -77,7 +73,7 @@ async function openDraft(trx: Knex, code: string): Promise<ResourceVersion | nul
 export async function editDraft(db: Db, p: Principal, code: string, body: unknown): Promise<ResourceVersion> {
   requireRole(p, 'department', 'operator');
   const reg = await validateRegistration(db, body);
-  if (reg.code !== code) throw new ValidationFailed('资源登记', [{ field: '/code', reason: `资源代码不能修改（应为 ${code}）` }]);
+  if (reg.code !== code) throw new ValidationFailed('资源登记', [{ field: 'code', reason: `资源代码不能修改（应为 ${code}）` }]);
   return db.transaction(async (trx) => {
     const draft = await openDraft(trx, code);
     if (!draft) {
@@ -86,7 +82,7 @@ export async function editDraft(db: Db, p: Principal, code: string, body: unknow
     }
     if (!ownsOrOperates(p, draft.registration.provider_code)) throw new ApiError('FORBIDDEN', '只能编辑本部门的资源');
     if (reg.provider_code !== draft.registration.provider_code) {
-      throw new ValidationFailed('资源登记', [{ field: '/provider_code', reason: '提供方不能修改' }]);
+      throw new ValidationFailed('资源登记', [{ field: 'provider_code', reason: '提供方不能修改' }]);
     }
     await replaceRegistration(trx, draft.id, reg, 'draft', Date.now());
     return (await getVersion(trx, code, draft.version))!;
@@ -140,11 +136,11 @@ export async function revise(db: Db, p: Principal, code: string, body?: unknown)
     if (!ownsOrOperates(p, current.registration.provider_code)) throw new ApiError('FORBIDDEN', '只能修订本部门的资源');
     if (versions.some((v) => OPEN_DRAFT.includes(v.status))) throw new ApiError('BAD_PARAM', `资源 ${code} 已有未发布的草稿`, 'code');
     const next = reg ?? current.registration;
-    if (next.code !== code) throw new ValidationFailed('资源登记', [{ field: '/code', reason: `资源代码不能修改（应为 ${code}）` }]);
-    if (next.provider_code !== current.registration.provider_code) throw new ValidationFailed('资源登记', [{ field: '/provider_code', reason: '提供方不能修改' }]);
+    if (next.code !== code) throw new ValidationFailed('资源登记', [{ field: 'code', reason: `资源代码不能修改（应为 ${code}）` }]);
+    if (next.provider_code !== current.registration.provider_code) throw new ValidationFailed('资源登记', [{ field: 'provider_code', reason: '提供方不能修改' }]);
     const version = versions[versions.length - 1].version + 1;
     await insertVersion(trx, next, version, 'draft', Date.now()).catch((err: unknown) => {
-      throw isDuplicateKey(err) ? new ApiError('BAD_PARAM', `资源 ${code} 已有未发布的草稿`, 'code') : err; // a concurrent revision won
+      throw isUniqueViolation(err) ? new ApiError('BAD_PARAM', `资源 ${code} 已有未发布的草稿`, 'code') : err; // a concurrent revision won
     });
     return (await getVersion(trx, code, version))!;
   });

@@ -13,33 +13,33 @@ const CATEGORY_LEI: Record<string, string> = { 基础: '1', 主题: '2', 部门:
 function crossFieldErrors(reg: Registration): FieldError[] {
   const errs: FieldError[] = [];
   const c = reg.classification;
-  if (CATEGORY_LEI[reg.category] !== c.lei) errs.push({ field: '/classification/lei', reason: `资源分类“${reg.category}”对应的类应为 ${CATEGORY_LEI[reg.category]}` });
-  if (c.ximu && !c.mu) errs.push({ field: '/classification/ximu', reason: '有细目时必须有目' });
+  if (CATEGORY_LEI[reg.category] !== c.lei) errs.push({ field: 'classification.lei', reason: `资源分类“${reg.category}”对应的类应为 ${CATEGORY_LEI[reg.category]}` });
+  if (c.ximu && !c.mu) errs.push({ field: 'classification.ximu', reason: '有细目时必须有目' });
   const prefix = c.lei + c.xiang + (c.mu ?? '') + (c.ximu ?? '');
-  if (reg.code.split('/')[0] !== prefix) errs.push({ field: '/code', reason: `资源代码的分类码应为 ${prefix}（类/项/目/细目）` });
+  if (reg.code.split('/')[0] !== prefix) errs.push({ field: 'code', reason: `资源代码的分类码应为 ${prefix}（类/项/目/细目）` });
   const fields = new Set<string>();
   reg.items.forEach((it, i) => {
-    if (fields.has(it.field)) errs.push({ field: `/items/${i}/field`, reason: `字段名 ${it.field} 重复` });
+    if (fields.has(it.field)) errs.push({ field: `items.${i}.field`, reason: `字段名 ${it.field} 重复` });
     fields.add(it.field);
   });
   const methods = new Set<string>();
   (reg.interfaces ?? []).forEach((f, i) => {
-    if (methods.has(f.method)) errs.push({ field: `/interfaces/${i}/method`, reason: `方法名 ${f.method} 重复` });
+    if (methods.has(f.method)) errs.push({ field: `interfaces.${i}.method`, reason: `方法名 ${f.method} 重复` });
     methods.add(f.method);
   });
-  if (reg.share_mode === '接口' && (reg.interfaces ?? []).length === 0) errs.push({ field: '/interfaces', reason: '共享方式为接口时至少登记 1 个服务接口' });
+  if (reg.share_mode === '接口' && (reg.interfaces ?? []).length === 0) errs.push({ field: 'interfaces', reason: '共享方式为接口时至少登记 1 个服务接口' });
   return errs;
 }
 
 async function storeErrors(db: Db | Knex, reg: Registration): Promise<FieldError[]> {
   const errs: FieldError[] = [];
-  if (!(await db('departments').where({ code: reg.provider_code }).first('code'))) errs.push({ field: '/provider_code', reason: `部门 ${reg.provider_code} 不存在` });
+  if (!(await db('departments').where({ code: reg.provider_code }).first('code'))) errs.push({ field: 'provider_code', reason: `部门 ${reg.provider_code} 不存在` });
   const ifaces = reg.interfaces ?? [];
   if (ifaces.length > 0) {
     const taken = (await db('interfaces').whereIn('method', ifaces.map((i) => i.method)).whereNot('resource_code', reg.code).select('method', 'resource_code')) as Array<{ method: string; resource_code: string }>;
     ifaces.forEach((f, i) => {
       const t = taken.find((x) => x.method === f.method);
-      if (t) errs.push({ field: `/interfaces/${i}/method`, reason: `方法名 ${f.method} 已属于资源 ${t.resource_code}` });
+      if (t) errs.push({ field: `interfaces.${i}.method`, reason: `方法名 ${f.method} 已属于资源 ${t.resource_code}` });
     });
   }
   return errs;

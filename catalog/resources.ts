@@ -4,9 +4,10 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
-import { batchRowsFor } from '../core/db';
+import { batchRowsFor } from '../core/dialect';
+import type { DataType } from '../core/registry';
 
-export type DataType = 'C' | 'N' | 'Y' | 'D' | 'T' | 'L' | 'M' | 'G' | 'B' | 'I' | 'F';
+export type { DataType };
 export type ShareType = '1' | '2' | '3';
 export type Status = 'draft' | 'published' | 'rejected' | 'retired' | 'superseded';
 

@@ -32,12 +32,12 @@ export async function importRegistrations(db: Db, p: Principal, json: unknown, o
   for (let i = 0; i < list.length; i++) {
     try {
       const reg = await validateRegistration(db, list[i]);
-      if (codes.has(reg.code)) errors.push({ field: `/${i}/code`, reason: `资源代码 ${reg.code} 在文件中重复` });
+      if (codes.has(reg.code)) errors.push({ field: `${i}.code`, reason: `资源代码 ${reg.code} 在文件中重复` });
       codes.add(reg.code);
-      if (p.role === 'department' && reg.provider_code !== p.dept) errors.push({ field: `/${i}/provider_code`, reason: `只能导入本部门（${p.dept}）的资源` });
+      if (p.role === 'department' && reg.provider_code !== p.dept) errors.push({ field: `${i}.provider_code`, reason: `只能导入本部门（${p.dept}）的资源` });
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
-      for (const e of err.errors) errors.push({ field: `/${i}${e.field}`, reason: e.reason });
+      for (const e of err.errors) errors.push({ field: e.field ? `${i}.${e.field}` : String(i), reason: e.reason });
     }
   }
   if (errors.length > 0) throw new ValidationFailed('导入文件', errors);

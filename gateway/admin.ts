@@ -10,9 +10,9 @@ import { sendEnvelope } from '../core/http';
 import { ApiError, badParam, ok } from '../core/result-codes';
 import { queryKeyHash } from './auditing/chain';
 import { canonicalQueryKey, KeyKind } from './auditing/query-key';
+import { AUDIT_KEY_KINDS } from '../core/registry';
 import { consumerMethodStats, lookupsOfKey, verifyChain } from './auditing/store';
 
-const KEY_KINDS: KeyKind[] = ['gmsfzh', 'tyshxydm', 'czztdm', 'zzbh', 'jgmc'];
 
 export function requireOperator(ctx: AppContext) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -36,8 +36,8 @@ export function adminRoutes(ctx: AppContext): Router {
 
   /** ?gmsfzh=… (or tyshxydm, czztdm, zzbh, jgmc): every lookup of that key, newest first. */
   r.get('/dprs/admin/audit/lookups', async (req, res) => {
-    const given = KEY_KINDS.filter((k) => typeof req.query[k] === 'string');
-    if (given.length !== 1) throw badParam('query', `须且只须给出 ${KEY_KINDS.join(' / ')} 之一`);
+    const given = AUDIT_KEY_KINDS.filter((k) => typeof req.query[k] === 'string');
+    if (given.length !== 1) throw badParam('query', `须且只须给出 ${AUDIT_KEY_KINDS.join(' / ')} 之一`);
     const kind = given[0];
     const key = canonicalQueryKey(kind, String(req.query[kind]));
     if ('error' in key) throw badParam(kind, key.error);

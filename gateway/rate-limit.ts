@@ -6,7 +6,7 @@
  * processes admit within that interval, never more.
  */
 import type { Db } from '../core/db';
-import { isSqlite } from '../core/db';
+import { addToCounter } from '../core/dialect';
 
 export interface RateLimitRule {
   /** requests per window per consumer and method; 0 = unlimited */
@@ -92,22 +92,8 @@ export class RateLimiter {
     await this.db('rate_limit_counters').where('expires_at', '<', this.now()).del();
   }
 
-  private async addAndRead(bucket: string, delta: number, expiresAt: number): Promise<number> {
-    if (isSqlite(this.db)) {
-      const rows = (await this.db.raw(
-        'insert into rate_limit_counters (bucket, count, expires_at) values (?, ?, ?) on conflict(bucket) do update set count = count + excluded.count returning count',
-        [bucket, delta, expiresAt],
-      )) as Array<{ count: number }>;
-      return Number(rows[0].count);
-    }
-    return this.db.transaction(async (trx) => {
-      await trx.raw(
-        'insert into rate_limit_counters (bucket, count, expires_at) values (?, ?, ?) on duplicate key update count = count + values(count)',
-        [bucket, delta, expiresAt],
-      );
-      const row = (await trx('rate_limit_counters').where({ bucket }).first('count')) as { count: number };
-      return Number(row.count);
-    });
+  private addAndRead(bucket: string, delta: number, expiresAt: number): Promise<number> {
+    return addToCounter(this.db, { table: 'rate_limit_counters', keyColumn: 'bucket', countColumn: 'count', key: bucket, delta, extra: { expires_at: expiresAt } });
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,8 @@
  * Checked by ajv in adapters/sync/jobs.ts; semantic checks (mapping covers the target's key,
  * cron syntax) follow there.
  */
+import { LIBRARY_NAMES } from '../core/registry';
+
 export const syncJobSchema = {
   $id: 'dprs/sync-job',
   type: 'object',
@@ -41,7 +43,7 @@ export const syncJobSchema = {
         },
       ],
     },
-    target: { enum: ['population', 'legal_entity', 'licence'] },
+    target: { enum: LIBRARY_NAMES },
     columns: {
       type: 'object',
       minProperties: 1,

@@ -4,6 +4,7 @@
  * itself; a configuration error names the variable and exits 2 before anything starts.
  */
 import { Command } from 'commander';
+import { describeDbError } from '../core/db-errors';
 import { registerServeCommands } from './commands/serve';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerDemoCommand } from './commands/demo';
@@ -38,7 +39,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // driver errors can quote whole statements: keep the message short and free of data
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = describeDbError(err) ?? (err instanceof Error ? err.message : String(err));
   process.stderr.write(`dprs: ${msg.length > 300 ? msg.slice(0, 300) + '…' : msg}\n`);
   process.exit(1);
 });

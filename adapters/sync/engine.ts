@@ -12,6 +12,7 @@ import { RunAbort, RunContext } from './context';
 import { runFull } from './full';
 import { runIncremental } from './incremental';
 import { getWatermark } from './watermarks';
+import { describeDbError, isSchemaMismatch, isUnreachable } from '../../core/db-errors';
 import { leaseHeld, syncRows, syncRunDuration, syncRuns } from '../../core/metrics';
 
 export interface EngineOptions {
@@ -30,11 +31,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Operator-readable failure: our own messages as they are, driver errors by kind only. */
 export function describeFailure(err: unknown): string {
   if (err instanceof RunAbort || err instanceof SourceError || err instanceof JobDefinitionError) return err.message;
+  const described = describeDbError(err);
+  if (described && isUnreachable(err)) return `数据库访问失败：${described}`;
+  if (described && isSchemaMismatch(err)) return `源表或列不存在：${described}`;
+  if (described) return `同步失败：${described}`;
   const code = (err as { code?: string }).code;
-  if (code && /ECONNREFUSED|ETIMEDOUT|PROTOCOL_CONNECTION_LOST|ECONNRESET|ER_ACCESS_DENIED|ENOTFOUND|SQLITE_CANTOPEN|SQLITE_BUSY/.test(code)) {
-    return `数据库访问失败（${code}）`;
-  }
-  if (code && /ER_NO_SUCH_TABLE|ER_BAD_FIELD|SQLITE_ERROR/.test(code)) return `源表或列不存在（${code}）`;
   if (err instanceof Error && /^[^\s]*[\u4e00-\u9fa5]/.test(err.message)) return err.message.slice(0, 200);
   return `同步失败（${code ?? (err instanceof Error ? err.name : 'error')}）`;
 }

@@ -6,7 +6,8 @@
  */
 import type { RunContext } from './context';
 import type { SourceRow } from '../sources';
-import { isSqlite } from '../../core/db';
+import { allowsConcurrentTransactions } from '../../core/dialect';
+import { isRetryable } from '../../core/db-errors';
 import { writeBatch } from './write';
 import { isCsvSource } from './jobs';
 import { setWatermark } from './watermarks';
@@ -21,7 +22,7 @@ function add(into: RunCounters, c: RunCounters): void {
   into.deleted += c.deleted;
 }
 
-/** A batch that lost a deadlock is rolled back whole by the database: run it again. */
+/** A batch that lost a deadlock (or met a busy SQLite) is rolled back whole by the database: run it again. */
 async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters, targetWasEmpty: boolean): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const fresh = zeroCounters();
@@ -30,7 +31,7 @@ async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters,
       add(c, fresh);
       return;
     } catch (err) {
-      if (attempt >= 3 || !/ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT/.test((err as { code?: string }).code ?? '')) throw err;
+      if (attempt >= 3 || !isRetryable(err)) throw err;
     }
   }
 }
@@ -43,7 +44,7 @@ export async function runFull(rc: RunContext): Promise<void> {
   // on MariaDB two batches are written at once (their keys are disjoint), so the gateway's
   // work on one overlaps ours on the next; SQLite has one connection and writes in turn
   // (a CSV file may repeat a key in a later batch: there the last version must win, in order)
-  const depth = isSqlite(db) || isCsvSource(job.source) ? 1 : 2;
+  const depth = !allowsConcurrentTransactions(db) || isCsvSource(job.source) ? 1 : 2;
   // a first load into an empty library need not look up keys that cannot be there
   const targetWasEmpty = !(await db(TARGETS[job.target].table).first(TARGETS[job.target].pk));
   const inflight: Promise<void>[] = [];

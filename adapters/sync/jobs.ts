@@ -2,9 +2,10 @@
  * Sync job definitions: validation (JSON Schema, then the checks a schema cannot express)
  * and their storage in sync_jobs. Invalid input gets one Chinese sentence naming the field.
  */
-import Ajv, { ErrorObject } from 'ajv';
 import cron from 'node-cron';
 import type { Knex } from 'knex';
+import { isMysqlDriver } from '../../core/dialect';
+import { compileSchema, describeFieldError, mostTellingError } from '../../core/validation';
 import { syncJobSchema } from '../../schemas/sync-job.schema';
 import { TARGETS, TargetName, targetColumnNames } from './targets';
 
@@ -58,39 +59,12 @@ export function isCsvSource(s: DbSource | CsvSource): s is CsvSource {
   return 'csv' in s;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-const check = ajv.compile(syncJobSchema);
-
-function field(e: ErrorObject): string {
-  const p = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  if (e.keyword === 'required') return p ? `${p}.${(e.params as { missingProperty: string }).missingProperty}` : (e.params as { missingProperty: string }).missingProperty;
-  if (e.keyword === 'additionalProperties') return p ? `${p}.${(e.params as { additionalProperty: string }).additionalProperty}` : (e.params as { additionalProperty: string }).additionalProperty;
-  return p || '(根)';
-}
-
-function explain(e: ErrorObject): string {
-  switch (e.keyword) {
-    case 'required': return '缺少必填字段';
-    case 'additionalProperties': return '不是可识别的字段';
-    case 'type': return `类型应为 ${(e.params as { type: string }).type}`;
-    case 'enum': return `取值应为 ${((e.params as { allowedValues: unknown[] }).allowedValues).join(' / ')} 之一`;
-    case 'pattern': return '格式不正确';
-    case 'minimum': return `取值不能小于 ${(e.params as { limit: number }).limit}`;
-    case 'maximum': return `取值不能大于 ${(e.params as { limit: number }).limit}`;
-    case 'minLength': case 'minItems': case 'minProperties': return '不能为空';
-    case 'maxLength': case 'maxItems': return '过长';
-    case 'oneOf': return '结构不符合任何一种允许的写法';
-    default: return '不合法';
-  }
-}
+const check = compileSchema(syncJobSchema);
 
 /** Validates a parsed JSON value as a job definition and applies defaults. */
 export function parseJob(value: unknown): Job {
   if (!check(value)) {
-    // the deepest error names the field best; oneOf wrappers come last
-    const errs = (check.errors ?? []).slice().sort((a, b) => b.instancePath.length - a.instancePath.length);
-    const e = errs.find((x) => x.keyword !== 'oneOf') ?? errs[0];
-    throw new JobDefinitionError(`同步任务定义无效：字段 ${field(e)} ${explain(e)}`);
+    throw new JobDefinitionError(`同步任务定义无效：${describeFieldError(mostTellingError(check.errors))}`);
   }
   const def = value as unknown as JobDefinition;
   const target = TARGETS[def.target];
@@ -112,7 +86,7 @@ export function parseJob(value: unknown): Job {
   if (!isCsvSource(def.source)) {
     const s = def.source;
     if (!s.table === !s.query) throw new JobDefinitionError('同步任务定义无效：字段 source 须且只能指定 table 或 query 之一');
-    if (s.client === 'mysql2' && typeof s.connection !== 'string') throw new JobDefinitionError('同步任务定义无效：字段 source.connection 对 mysql2 应为 mysql:// URL');
+    if (isMysqlDriver(s.client) && typeof s.connection !== 'string') throw new JobDefinitionError('同步任务定义无效：字段 source.connection 对 mysql2 应为 mysql:// URL');
   }
   for (const which of ['full', 'incremental'] as const) {
     const expr = def.schedule?.[which];

@@ -1,27 +1,17 @@
 /**
  * Leases in the gateway database: with several gateway processes on one MariaDB, the one
  * holding `sync:<job>` runs the job. Acquire = insert, or take over a row that expired (or
- * whose holder died on this very host); renew while running; release at the end.
+ * whose holder died on this very host); renew while running; release at the end. Lease times
+ * come from the database's clock, not this host's: gateways on several hosts compare expiry
+ * against one clock, so a skewed host cannot steal a live lease.
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Knex } from 'knex';
-import { isSqlite } from '../../core/db';
+import { databaseNowMs } from '../../core/dialect';
+import { isUniqueViolation } from '../../core/db-errors';
 
 export const DEFAULT_LEASE_MS = 60000;
-
-/**
- * Lease times come from the database's clock, not this host's: gateways on several hosts
- * compare expiry against one clock, so a skewed host cannot steal a live lease.
- */
-export async function dbNow(db: Knex): Promise<number> {
-  if (isSqlite(db)) {
-    const rows = (await db.raw(`select cast((julianday('now') - 2440587.5) * 86400000 as integer) as now`)) as Array<{ now: number }>;
-    return Number(rows[0].now);
-  }
-  const [rows] = (await db.raw('select cast(unix_timestamp(now(3)) * 1000 as unsigned) as now')) as [Array<{ now: number | string }>];
-  return Number(rows[0].now);
-}
 
 export function newHolder(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
@@ -42,18 +32,13 @@ function holderIsDeadHere(holder: string): boolean {
   return host === os.hostname() && /^\d+$/.test(pid) && Number(pid) !== process.pid && !pidAlive(Number(pid));
 }
 
-function isDuplicate(err: unknown): boolean {
-  const code = (err as { code?: string }).code ?? '';
-  return /DUP_ENTRY|CONSTRAINT/.test(code);
-}
-
 export async function acquireLease(db: Knex, name: string, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
-  const now = await dbNow(db);
+  const now = await databaseNowMs(db);
   try {
     await db('leases').insert({ name, holder, expires_at: now + ttlMs, acquired_at: now });
     return true;
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isUniqueViolation(err)) throw err;
   }
   const current = await db('leases').where({ name }).first();
   if (!current) return acquireLease(db, name, holder, ttlMs);
@@ -68,7 +53,7 @@ export async function acquireLease(db: Knex, name: string, holder: string, ttlMs
 
 /** Extends the lease; false when it was lost (expired and taken over). */
 export async function renewLease(db: Knex, name: string, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
-  await db('leases').where({ name, holder }).update({ expires_at: (await dbNow(db)) + ttlMs });
+  await db('leases').where({ name, holder }).update({ expires_at: (await databaseNowMs(db)) + ttlMs });
   const row = await db('leases').where({ name, holder }).first();
   return Boolean(row);
 }
@@ -95,7 +80,7 @@ export async function claimTick(db: Knex, key: string, slotMs: number, holder: s
     await db('leases').insert({ name, holder, expires_at: slotMs, acquired_at: slotMs });
     return true;
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isUniqueViolation(err)) throw err;
   }
   const n = await db('leases').where({ name }).where('acquired_at', '<', slotMs).update({ holder, acquired_at: slotMs, expires_at: slotMs });
   return Number(n) === 1;

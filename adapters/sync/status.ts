@@ -4,7 +4,8 @@ import type { Cursor } from '../sources';
 import { listJobs } from './jobs';
 import { lastRuns, RunRecord } from './runs';
 import { getWatermark } from './watermarks';
-import { dbNow, leaseHolder } from './lease';
+import { databaseNowMs } from '../../core/dialect';
+import { leaseHolder } from './lease';
 
 export interface JobStatus {
   id: string;
@@ -18,7 +19,7 @@ export interface JobStatus {
 
 export async function syncStatus(db: Knex, runs = 3): Promise<JobStatus[]> {
   const out: JobStatus[] = [];
-  const now = await dbNow(db);
+  const now = await databaseNowMs(db);
   for (const s of await listJobs(db)) {
     const lease = await leaseHolder(db, `sync:${s.job.id}`);
     out.push({

@@ -1,8 +1,11 @@
 /**
- * The three base libraries a job can fill: primary key and business columns (with their
- * stored lengths, so a too-long value is rejected instead of truncated or failing a batch).
+ * The base libraries a job can fill, as the sync sees them (from core/registry.ts): primary
+ * key and business columns with their stored lengths, so a too-long value is rejected instead
+ * of truncated or failing a batch.
  */
-export type TargetName = 'population' | 'legal_entity' | 'licence';
+import { columnOf, LIBRARIES, LibraryItem, LibraryName } from '../../core/registry';
+
+export type TargetName = LibraryName;
 
 export interface TargetColumn {
   name: string;
@@ -20,38 +23,17 @@ export interface TargetLibrary {
   columns: TargetColumn[];
 }
 
-const c = (name: string, kind: TargetColumn['kind'], required = false): TargetColumn => ({ name, kind, required });
+function columnOfItem(i: LibraryItem): TargetColumn {
+  const kind = i.data_type === 'Y' ? 'int' : i.data_type === 'M' || i.length === undefined ? 'text' : i.length;
+  return { name: columnOf(i), kind, required: i.required };
+}
 
-export const TARGETS: Record<TargetName, TargetLibrary> = {
-  population: {
-    table: 'population',
-    pk: 'rybh',
-    unique: ['gmsfzh'],
-    columns: [
-      c('rybh', 32, true), c('gmsfzh', 18, true), c('xm', 64, true), c('csrq', 8), c('mz', 2), c('xb', 1),
-      c('jg', 128), c('csd', 256), c('hjd', 256),
-    ],
-  },
-  legal_entity: {
-    table: 'legal_entity',
-    pk: 'tyshxydm',
-    unique: [],
-    columns: [
-      c('tyshxydm', 18, true), c('jgmc', 256, true), c('jglx', 64), c('fddbr', 64), c('zczb', 'int'), c('clrq', 8),
-      c('djjg', 128), c('zs', 256), c('jyfw', 'text'), c('djzt', 16),
-    ],
-  },
-  licence: {
-    table: 'licence',
-    pk: 'zzbh',
-    unique: [],
-    columns: [
-      c('zzbh', 64, true), c('zzmc', 128, true), c('zzlxdm', 16, true), c('czzt', 256, true), c('czztdm', 18, true),
-      c('czztdmlx', 16, true), c('zzbfjg', 128), c('zzbfrq', 8), c('zzyxqqsrq', 8), c('zzyxqjzrq', 8), c('zzzt', 8, true),
-      c('sxmc', 256),
-    ],
-  },
-};
+export const TARGETS = Object.fromEntries(
+  Object.values(LIBRARIES).map((lib): [TargetName, TargetLibrary] => [
+    lib.name,
+    { table: lib.name, pk: lib.key, unique: lib.unique, columns: lib.items.map(columnOfItem) },
+  ]),
+) as Record<TargetName, TargetLibrary>;
 
 export function targetColumnNames(t: TargetName): string[] {
   return TARGETS[t].columns.map((col) => col.name);

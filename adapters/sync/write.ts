@@ -5,7 +5,8 @@
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { batchRowsFor } from '../../core/db';
+import { batchRowsFor } from '../../core/dialect';
+import { dbErrorKind, isConnectionLost, isRetryable } from '../../core/db-errors';
 import type { SourceRow } from '../sources';
 import type { Job } from './jobs';
 import { TARGETS } from './targets';
@@ -75,10 +76,10 @@ export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; reject
 
 /** A driver error as an operator may read it: the kind of failure, never SQL or data. */
 export function writeFailureReason(err: unknown): string {
-  const code = (err as { code?: string }).code ?? '';
-  if (/DUP_ENTRY|UNIQUE|PRIMARYKEY/i.test(code)) return '写入失败：唯一约束冲突（如公民身份号码重复）';
-  if (/NOTNULL|BAD_NULL/i.test(code)) return '写入失败：必填列为空';
-  if (/DATA_TOO_LONG|TOOBIG/i.test(code)) return '写入失败：值超出列长度';
+  const kind = dbErrorKind(err);
+  if (kind === 'unique') return '写入失败：唯一约束冲突（如公民身份号码重复）';
+  if (kind === 'not-null') return '写入失败：必填列为空';
+  if (kind === 'too-long') return '写入失败：值超出列长度';
   return '写入失败：数据库拒绝该行';
 }
 
@@ -87,7 +88,7 @@ export function writeFailureReason(err: unknown): string {
  * write outside it, so the batch fails (and is retried) as a whole.
  */
 export function abortsTransaction(err: unknown): boolean {
-  return /ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|PROTOCOL_CONNECTION_LOST|ECONNRESET|SQLITE_BUSY/.test((err as { code?: string }).code ?? '');
+  return isRetryable(err) || isConnectionLost(err);
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

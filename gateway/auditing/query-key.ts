@@ -4,8 +4,9 @@
  * numbers and organisation names prefixed with what they are.
  */
 import { parseCreditCode, parseIdNumber } from '../../schemas/checksums';
+import type { AuditKeyKind } from '../../core/registry';
 
-export type KeyKind = 'gmsfzh' | 'tyshxydm' | 'czztdm' | 'zzbh' | 'jgmc';
+export type KeyKind = AuditKeyKind;
 
 export function canonicalQueryKey(kind: KeyKind, raw: string): { value: string } | { error: string } {
   const s = String(raw ?? '').trim();

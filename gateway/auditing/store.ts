@@ -5,7 +5,8 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db';
-import { batchRowsFor, isSqlite } from '../../core/db';
+import { batchRowsFor, lockRowsForUpdate } from '../../core/dialect';
+import { isRetryable } from '../../core/db-errors';
 import { AuditEntry, AuditRow, GENESIS_HASH, listHash, rowHash, toRow } from './chain';
 
 const HEAD_ID = 1;
@@ -20,8 +21,7 @@ interface Head {
 }
 
 async function lockHead(trx: Knex.Transaction): Promise<Head> {
-  const q = trx('audit_chain').where({ id: HEAD_ID }).first();
-  if (!isSqlite(trx as unknown as Db)) q.forUpdate(); // SQLite's write lock already serialises writers
+  const q = lockRowsForUpdate(trx, trx('audit_chain').where({ id: HEAD_ID }).first());
   const head = (await q) as Head | undefined;
   if (!head) throw new Error('audit_chain head row missing (migration 401 not applied?)');
   return { ...head, last_id: Number(head.last_id), anchor_id: Number(head.anchor_id) };
@@ -33,8 +33,7 @@ async function withDeadlockRetry<T>(fn: () => Promise<T>, attempts = 5): Promise
     try {
       return await fn();
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (i >= attempts || (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT' && code !== 'SQLITE_BUSY')) throw err;
+      if (i >= attempts || !isRetryable(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * i));
     }
   }

@@ -6,11 +6,12 @@
  * verification methods always return one verdict instead.
  */
 import { ApiError, RESULT_CODES } from '../../core/result-codes';
-import { BaseLibraries, ENTITY_FIELDS, LICENCE_FIELDS, PERSON_FIELDS } from './repository';
+import { answerFields, Interface, LICENCE_VERDICTS, LOOKUPS, PERSON_VERDICTS } from '../../core/registry';
+import { BaseLibraries } from './repository';
 import { checkShape, requireCreditCode, requireHolderCode, requireIdNumber, requireName, requireText } from './validation';
 
 export type LookupRecord = Record<string, unknown>;
-export type Interface = 'json' | 'soap';
+export type { Interface };
 
 export interface LookupMethod<P = unknown> {
   name: string;
@@ -27,22 +28,11 @@ export interface LookupMethod<P = unknown> {
   run(repo: BaseLibraries, params: P, today: string): Promise<LookupRecord[]>;
 }
 
-/** 身份核验 verdicts (getRKHY, batchRKHY): HYJG and its code HYJGDM. */
-export const PERSON_VERDICTS = {
-  MATCH: { HYJG: '一致', HYJGDM: '1' },
-  MISMATCH: { HYJG: '不一致', HYJGDM: '2' },
-  NO_SUCH_PERSON: { HYJG: '查无此人', HYJGDM: '3' },
-} as const;
-
-/** 证照核验 verdicts (getDZZZHY). */
-export const LICENCE_VERDICTS = {
-  VALID: { HYJG: '有效', HYJGDM: '1' },
-  EXPIRED: { HYJG: '已过期', HYJGDM: '2' },
-  CANCELLED: { HYJG: '已注销或吊销', HYJGDM: '3' },
-  NO_SUCH_LICENCE: { HYJG: '查无此证', HYJGDM: '4' },
-} as const;
-
-const VERDICT_FIELDS = ['HYJG', 'HYJGDM'] as const;
+/** A method's name, title, interfaces and answer fields, as the registry has them. */
+function described(name: string): Pick<LookupMethod, 'name' | 'title' | 'interfaces' | 'fields'> {
+  const spec = LOOKUPS[name];
+  return { name: spec.name, title: spec.title, interfaces: spec.interfaces, fields: answerFields(spec) };
+}
 
 interface PersonQuery { xm: string; gmsfzh: string }
 
@@ -57,10 +47,7 @@ function compareName(given: string, stored: string | undefined) {
 }
 
 const getRKZP: LookupMethod<PersonQuery> = {
-  name: 'getRKZP',
-  title: '人口户籍信息',
-  interfaces: ['json', 'soap'],
-  fields: PERSON_FIELDS,
+  ...described('getRKZP'),
   parse: (raw) => parsePersonQuery('getRKZP', raw),
   queryKey: (p) => p.gmsfzh,
   // both keys must match: a caller who knows the number but not the name learns nothing
@@ -71,10 +58,7 @@ const getRKZP: LookupMethod<PersonQuery> = {
 };
 
 const getRKHY: LookupMethod<PersonQuery> = {
-  name: 'getRKHY',
-  title: '身份核验',
-  interfaces: ['json', 'soap'],
-  fields: VERDICT_FIELDS,
+  ...described('getRKHY'),
   parse: (raw) => parsePersonQuery('getRKHY', raw),
   queryKey: (p) => p.gmsfzh,
   async run(repo, p) {
@@ -87,10 +71,7 @@ const getRKHY: LookupMethod<PersonQuery> = {
 type BatchItem = { ok: true; query: PersonQuery } | { ok: false; error: ApiError };
 
 const batchRKHY: LookupMethod<BatchItem[]> = {
-  name: 'batchRKHY',
-  title: '批量身份比对',
-  interfaces: ['json'],
-  fields: VERDICT_FIELDS,
+  ...described('batchRKHY'),
   parse(raw) {
     const p = checkShape<{ items: unknown[] }>('batchRKHY', raw);
     return p.items.map((item): BatchItem => {
@@ -122,10 +103,7 @@ const batchRKHY: LookupMethod<BatchItem[]> = {
 type EntityQuery = { tyshxydm: string } | { jgmc: string };
 
 const getFRXX: LookupMethod<EntityQuery> = {
-  name: 'getFRXX',
-  title: '法人单位信息',
-  interfaces: ['json', 'soap'],
-  fields: ENTITY_FIELDS,
+  ...described('getFRXX'),
   parse(raw) {
     const p = checkShape<{ tyshxydm?: string; jgmc?: string }>('getFRXX', raw);
     if (p.tyshxydm !== undefined) return { tyshxydm: requireCreditCode('tyshxydm', p.tyshxydm) };
@@ -144,10 +122,7 @@ const getFRXX: LookupMethod<EntityQuery> = {
 type LicenceQuery = { zzbh: string } | { czztdm: string; zzlxdm?: string };
 
 const getDZZZ: LookupMethod<LicenceQuery> = {
-  name: 'getDZZZ',
-  title: '电子证照信息',
-  interfaces: ['json', 'soap'],
-  fields: LICENCE_FIELDS,
+  ...described('getDZZZ'),
   parse(raw) {
     const p = checkShape<{ zzbh?: string; czztdm?: string; zzlxdm?: string }>('getDZZZ', raw);
     if (p.zzbh !== undefined) return { zzbh: requireText('zzbh', p.zzbh) };
@@ -167,10 +142,7 @@ const getDZZZ: LookupMethod<LicenceQuery> = {
 interface LicenceCheck { zzbh: string; czztdm: string }
 
 const getDZZZHY: LookupMethod<LicenceCheck> = {
-  name: 'getDZZZHY',
-  title: '证照核验',
-  interfaces: ['json', 'soap'],
-  fields: VERDICT_FIELDS,
+  ...described('getDZZZHY'),
   parse(raw) {
     const p = checkShape<{ zzbh: string; czztdm: string }>('getDZZZHY', raw);
     return { zzbh: requireText('zzbh', p.zzbh), czztdm: requireHolderCode('czztdm', p.czztdm) };

@@ -3,7 +3,9 @@
  * licence. Soft-deleted rows (deleted = true) are never returned. Rows come back in the
  * template's field names and order, values as stored.
  */
-import { Db, selectRows } from '../../core/db';
+import type { Db } from '../../core/db';
+import { selectRows } from '../../core/dialect';
+import { itemFields, LIBRARIES, LibraryName } from '../../core/registry';
 
 export type PersonRecord = {
   RYBH: string; GMSFZH: string; XM: string; CSRQ: string | null; MZ: string | null; XB: string | null;
@@ -21,9 +23,9 @@ export type LicenceRecord = {
 };
 
 /** Template order of each library's fields (column = lower-case field name). */
-export const PERSON_FIELDS = ['RYBH', 'GMSFZH', 'XM', 'CSRQ', 'MZ', 'XB', 'JG', 'CSD', 'HJD'] as const;
-export const ENTITY_FIELDS = ['TYSHXYDM', 'JGMC', 'JGLX', 'FDDBR', 'ZCZB', 'CLRQ', 'DJJG', 'ZS', 'JYFW', 'DJZT'] as const;
-export const LICENCE_FIELDS = ['ZZBH', 'ZZMC', 'ZZLXDM', 'CZZT', 'CZZTDM', 'CZZTDMLX', 'ZZBFJG', 'ZZBFRQ', 'ZZYXQQSRQ', 'ZZYXQJZRQ', 'ZZZT', 'SXMC'] as const;
+const PERSON_FIELDS = itemFields('population');
+const ENTITY_FIELDS = itemFields('legal_entity');
+const LICENCE_FIELDS = itemFields('licence');
 
 /** A query by a non-unique key never returns more than this many rows. */
 export const MAX_ROWS = 100;
@@ -45,10 +47,14 @@ function toRecord<T>(fields: readonly string[], row: Record<string, unknown>): T
 }
 
 /** The single-row lookups by primary or unique key, as portable SQL (see selectRows). */
+function byColumn(lib: LibraryName, column: string): string {
+  return `select ${columns(itemFields(lib)).join(', ')} from \`${lib}\` where \`${column}\` = ? and \`deleted\` = 0 limit 1`;
+}
+
 const BY_KEY = {
-  person: `select ${columns(PERSON_FIELDS).join(', ')} from \`population\` where \`gmsfzh\` = ? and \`deleted\` = 0 limit 1`,
-  entity: `select ${columns(ENTITY_FIELDS).join(', ')} from \`legal_entity\` where \`tyshxydm\` = ? and \`deleted\` = 0 limit 1`,
-  licence: `select ${columns(LICENCE_FIELDS).join(', ')} from \`licence\` where \`zzbh\` = ? and \`deleted\` = 0 limit 1`,
+  person: byColumn('population', 'gmsfzh'),
+  entity: byColumn('legal_entity', LIBRARIES.legal_entity.key),
+  licence: byColumn('licence', LIBRARIES.licence.key),
 };
 
 export class BaseLibraries {

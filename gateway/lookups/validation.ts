@@ -3,14 +3,14 @@
  * parameters, empty values) and then the national check digits. Every failure is a 400
  * naming the parameter and the reason.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { PARAM_SCHEMAS } from '../../schemas/lookup-params';
 import { parseCreditCode, parseIdNumber } from '../../schemas/checksums';
 import { ApiError, badParam } from '../../core/result-codes';
+import { compileSchema, mostTellingError, onlyAlternativesFailed } from '../../core/validation';
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
 const validators = new Map<string, ValidateFunction>();
-for (const [method, schema] of Object.entries(PARAM_SCHEMAS)) validators.set(method, ajv.compile(schema));
+for (const [method, schema] of Object.entries(PARAM_SCHEMAS)) validators.set(method, compileSchema(schema));
 
 /** What to tell the caller when none or several of the alternative parameters were given. */
 const ALTERNATIVES_HINT: Record<string, [string, string]> = {
@@ -18,46 +18,15 @@ const ALTERNATIVES_HINT: Record<string, [string, string]> = {
   getDZZZ: ['zzbh', '须提供 zzbh（证照编号），或 czztdm（持证主体代码，可加 zzlxdm），二者不可同时提供'],
 };
 
-function fieldOf(e: ErrorObject): string {
-  return e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-}
-
-function describe(method: string, errors: ErrorObject[]): ApiError {
-  const unknown = errors.find((e) => e.keyword === 'additionalProperties');
-  if (unknown) return badParam(String((unknown.params as { additionalProperty: string }).additionalProperty), '未知参数');
-  const onProperty = errors.find((e) => e.instancePath !== '' && ['type', 'minLength', 'maxLength', 'minItems', 'maxItems'].includes(e.keyword));
-  if (onProperty) {
-    const field = fieldOf(onProperty);
-    const limit = (onProperty.params as { limit?: number }).limit;
-    switch (onProperty.keyword) {
-      case 'type':
-        return badParam(field, `类型错误，应为${onProperty.params.type === 'array' ? '数组' : onProperty.params.type === 'object' ? '对象' : '字符串'}`);
-      case 'minLength':
-        return badParam(field, '不能为空');
-      case 'maxLength':
-        return badParam(field, `长度不能超过${limit}个字符`);
-      case 'minItems':
-        return badParam(field, '不能为空列表');
-      case 'maxItems':
-        return badParam(field, `最多${limit}项`);
-    }
-  }
-  if (errors.some((e) => e.keyword === 'oneOf' || e.keyword === 'not') && ALTERNATIVES_HINT[method]) {
-    const [field, reason] = ALTERNATIVES_HINT[method];
-    return badParam(field, reason);
-  }
-  const missing = errors.find((e) => e.keyword === 'required');
-  if (missing) return badParam(String((missing.params as { missingProperty: string }).missingProperty), '缺少参数');
-  if (errors.some((e) => e.keyword === 'type' && e.instancePath === '')) return badParam('body', '参数须为JSON对象');
-  return badParam(fieldOf(errors[0]) || 'body', '参数不合法');
-}
-
-/** Checks `raw` against the method's schema; throws a 400 ApiError otherwise. */
+/** Checks `raw` against the method's schema; throws a 400 ApiError naming one parameter otherwise. */
 export function checkShape<T>(method: string, raw: unknown): T {
   const validate = validators.get(method);
   if (!validate) throw new Error(`no parameter schema for ${method}`);
   if (validate(raw)) return raw as T;
-  throw describe(method, validate.errors ?? []);
+  const hint = ALTERNATIVES_HINT[method];
+  if (hint && onlyAlternativesFailed(validate.errors)) throw badParam(hint[0], hint[1]);
+  const e = mostTellingError(validate.errors);
+  throw badParam(e.field || 'body', e.reason);
 }
 
 /** A name as given, trimmed; blank → 400. */

@@ -67,7 +67,7 @@ export function registerCatalogCommand(program: Command): void {
           process.stdout.write(JSON.stringify(report) + '\n');
         } catch (err) {
           if (err instanceof ValidationFailed) {
-            process.stderr.write(`${err.message}\n${err.errors.map((e) => `  ${e.field || '/'}  ${e.reason}`).join('\n')}\n`);
+            process.stderr.write(`${err.message}\n${err.errors.map((e) => `  ${e.field || '（整体）'}  ${e.reason}`).join('\n')}\n`);
             process.exitCode = 1;
             return;
           }

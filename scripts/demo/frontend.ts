@@ -4,7 +4,7 @@
  * target (SQLite for the demo, MariaDB for the sync benchmark).
  */
 import type { Knex } from 'knex';
-import { batchRowsFor } from '../../core/db';
+import { batchRowsFor, microsTimeColumn } from '../../core/dialect';
 import type { LicensingItem } from '../../catalog/gazette';
 import { entity, licence, person } from './records';
 
@@ -23,15 +23,13 @@ export interface DemoSize {
 
 export const DEFAULT_DEMO_SIZE: DemoSize = { people: 10000, entities: 2000, licences: 5000, seed: 20181009 };
 
-/** GXSJ is DATETIME(6) on MySQL and ISO-like text on SQLite: both keep microseconds. */
-function updateTimeColumn(t: Knex.CreateTableBuilder, isMysql: boolean): void {
-  if (isMysql) t.specificType('GXSJ', 'DATETIME(6)').notNullable();
-  else t.string('GXSJ', 26).notNullable();
+/** GXSJ keeps microseconds on both databases (see microsTimeColumn). */
+function updateTimeColumn(db: Knex, t: Knex.CreateTableBuilder): void {
+  microsTimeColumn(db, t, 'GXSJ').notNullable();
   t.integer('SCBZ').notNullable().defaultTo(0); // 删除标志
 }
 
 export async function createFrontendTables(db: Knex): Promise<void> {
-  const isMysql = db.client.config.client === 'mysql2';
   await db.schema.createTable(FRONTEND_TABLES.population, (t) => {
     t.string('RYBH', 32).primary();
     t.string('GMSFZH', 18).notNullable();
@@ -42,7 +40,7 @@ export async function createFrontendTables(db: Knex): Promise<void> {
     t.string('JG', 128);
     t.string('CSD', 256);
     t.string('HJD', 256);
-    updateTimeColumn(t, isMysql);
+    updateTimeColumn(db, t);
     t.index(['GXSJ', 'RYBH']);
   });
   await db.schema.createTable(FRONTEND_TABLES.legalEntity, (t) => {
@@ -56,7 +54,7 @@ export async function createFrontendTables(db: Knex): Promise<void> {
     t.string('ZS', 256);
     t.text('JYFW');
     t.string('DJZT', 16);
-    updateTimeColumn(t, isMysql);
+    updateTimeColumn(db, t);
     t.index(['GXSJ', 'TYSHXYDM']);
   });
   await db.schema.createTable(FRONTEND_TABLES.licence, (t) => {
@@ -72,7 +70,7 @@ export async function createFrontendTables(db: Knex): Promise<void> {
     t.string('ZZYXQJZRQ', 8);
     t.string('ZZZT', 8).notNullable();
     t.string('SXMC', 256);
-    updateTimeColumn(t, isMysql);
+    updateTimeColumn(db, t);
     t.index(['GXSJ', 'ZZBH']);
   });
 }

@@ -4,17 +4,13 @@
  * scheduler's incremental runs carry them over.
  */
 import type { Knex } from 'knex';
+import { nowMicrosTextSql } from '../../core/dialect';
 import { FRONTEND_TABLES } from './frontend';
 import { ZHOUCUN_STREETS } from './vocabulary';
 
 export interface TouchResult {
   updated: number;
   deleted: number;
-}
-
-/** The source clock as DATETIME(6) text: SQLite only has milliseconds, pad to microseconds. */
-export function sourceNowSql(db: Knex): string {
-  return db.client.config.client === 'mysql2' ? 'now(6)' : `strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'`;
 }
 
 export async function touchPeople(db: Knex, count: number, deleteEvery = 20): Promise<TouchResult> {
@@ -34,7 +30,7 @@ export async function touchPeople(db: Knex, count: number, deleteEvery = 20): Pr
       .update({
         HJD: `山东省淄博市周村区${street}${1 + Math.floor(Math.random() * 300)}号`,
         SCBZ: del ? 1 : 0,
-        GXSJ: db.raw(sourceNowSql(db)),
+        GXSJ: db.raw(nowMicrosTextSql(db)),
       });
     result.updated++;
     if (del) result.deleted++;

@@ -30,9 +30,9 @@ describe.each(STORAGE_TARGETS)('applications, grants and resolveAccess on %s', (
     const body = { resource_code: '101001/00001', items: ['XM', 'GMSFZH', 'CSRQ'], scenario: '办理社保卡时核验身份', frequency: '实时', system_name: '一窗受理平台' };
     const bad = await h.call('POST', '/dprs/catalog/applications', { token: consumer, body: { ...body, items: ['XM', 'NOPE'], frequency: '' } });
     expect(bad.status).toBe(400);
-    expect(bad.body.data.map((e: { field: string }) => e.field)).toEqual(['/frequency']);
+    expect(bad.body.data.map((e: { field: string }) => e.field)).toEqual(['frequency']);
     const unknownItem = await h.call('POST', '/dprs/catalog/applications', { token: consumer, body: { ...body, items: ['XM', 'NOPE'] } });
-    expect(unknownItem.body.data).toEqual([{ field: '/items/1', reason: '资源中没有信息项 NOPE' }]);
+    expect(unknownItem.body.data).toEqual([{ field: 'items.1', reason: '资源中没有信息项 NOPE' }]);
     const byDept = await h.call('POST', '/dprs/catalog/applications', { token: police, body });
     expect(byDept.status).toBe(403);
 
@@ -46,7 +46,7 @@ describe.each(STORAGE_TARGETS)('applications, grants and resolveAccess on %s', (
     const byOperator = await h.call('POST', `/dprs/catalog/applications/${id}/decision`, { token: operator, body: { approve: true } });
     expect(byOperator.status).toBe(403);
     const noReason = await h.call('POST', `/dprs/catalog/applications/${id}/decision`, { token: police, body: { approve: false } });
-    expect(noReason.body.data).toEqual([{ field: '/note', reason: '不予批准须说明理由' }]);
+    expect(noReason.body.data).toEqual([{ field: 'note', reason: '不予批准须说明理由' }]);
 
     const ok = await h.call('POST', `/dprs/catalog/applications/${id}/decision`, { token: police, body: { approve: true, note: '同意' } });
     expect(ok.body.data[0]).toMatchObject({ status: 'approved' });
@@ -103,7 +103,7 @@ describe.each(STORAGE_TARGETS)('applications, grants and resolveAccess on %s', (
       scenario: '低保核对', frequency: '每月', system_name: '低保核对系统', system_network: '政务外网',
     };
     const bad = await h.call('POST', '/dprs/catalog/demands', { token: mzj, body: { ...demand, phone: 'x', item_names: [] } });
-    expect(bad.body.data.map((e: { field: string }) => e.field).sort()).toEqual(['/item_names', '/phone']);
+    expect(bad.body.data.map((e: { field: string }) => e.field).sort()).toEqual(['item_names', 'phone']);
     expect((await h.call('POST', '/dprs/catalog/demands', { token: mzj, body: demand })).status).toBe(200);
     expect((await h.call('POST', '/dprs/catalog/demands', { token: mzj, body: { ...demand, provider_name: '区民政局', resource_name: '婚姻登记信息', item_names: ['婚姻状况'] } })).status).toBe(200);
     expect((await h.call('GET', '/dprs/catalog/demands/gaps', { token: consumer })).status).toBe(403);

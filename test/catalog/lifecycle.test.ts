@@ -14,7 +14,7 @@ describe.each(STORAGE_TARGETS)('resource registration and lifecycle on %s', (tar
   });
   afterAll(() => h.close());
 
-  it('returns every error of an invalid registration at once, as pointers with Chinese reasons, and stores nothing', async () => {
+  it('returns every error of an invalid registration at once, as field names with Chinese reasons, and stores nothing', async () => {
     const bad = {
       ...sampleRegistration(),
       share_type: '2', // 有条件 without 共享条件
@@ -27,10 +27,10 @@ describe.each(STORAGE_TARGETS)('resource registration and lifecycle on %s', (tar
     expect(r.status).toBe(400);
     expect(r.body.result_code).toBe('400');
     const fields = r.body.data.map((e: { field: string }) => e.field).sort();
-    expect(fields).toEqual(['/extra', '/items/0/data_type', '/items/0/field', '/items/0/sensitive', '/share_condition', '/summary', '/update_cycle'].sort());
-    expect(r.body.msg).toBe(`参数错误：资源登记有${fields.length}处错误`);
+    expect(fields).toEqual(['extra', 'items.0.data_type', 'items.0.field', 'items.0.sensitive', 'share_condition', 'summary', 'update_cycle'].sort());
+    expect(r.body.msg).toBe(`参数错误：资源登记有${fields.length}处错误，字段 ${r.body.data[0].field} ${r.body.data[0].reason}`);
     for (const e of r.body.data) expect(e.reason).toMatch(/[\u4e00-\u9fa5]/);
-    expect(r.body.data.find((e: { field: string }) => e.field === '/items/0/data_type').reason).toContain('C N Y D T L M G B I F');
+    expect(r.body.data.find((e: { field: string }) => e.field === 'items.0.data_type').reason).toContain('C N Y D T L M G B I F');
     expect(await h.ctx.db('resources').where({ code: '301010/00001' }).first()).toBeUndefined();
   });
 
@@ -41,16 +41,16 @@ describe.each(STORAGE_TARGETS)('resource registration and lifecycle on %s', (tar
       items: [...sampleRegistration().items, { field: 'XM', name: '姓名', data_type: 'C', sensitive: false }],
     });
     const r1 = await h.call('POST', '/dprs/catalog/resources', { token: dept, body: bad });
-    expect(r1.body.data.map((e: { field: string }) => e.field)).toEqual(['/no_share_basis']);
+    expect(r1.body.data.map((e: { field: string }) => e.field)).toEqual(['no_share_basis']);
     const r2 = await h.call('POST', '/dprs/catalog/resources', { token: dept, body: { ...bad, no_share_basis: '涉及个人隐私' } });
-    expect(r2.body.data.map((e: { field: string }) => e.field).sort()).toEqual(['/code', '/items/4/field'].sort());
+    expect(r2.body.data.map((e: { field: string }) => e.field).sort()).toEqual(['code', 'items.4.field'].sort());
     const r3 = await h.call('POST', '/dprs/catalog/resources', {
       token: dept,
       body: sampleRegistration({ interfaces: [{ method: 'getRKZP', name: '冒用', function: '冒用公安接口' }] }),
     });
-    expect(r3.body.data).toEqual([{ field: '/interfaces/0/method', reason: '方法名 getRKZP 已属于资源 101001/00001' }]);
+    expect(r3.body.data).toEqual([{ field: 'interfaces.0.method', reason: '方法名 getRKZP 已属于资源 101001/00001' }]);
     const r4 = await h.call('POST', '/dprs/catalog/resources', { token: otherDept, body: sampleRegistration() });
-    expect(r4.body.data).toEqual([{ field: '/provider_code', reason: '只能登记本部门（ZC008）的资源' }]);
+    expect(r4.body.data).toEqual([{ field: 'provider_code', reason: '只能登记本部门（ZC008）的资源' }]);
     const anon = await h.call('POST', '/dprs/catalog/resources', { body: sampleRegistration() });
     expect(anon.status).toBe(401);
     const forged = await h.call('POST', '/dprs/catalog/resources', { token: dept.slice(0, -3) + 'abc', body: sampleRegistration() });
@@ -139,7 +139,7 @@ describe.each(STORAGE_TARGETS)('resource registration and lifecycle on %s', (tar
     expect(r.status).toBe(400);
     expect(await r.json()).toEqual({ msg: '参数错误：body 请求体不是合法的JSON', result_code: '400', data: [] });
     const notObject = await h.call('POST', '/dprs/catalog/resources', { token: dept, body: [1, 2] });
-    expect(notObject.body.data).toEqual([{ field: '', reason: '请求体应为 JSON 对象' }]);
+    expect(notObject.body.data).toEqual([{ field: '', reason: '应为 JSON 对象' }]);
     const role = await h.call('GET', '/dprs/catalog/resources', { token: h.token({ sub: 'x', role: 'admin' }) });
     expect(role.status).toBe(401);
     expect((await h.call('GET', '/dprs/catalog/resources/999/1')).body.msg).toContain('资源代码');

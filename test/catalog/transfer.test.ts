@@ -15,7 +15,7 @@ describe.each(STORAGE_TARGETS)('catalogue import and export on %s', (target) => 
     const file = { resources: [sampleRegistration(), { ...sampleRegistration({ code: '301010/00002' }), format: 'PDF' }] };
     const err = await importRegistrations(h.ctx.db, operator, file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationFailed);
-    expect((err as ValidationFailed).errors.map((e) => e.field)).toEqual(['/1/format']);
+    expect((err as ValidationFailed).errors.map((e) => e.field)).toEqual(['1.format']);
     expect(await h.ctx.db('resources').where('code', 'like', '301010/%').first()).toBeUndefined();
   });
 
@@ -33,6 +33,6 @@ describe.each(STORAGE_TARGETS)('catalogue import and export on %s', (target) => 
 
   it('a department imports only its own resources', async () => {
     const err = await importRegistrations(h.ctx.db, { role: 'department', sub: 'x', dept: 'ZC008' }, [sampleRegistration({ code: '301010/00003', share_mode: '库表', interfaces: [] })]).catch((e: unknown) => e);
-    expect((err as ValidationFailed).errors).toEqual([{ field: '/0/provider_code', reason: '只能导入本部门（ZC008）的资源' }]);
+    expect((err as ValidationFailed).errors).toEqual([{ field: '0.provider_code', reason: '只能导入本部门（ZC008）的资源' }]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { columnOf, Library } from '../../../core/registry';
 
 /**
  * Bookkeeping every base-library row carries: where it came from, the source's own update
@@ -15,4 +16,26 @@ export function syncBookkeeping(t: Knex.CreateTableBuilder): void {
   // the id of the full run that last saw the row: the sweep after a completed full run
   // soft-deletes rows whose seen_run is older
   t.bigInteger('seen_run').nullable();
+}
+
+/**
+ * A base library's table as the registry describes it: the key, the items (text by length,
+ * money as whole-unit integers, free text unbounded), unique and lookup indexes, and the
+ * bookkeeping columns. The registry is pinned by a test against the migrated tables: change a
+ * library's shape there only together with a migration that brings existing databases along.
+ */
+export function createLibraryTable(knex: Knex, lib: Library): Knex.SchemaBuilder {
+  return knex.schema.createTable(lib.name, (t) => {
+    for (const i of lib.items) {
+      const name = columnOf(i);
+      const col = i.data_type === 'Y' ? t.bigInteger(name) : i.data_type === 'M' ? t.text(name) : t.string(name, i.length);
+      if (name === lib.key) col.primary();
+      else if (i.required) col.notNullable();
+      else col.nullable();
+      if (lib.unique.includes(name)) col.unique();
+      for (const index of lib.indexes) if (index.length === 1 && index[0] === name) col.index();
+    }
+    syncBookkeeping(t);
+    for (const index of lib.indexes) if (index.length > 1) t.index(index);
+  });
 }

@@ -142,7 +142,7 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
     const broken = new SyncEngine(gw.db, { openSource: failingAfter(1) });
     const failed = await broken.run(job, 'full');
     expect(failed.status).toBe('failed');
-    if (failed.status !== 'skipped') expect(failed.run.error).toBe('数据库访问失败（ECONNREFUSED）');
+    if (failed.status !== 'skipped') expect(failed.run.error).toBe('数据库访问失败：连接被拒绝，请检查地址、端口及数据库服务是否已启动');
     expect(Number((await gw.db('population').where({ deleted: true }).count({ n: '*' }).first())!.n)).toBe(0);
     expect(await getWatermark(gw.db, job.id)).toEqual(wm);
 

@@ -75,8 +75,8 @@ describe.each(STORAGE_TARGETS)('JSON lookups on %s', (target) => {
       ['wrong length', () => ({ xm: '张三', gmsfzh: '37030619900101' }), '参数错误：gmsfzh 公民身份号码长度应为18位，实际14位'],
       ['empty name', () => ({ xm: '', gmsfzh: fx.alice.gmsfzh }), '参数错误：xm 不能为空'],
       ['blank name', () => ({ xm: '   ', gmsfzh: fx.alice.gmsfzh }), '参数错误：xm 不能为空'],
-      ['missing number', () => ({ xm: '张三' }), '参数错误：gmsfzh 缺少参数'],
-      ['unknown parameter', () => ({ xm: '张三', gmsfzh: fx.alice.gmsfzh, sfzh: '1' }), '参数错误：sfzh 未知参数'],
+      ['missing number', () => ({ xm: '张三' }), '参数错误：gmsfzh 缺少必填项'],
+      ['unknown parameter', () => ({ xm: '张三', gmsfzh: fx.alice.gmsfzh, sfzh: '1' }), '参数错误：sfzh 不是可识别的字段'],
       ['number not a string', () => ({ xm: '张三', gmsfzh: 370306 }), '参数错误：gmsfzh 类型错误，应为字符串'],
     ])('getRKZP: %s → 400 naming the parameter', async (_label, params, msg) => {
       const a = await call('getRKZP', params());
@@ -151,7 +151,7 @@ describe.each(STORAGE_TARGETS)('JSON lookups on %s', (target) => {
         { XH: 3, result_code: '200', msg: '操作成功', HYJG: '不一致', HYJGDM: '2' },
         { XH: 4, result_code: '200', msg: '操作成功', HYJG: '查无此人', HYJGDM: '3' },
         { XH: 5, result_code: '200', msg: '操作成功', HYJG: '一致', HYJGDM: '1' },
-        { XH: 6, result_code: '400', msg: '参数错误：name 未知参数' },
+        { XH: 6, result_code: '400', msg: '参数错误：name 不是可识别的字段' },
       ]);
     });
 
@@ -165,7 +165,7 @@ describe.each(STORAGE_TARGETS)('JSON lookups on %s', (target) => {
       expect(over.status).toBe(400);
       expect(over.body.msg).toBe('参数错误：items 最多1000项');
       expect((await call('batchRKHY', { items: [] })).body.msg).toBe('参数错误：items 不能为空列表');
-      expect((await call('batchRKHY', {})).body.msg).toBe('参数错误：items 缺少参数');
+      expect((await call('batchRKHY', {})).body.msg).toBe('参数错误：items 缺少必填项');
     });
   });
 

@@ -53,7 +53,7 @@ describe('lookup parameter validation', () => {
 
   it('names the offending parameter for shape errors', () => {
     expect(reason(() => getRKZP.parse({ xm: '张三', gmsfzh: 'x'.repeat(19) }))).toBe('参数错误：gmsfzh 长度不能超过18个字符');
-    expect(reason(() => getRKZP.parse({ gmsfzh: '1' }))).toBe('参数错误：xm 缺少参数');
-    expect(reason(() => getRKZP.parse(null))).toBe('参数错误：body 参数须为JSON对象');
+    expect(reason(() => getRKZP.parse({ gmsfzh: '1' }))).toBe('参数错误：xm 缺少必填项');
+    expect(reason(() => getRKZP.parse(null))).toBe('参数错误：body 应为 JSON 对象');
   });
 });

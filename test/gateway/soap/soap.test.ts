@@ -136,7 +136,7 @@ describe.each(STORAGE_TARGETS)('SOAP WebService on %s', (target) => {
     const forbidden = await post(envelopes['s: prefix']('getFRXX', { tyshxydm: fx.firm.tyshxydm }), { authorization: `Bearer ${tokenFor(ctx.config, 'test-window', ['getRKZP'])}`, 'x-purpose': PURPOSE });
     expect(returned(forbidden.text).result_code).toBe('403');
     const unknownParam = await post(envelopes['s: prefix']('getRKZP', { xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh, extra: '1' }));
-    expect(returned(unknownParam.text).msg).toBe('参数错误：extra 未知参数');
+    expect(returned(unknownParam.text).msg).toBe('参数错误：extra 不是可识别的字段');
     const empty = await post(envelopes['s: prefix']('getRKZP', { xm: '', gmsfzh: fx.alice.gmsfzh }));
     expect(returned(empty.text).msg).toBe('参数错误：xm 不能为空');
   });

@@ -1,0 +1,201 @@
+/**
+ * Every difference between SQLite (better-sqlite3) and MySQL/MariaDB (mysql2) the code relies
+ * on, behind named helpers. Nothing outside this module asks which database it is talking to.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+
+export type Db = Knex;
+
+export interface OpenOptions {
+  client: 'sqlite' | 'mysql';
+  url?: string | null;
+  sqliteFile?: string;
+  poolMax?: number;
+}
+
+function isSqlite(db: Knex): boolean {
+  return db.client.config.client === 'better-sqlite3';
+}
+
+/** A source definition names its driver; the mysql2 one is reached by URL. */
+export function isMysqlDriver(driver: string): boolean {
+  return driver === 'mysql2';
+}
+
+/** Turns mysql://user:pass@host:port/db?socket=/run/mysqld/mysqld.sock into mysql2 options. */
+export function mysqlConnection(url: string): Knex.MySql2ConnectionConfig {
+  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const socket = u.searchParams.get('socket');
+  return {
+    host: socket ? undefined : u.hostname || '127.0.0.1',
+    port: socket ? undefined : Number(u.port || 3306),
+    socketPath: socket ?? undefined,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')),
+    charset: 'utf8mb4',
+    // times are stored as epoch-ms integers or UTC text; keep the driver from shifting them
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  };
+}
+
+interface SqliteConnection {
+  pragma(s: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+const STATEMENT_CACHE_MAX = 500;
+
+/**
+ * knex prepares every SQLite statement anew, prominent in a CPU profile of the lookups. Prepared
+ * statements are reusable (SQLite re-prepares them itself after a schema change), so the
+ * connection keeps the recent ones by SQL text.
+ */
+function cacheStatements(conn: SqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    let stmt = cache.get(sql);
+    if (stmt === undefined) {
+      stmt = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_MAX) cache.clear();
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+}
+
+/** knex settings for one database: a mysql2 pool, or one better-sqlite3 connection in WAL mode. */
+export function knexConfig(opts: OpenOptions): Knex.Config {
+  if (opts.client === 'mysql') {
+    if (!opts.url) throw new Error('mysql needs a url');
+    return {
+      client: 'mysql2',
+      connection: mysqlConnection(opts.url),
+      pool: { min: 0, max: opts.poolMax ?? 10 },
+      acquireConnectionTimeout: 10000,
+    };
+  }
+  const file = opts.sqliteFile ?? ':memory:';
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  return {
+    client: 'better-sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
+        cacheStatements(conn);
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('busy_timeout = 5000');
+        conn.pragma('foreign_keys = ON');
+        done(null, conn);
+      },
+    },
+  };
+}
+
+/**
+ * Rows per multi-row insert. On SQLite knex writes a multi-row insert as a compound SELECT,
+ * capped at 500 terms, and a statement takes at most 32,766 bound variables.
+ */
+export function batchRowsFor(db: Knex, columns: number, wanted = 500): number {
+  const cap = isSqlite(db) ? Math.min(500, Math.floor(32766 / Math.max(1, columns))) : 5000;
+  return Math.max(1, Math.min(wanted, cap));
+}
+
+/**
+ * Runs a hand-written select (for the lookup hot path, where building the query with knex
+ * cost more CPU than running it) and returns its rows on either database. The SQL must be
+ * portable: backtick identifiers, `?` placeholders, 0/1 for booleans.
+ */
+export async function selectRows<T>(db: Knex, sql: string, bindings: readonly Knex.Value[]): Promise<T[]> {
+  const result = (await db.raw(sql, bindings)) as unknown;
+  // better-sqlite3 answers the rows; mysql2 answers [rows, fields]
+  if (isSqlite(db)) return result as T[];
+  return (result as [T[], unknown])[0];
+}
+
+/**
+ * Whether two transactions can be open at once. SQLite is one connection (one writer): a
+ * second transaction would wait for the first, so work is done in turn.
+ */
+export function allowsConcurrentTransactions(db: Knex): boolean {
+  return !isSqlite(db);
+}
+
+/**
+ * Locks the selected rows until the transaction ends. SQLite has no row locks; its write lock
+ * already serialises writers, so there the query is left as it is.
+ */
+export function lockRowsForUpdate<Q extends Knex.QueryBuilder>(db: Knex | Knex.Transaction, q: Q): Q {
+  if (!isSqlite(db as Knex)) q.forUpdate();
+  return q;
+}
+
+/** The database's clock in epoch milliseconds: one clock for gateways on several hosts. */
+export async function databaseNowMs(db: Knex): Promise<number> {
+  if (isSqlite(db)) {
+    const rows = (await db.raw(`select cast((julianday('now') - 2440587.5) * 86400000 as integer) as now`)) as Array<{ now: number }>;
+    return Number(rows[0].now);
+  }
+  const [rows] = (await db.raw('select cast(unix_timestamp(now(3)) * 1000 as unsigned) as now')) as [Array<{ now: number | string }>];
+  return Number(rows[0].now);
+}
+
+/**
+ * The database's clock minus `seconds`, as text at the precision it stores update times with
+ * (MySQL DATETIME(6): microseconds; SQLite: milliseconds).
+ */
+export async function databaseClockText(db: Knex, secondsBack: number): Promise<string> {
+  if (!isSqlite(db)) {
+    const [rows] = (await db.raw(`select date_format(now(6) - interval ? second, '%Y-%m-%d %H:%i:%s.%f') as t`, [secondsBack])) as [Array<{ t: string }>];
+    return rows[0].t;
+  }
+  const rows = (await db.raw(`select strftime('%Y-%m-%d %H:%M:%f', 'now', ?) as t`, [`-${secondsBack} seconds`])) as Array<{ t: string }>;
+  return rows[0].t;
+}
+
+/** An SQL expression for "now" as DATETIME(6) text; SQLite only has milliseconds, padded. */
+export function nowMicrosTextSql(db: Knex): string {
+  return isSqlite(db) ? `strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'` : 'now(6)';
+}
+
+/** A column holding an update time with microseconds: DATETIME(6) on MySQL, ISO-like text on SQLite. */
+export function microsTimeColumn(db: Knex, t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder {
+  return isSqlite(db) ? t.string(name, 26) : t.specificType(name, 'DATETIME(6)');
+}
+
+/**
+ * Adds `delta` to the counter row `key` (creating it) and answers the new total, atomically
+ * against other writers of the same row.
+ */
+export async function addToCounter(
+  db: Knex,
+  c: { table: string; keyColumn: string; countColumn: string; key: string; delta: number; extra?: Record<string, Knex.Value> },
+): Promise<number> {
+  const extra = Object.entries(c.extra ?? {});
+  const cols = [c.keyColumn, c.countColumn, ...extra.map(([k]) => k)].map((n) => `\`${n}\``).join(', ');
+  const marks = extra.map(() => ', ?').join('');
+  const values = [c.key, c.delta, ...extra.map(([, v]) => v)];
+  const n = `\`${c.countColumn}\``;
+  if (isSqlite(db)) {
+    const rows = (await db.raw(
+      `insert into \`${c.table}\` (${cols}) values (?, ?${marks}) on conflict(\`${c.keyColumn}\`) do update set ${n} = ${n} + excluded.${n} returning ${n} as total`,
+      values,
+    )) as Array<{ total: number }>;
+    return Number(rows[0].total);
+  }
+  return db.transaction(async (trx) => {
+    await trx.raw(`insert into \`${c.table}\` (${cols}) values (?, ?${marks}) on duplicate key update ${n} = ${n} + values(${n})`, values);
+    const row = (await trx(c.table).where(c.keyColumn, c.key).first(c.countColumn)) as Record<string, number>;
+    return Number(row[c.countColumn]);
+  });
+}
