@@ -9,7 +9,7 @@ export class ApiFailure extends Error {
     super(body?.msg ?? `请求失败（HTTP ${status}）`);
     this.status = status;
     this.body = body;
-    // validation failures list each field's reason: { '/items/0/field': '…' }
+    // validation failures list each field's reason: { 'items.0.field': '…' }
     this.fields = {};
     for (const e of Array.isArray(body?.data) ? body.data : []) if (e && e.field) this.fields[e.field] = e.reason;
   }
