@@ -82,6 +82,19 @@ describe.each(STORAGE_TARGETS)('workbench API on %s', (target) => {
     expect(JSON.stringify(list.body.data)).not.toMatch(/password_hash|totp_secret|scrypt/);
   });
 
+  it('lets an auditor read the audit and the sign-in log, and change nothing', async () => {
+    await addAccount(ctx.db, { username: 'aud2', role: 'auditor', password: PASSWORD });
+    const auditor = await signIn('aud2');
+    expect((await call('GET', '/dprs/admin/audit/verify', auditor)).status).toBe(200);
+    expect((await call('GET', '/dprs/admin/stats?hours=24', auditor)).status).toBe(200);
+    const log = await call('GET', '/dprs/workbench/api/sign-in-events', auditor);
+    expect(log.body.data.some((e) => e.username === 'aud2' && e.event === 'sign_in')).toBe(true);
+    expect((await call('GET', '/dprs/admin/sync/jobs', auditor)).status).toBe(403);
+    expect((await call('POST', '/dprs/workbench/api/accounts', auditor, { username: 'x2', role: 'operator' })).status).toBe(403);
+    expect((await call('POST', '/dprs/catalog/resources/101001/00001/retire', auditor, { reason: '试试' })).status).toBe(403);
+    expect((await call('GET', '/dprs/admin/audit/verify', officer)).status).toBe(403);
+  });
+
   it('adds a department the plan does not name, naming a bad field', async () => {
     const bad = await call('POST', '/dprs/workbench/api/departments', operator, { code: 'X1', name: '区统计局' });
     expect(bad.status).toBe(400);
