@@ -20,6 +20,15 @@ export interface Session {
 
 const hashOf = (id: string) => crypto.createHash('sha256').update(id).digest('hex');
 
+/** Sessions nobody came back to would stay forever: each sign-in ends the dead ones, recorded like any expiry. */
+export async function pruneSessions(db: Db, idleMs: number, now = Date.now()): Promise<void> {
+  const stale = (q: ReturnType<Db>) => q.where('last_seen_at', '<', now - idleMs).orWhere('created_at', '<', now - SESSION_MAX_MS);
+  const dead = (await stale(db('sessions')).select('id_hash', 'username')) as Array<{ id_hash: string; username: string }>;
+  for (const d of dead) {
+    if ((await db('sessions').where({ id_hash: d.id_hash }).delete()) === 1) await recordSignInEvent(db, { username: d.username, event: 'expired', reason: '空闲超时' }, now);
+  }
+}
+
 export async function createSession(db: Db, username: string, now = Date.now()): Promise<{ id: string; csrfToken: string }> {
   const id = crypto.randomBytes(32).toString('base64url');
   const csrfToken = crypto.randomBytes(24).toString('base64url');

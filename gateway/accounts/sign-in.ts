@@ -9,7 +9,7 @@ import { ApiError } from '../../core/result-codes';
 import { hashSecret, verifySecret } from '../../catalog/secrets';
 import { Account, accountRow, passwordProblem, toAccount, TOTP_ROLES } from './accounts';
 import { recordSignInEvent } from './events';
-import { createSession } from './sessions';
+import { createSession, pruneSessions } from './sessions';
 import { matchTotp } from './totp';
 
 export const MAX_FAILURES = 5;
@@ -79,6 +79,7 @@ export async function signIn(db: Db, config: Config, req: SignInRequest, now = D
     if (n !== 1) return fail('动态口令重复使用', '动态口令错误', 'totp');
   }
   await db('accounts').where({ username }).update({ failures: 0, locked_until: null, updated_at: now });
+  await pruneSessions(db, config.workbench.idleMinutes * 60000, now);
   const session = await createSession(db, username, now);
   await recordSignInEvent(db, { username, event: 'sign_in', ip }, now);
   return { ok: true, account: toAccount({ ...row, failures: 0, locked_until: null }), sessionId: session.id, csrfToken: session.csrfToken };

@@ -116,6 +116,16 @@ describe.each(STORAGE_TARGETS)('workbench sign-in on %s', (target) => {
     expect(reg.status).toBe(401);
   });
 
+  it('ends sessions nobody came back to when anyone signs in', async () => {
+    await signIn('locky', PASSWORD);
+    const idle = await ctx.db('sessions').where({ username: 'locky' }).update({ last_seen_at: Date.now() - 31 * 60000 });
+    expect(idle).toBeGreaterThan(0);
+    const expiredBefore = (await events('locky')).filter((e) => e === 'expired').length;
+    await signIn('officer1', PASSWORD);
+    expect(await ctx.db('sessions').where({ username: 'locky' }).first()).toBeUndefined();
+    expect((await events('locky')).filter((e) => e === 'expired').length).toBe(expiredBefore + idle);
+  });
+
   it('signs out: the cookie stops working', async () => {
     const a = await signIn('officer1', PASSWORD);
     expect((await call('DELETE', '/dprs/workbench/api/session', { cookies: a.cookies, headers: { 'x-csrf-token': csrfOf(a) } })).status).toBe(200);
