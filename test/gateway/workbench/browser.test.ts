@@ -281,6 +281,24 @@ run('the workbench in headless Chromium', () => {
     await operator.context.close();
   });
 
+  it('serves the page with its own CSP (no upgrade to https) and its scripts gzipped', async () => {
+    const page = await fetch(`http://127.0.0.1:${server.port}/dprs/workbench/`);
+    expect(page.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    const script = /src="\.\/(assets\/index-[^"]+\.js)"/.exec(await page.text())![1];
+    const { request } = await import('node:http');
+    const answer = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
+      request(`http://127.0.0.1:${server.port}/dprs/workbench/${script}`, { headers: { 'accept-encoding': 'gzip' } }, (r) => {
+        const parts: Buffer[] = [];
+        r.on('data', (d: Buffer) => parts.push(d));
+        r.on('end', () => resolve({ encoding: r.headers['content-encoding'], body: Buffer.concat(parts) }));
+      }).on('error', reject).end();
+    });
+    expect(answer.encoding).toBe('gzip');
+    const original = fs.readFileSync(path.resolve(__dirname, '../../../dist/workbench', script));
+    expect(answer.body.length).toBeLessThan(original.length / 2);
+    expect((await import('node:zlib')).gunzipSync(answer.body).equals(original)).toBe(true);
+  });
+
   it('raised no page errors and no console errors', () => {
     expect(problems).toEqual([]);
   });
