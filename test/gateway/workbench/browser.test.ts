@@ -262,6 +262,20 @@ run('the workbench in headless Chromium', () => {
     await o.waitForSelector('#audit-lookups td:has-text("hunyin-clerk")');
     expect(await o.locator('#audit-lookups tbody tr').first().textContent()).toContain('zc-hunyin');
     await shot(o, 'audit');
+    // and creates an account: its one-time password is shown once
+    await o.click('text=账号');
+    await o.fill('#acct-username', 'shenji');
+    await o.fill('#acct-name', '区审计员');
+    await o.click('.el-form-item:has(#acct-role) .el-select__wrapper');
+    await o.click('.el-select-dropdown__item:has-text("审计员")');
+    await o.click('#add-account');
+    await o.waitForSelector('#one-time-password');
+    const otp = (await o.textContent('#one-time-password'))!.trim();
+    expect(otp).toMatch(/^\w{4}-\w{4}-\w{4}$/);
+    await shot(o, 'accounts');
+    await o.click('text=已交付');
+    await o.waitForSelector('#accounts td:has-text("shenji")');
+    expect(await ctx.db('accounts').where({ username: 'shenji', role: 'auditor', must_change_password: true }).first('username')).toEqual({ username: 'shenji' });
     const forged = await o.evaluate(async () => {
       const r = await fetch('api/accounts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mallory', role: 'operator' }) });
       return { status: r.status, body: (await r.json()) as { msg: string } };
