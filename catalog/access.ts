@@ -6,17 +6,20 @@
  *
  * Rule: method → its interface's resource (published) → the consumer's grants in force on
  * that resource → the union of their items; an item is masked unless some grant gives it
- * unmasked. No grant, no access. A method that returns no resource items (a verification
- * result such as HYJG) needs a grant too, and then returns its own fields (items = null).
+ * unmasked. No grant, no access. Grants always decide: the return fields an interface
+ * declares describe its answer and never widen it (a department revising its resource must
+ * not hand every grantee the whole record). A verification answers with a verdict instead of
+ * items and needs a grant of the items it compares (verificationRefusal).
  */
 import type { Db } from '../core/db';
 import { selectRows } from '../core/dialect';
+import { GRANT_IN_FORCE_SQL } from './grants';
 import type { Registration } from './resources';
 
 export interface Access {
   method: string;
-  /** field names (e.g. GMSFZH) the consumer may receive; null = every item of the method */
-  items: string[] | null;
+  /** field names (e.g. GMSFZH) the consumer may receive, in the resource's item order */
+  items: string[];
   /** field names that leave the gateway masked */
   masked: string[];
 }
@@ -55,7 +58,7 @@ const RESOURCE_OF_METHOD =
   'select r.`id`, r.`code`, r.`updated_at` from `interfaces` i join `resources` r on r.`code` = i.`resource_code` and r.`status` = \'published\' where i.`method` = ? limit 1';
 const CONSUMER_GRANTS =
   'select c.`disabled`, g.`items`, g.`masked_items` from `consumers` c left join `grants` g on g.`consumer_id` = c.`id` and g.`resource_code` = ? ' +
-  'and g.`revoked_at` is null and (g.`expires_at` is null or g.`expires_at` > ?) where c.`id` = ?';
+  `and ${GRANT_IN_FORCE_SQL} where c.\`id\` = ?`;
 
 export async function resolveAccess(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
   const [resource] = await selectRows<{ id: number; code: string; updated_at: number }>(db, RESOURCE_OF_METHOD, [method]);
@@ -70,10 +73,19 @@ export async function resolveAccess(db: Db, consumerId: string, method: string, 
 
   const granted = new Set(grants.flatMap((g) => g.items));
   const unmasked = new Set(grants.flatMap((g) => g.items.filter((i) => !g.masked.includes(i))));
-  const spec = registration.interfaces?.find((i) => i.method === method);
-  if (spec?.fields && spec.fields.length > 0) return { ok: true, access: { method, items: null, masked: [] } };
   // in the resource's item order, so projections are stable
   const items = registration.items.map((i) => i.field).filter((f) => granted.has(f));
   if (items.length === 0) return { ok: false, reason: `未获授权调用 ${method}` };
   return { ok: true, access: { method, items, masked: items.filter((f) => !unmasked.has(f)) } };
+}
+
+/**
+ * A verification (核验) answers 一致 / 不一致 / 查无此人, which tells the caller whether a name
+ * belongs to a number: without its own grant it would be an oracle for who exists and what
+ * they are called. It needs every item it compares granted, and unmasked (a masked item would
+ * be unmasked by trying candidates). Returns why it is refused, or null.
+ */
+export function verificationRefusal(access: Access, compared: readonly string[]): string | null {
+  const missing = compared.filter((f) => !access.items.includes(f) || access.masked.includes(f));
+  return missing.length === 0 ? null : `未获授权调用 ${access.method}：核验须获授权比对的信息项 ${missing.join('、')}（不脱敏）`;
 }

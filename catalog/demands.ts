@@ -7,6 +7,7 @@ import type { Principal } from './principal';
 import { requireRole } from './principal';
 import type { Registration } from './resources';
 import { schemaErrors, ValidationFailed } from './validation';
+import { checkDemandMatter } from './matters/demand-link';
 
 export interface DemandBody {
   contact: string; // 联系人
@@ -18,6 +19,8 @@ export interface DemandBody {
   frequency: string; // 使用频率
   system_name: string; // 应用系统名称
   system_network: string; // 应用系统网络
+  matter_code?: string; // the 事项 the demand is for (事项数据需求清单)
+  material_name?: string; // and the material of that 事项 it would replace
 }
 
 export interface Demand {
@@ -36,6 +39,8 @@ export interface DemandMatch {
   resource_code: string | null;
   covered: Array<{ item_name: string; field: string }>;
   missing: string[];
+  matter_code: string | null;
+  material_name: string | null;
 }
 
 interface DemandRow {
@@ -52,6 +57,8 @@ export async function fileDemand(db: Db, p: Principal, body: unknown): Promise<D
   requireRole(p, 'department');
   const errs = schemaErrors('demand', body);
   if (errs.length > 0) throw new ValidationFailed('共享需求', errs);
+  const forMatter = await checkDemandMatter(db, body as DemandBody);
+  if (forMatter) throw new ValidationFailed('共享需求', [forMatter]);
   const [id] = await db('demands').insert({ department_code: p.dept, body: JSON.stringify(body), status: 'open', created_at: Date.now() });
   return toDemand((await db('demands').where({ id: Number(id) }).first()) as DemandRow);
 }
@@ -94,7 +101,7 @@ export function matchDemand(d: Demand, published: Array<{ reg: Registration; pro
   }
   return {
     demand_id: d.id, department_code: d.department_code, resource_name: d.body.resource_name, provider_name: d.body.provider_name,
-    resource_code: reg?.code ?? null, covered, missing,
+    resource_code: reg?.code ?? null, covered, missing, matter_code: d.body.matter_code ?? null, material_name: d.body.material_name ?? null,
   };
 }
 

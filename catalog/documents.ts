@@ -1,14 +1,15 @@
 /**
  * 数据接口说明文档 (附件3) for a published interface, generated from the catalogue: every row
  * of the template in the template's order, the request and response parameter tables, a URL
- * example and a real (masked) example response. Rendered as JSON, Markdown or HTML.
+ * example and a synthetic example response (catalog/examples.ts), masked as a default grant
+ * would mask it. Rendered as JSON, Markdown or HTML.
  */
 import type { Config } from '../core/config';
 import type { Db } from '../core/db';
 import { lookupSpec, VERDICTS } from '../core/registry';
 import { ApiError } from '../core/result-codes';
-import { sampleRecord } from './examples';
-import { maskValue } from './mask';
+import { SYNTHETIC_NOTE, syntheticRecord } from './examples';
+import { projectRecord } from './masking';
 import { departmentName, publishedVersion, ResourceItem } from './resources';
 import { SOAP_OPERATIONS, SOAP_PATH } from '../schemas/wsdl';
 
@@ -36,7 +37,7 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
 
   // the WSDL is the contract for the WebService: its parameters, in its order, described by
   // the catalogue (a parameter the catalogue lacks still appears, undescribed)
-  const wsdlParams = SOAP_OPERATIONS[method] as readonly string[] | undefined;
+  const wsdlParams = Object.hasOwn(SOAP_OPERATIONS, method) ? (SOAP_OPERATIONS[method] as readonly string[]) : undefined;
   const described = new Map((spec.params ?? []).map((p) => [p.name, p]));
   const names = wsdlParams ? [...wsdlParams] : (spec.params ?? []).map((p) => p.name);
   const request = names.map((name) => {
@@ -47,8 +48,11 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
   const response = ownFields
     ? spec.fields!.map((f) => ({ 字段名: f.field, 参数说明: f.name, 数据类型: f.db_type, 描述及要求: f.requirement ?? '' }))
     : reg.items.map((i) => ({ 字段名: i.field, 参数说明: i.name, 数据类型: itemDbType(i), 描述及要求: i.description ?? '' }));
+  // declared fields that are none of the resource's items are a verification's verdict
+  const itemFields = new Set(reg.items.map((i) => i.field));
+  const verification = Boolean(ownFields) && response.every((r) => !itemFields.has(r.字段名));
 
-  const example = await exampleResponse(db, method, reg.items, response.map((r) => r.字段名), Boolean(ownFields));
+  const example = await exampleResponse(db, method, reg.items, response.map((r) => r.字段名), verification);
   const base = config.publicUrl;
   const query = request.filter((p) => p.数据类型 === '字符串').map((p) => `${p.参数名}=…`).join('&');
   const rows = [
@@ -67,7 +71,7 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
     { label: '返回数据格式', value: 'JSON' },
     { label: '调用方式', value: `${wsdlParams ? 'SOAP 1.1 POST（返回值为 JSON 字符串）；JSON 接口 POST 或 GET' : 'JSON 接口 POST（请求体为 JSON 对象）'}；请求头 Authorization: Bearer <令牌>、X-Purpose: <事由>` },
     { label: '接口返回示例', value: JSON.stringify(example, null, 2) },
-    { label: '备注说明', value: [spec.remark, `共享类型：${({ '1': '无条件共享', '2': '有条件共享', '3': '不予共享' } as const)[reg.share_type]}${reg.share_condition ? '（' + reg.share_condition + '）' : ''}`, '敏感信息项按授权脱敏返回'].filter(Boolean).join('；') },
+    { label: '备注说明', value: [spec.remark, `共享类型：${({ '1': '无条件共享', '2': '有条件共享', '3': '不予共享' } as const)[reg.share_type]}${reg.share_condition ? '（' + reg.share_condition + '）' : ''}`, '敏感信息项按授权脱敏返回', SYNTHETIC_NOTE].filter(Boolean).join('；') },
   ];
   return { method, resource_code: reg.code, resource_version: resource.version, rows, request_params: request, response_params: response, example_response: example };
 }
@@ -75,20 +79,31 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
 async function exampleResponse(db: Db, method: string, items: ResourceItem[], fields: string[], verification: boolean): Promise<InterfaceDocument['example_response']> {
   const envelope = (data: Array<Record<string, unknown>>) => ({ msg: '操作成功', result_code: '200', data });
   if (verification) {
-    // a verification answers with its result only; the record just proves the library has data
-    const hasData = (await sampleRecord(db, method, [items[0]?.field ?? 'RYBH'])) !== null;
-    const verdicts = VERDICTS[lookupSpec(method)?.verdicts ?? 'person'];
-    const result: Record<string, string> = { ...(hasData ? verdicts.positive : verdicts.absent) };
+    // a verification answers with its verdict only
+    const result: Record<string, string> = { ...VERDICTS[lookupSpec(method)?.verdicts ?? 'person'].positive };
     return envelope([Object.fromEntries(fields.map((f) => [f, result[f] ?? '']))]);
   }
-  const record = await sampleRecord(db, method, fields);
+  const record = await syntheticRecord(db, method, fields);
   if (!record) return envelope([Object.fromEntries(items.map((i) => [i.field, i.name]))]);
-  const sensitive = new Set(items.filter((i) => i.sensitive).map((i) => i.field));
-  return envelope([Object.fromEntries(Object.entries(record).map(([k, v]) => [k, sensitive.has(k) ? maskValue(v) : v]))]);
+  // masked as an approved application masks by default: the sensitive items
+  const sensitive = items.filter((i) => i.sensitive).map((i) => i.field);
+  return envelope([projectRecord(record, fields, fields, sensitive)]);
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+/**
+ * A table cell of department-written text: HTML is shown as text, never run (a Markdown
+ * viewer passes raw HTML through), link and emphasis syntax is escaped, and a line break
+ * becomes our own <br>.
+ */
+const mdCell = (s: string) =>
+  s
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+    .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, '<br>');
+
+/** A fence longer than any run of backticks in the text, so the text cannot close it. */
+const fenceFor = (text: string) => '`'.repeat(Math.max(3, ...(text.match(/`+/g) ?? []).map((run) => run.length + 1)));
 
 export function renderMarkdown(doc: InterfaceDocument): string {
   const out: string[] = [`# 数据接口说明文档：${doc.method}`, '', '| 项目 | 内容 |', '|---|---|'];
@@ -102,7 +117,8 @@ export function renderMarkdown(doc: InterfaceDocument): string {
       for (const p of doc.response_params) out.push(`| ${[p.字段名, p.参数说明, p.数据类型, p.描述及要求].map(mdCell).join(' | ')} |`);
       out.push('', '| 项目 | 内容 |', '|---|---|');
     } else if (r.label === '接口返回示例') {
-      out.push(`| ${r.label} | 见下 |`, '', '```json', r.value, '```', '', '| 项目 | 内容 |', '|---|---|');
+      const fence = fenceFor(r.value);
+      out.push(`| ${r.label} | 见下 |`, '', `${fence}json`, r.value, fence, '', '| 项目 | 内容 |', '|---|---|');
     } else {
       out.push(`| ${r.value === '' ? `**${r.label}**` : r.label} | ${mdCell(r.value)} |`);
     }

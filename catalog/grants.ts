@@ -64,12 +64,19 @@ export async function createGrant(
   return Number(id);
 }
 
-/** Grants in force now: not revoked, not expired. Read on every lookup call. */
+/**
+ * The one rule of a grant in force: not revoked and not past its expiry. SQL over the grants
+ * table aliased `g`, with one bound value (now), so the lookups' hand-written query
+ * (catalog/access.ts), the listings and allowedMethods all apply the same rule.
+ */
+export const GRANT_IN_FORCE_SQL = '`g`.`revoked_at` is null and (`g`.`expires_at` is null or `g`.`expires_at` > ?)';
+
+/** Grants in force now on one resource (the lookups read theirs through resolveAccess). */
 export async function activeGrants(db: Db | Knex, consumerId: string, resourceCode: string, now = Date.now()): Promise<Grant[]> {
-  const rows = (await db('grants')
-    .where({ consumer_id: consumerId, resource_code: resourceCode })
-    .whereNull('revoked_at')
-    .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', now))) as GrantRow[];
+  const rows = (await db('grants as g')
+    .select('g.*')
+    .where({ 'g.consumer_id': consumerId, 'g.resource_code': resourceCode })
+    .whereRaw(GRANT_IN_FORCE_SQL, [now])) as GrantRow[];
   return rows.map(toGrant);
 }
 

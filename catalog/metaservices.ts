@@ -3,6 +3,7 @@
  * allowedMethods (those the calling consumer holds a grant in force for).
  */
 import type { Db } from '../core/db';
+import { GRANT_IN_FORCE_SQL } from './grants';
 import { publishedInterfaces } from './resources';
 
 export interface MethodInfo {
@@ -22,11 +23,10 @@ export async function listMethods(db: Db): Promise<MethodInfo[]> {
 
 export async function allowedMethods(db: Db, consumerId: string, now = Date.now()): Promise<MethodInfo[]> {
   const codes = new Set(
-    ((await db('grants')
-      .where({ consumer_id: consumerId })
-      .whereNull('revoked_at')
-      .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', now))
-      .distinct('resource_code')) as Array<{ resource_code: string }>).map((r) => r.resource_code),
+    ((await db('grants as g')
+      .where('g.consumer_id', consumerId)
+      .whereRaw(GRANT_IN_FORCE_SQL, [now])
+      .distinct('g.resource_code as resource_code')) as Array<{ resource_code: string }>).map((r) => r.resource_code),
   );
   return (await listMethods(db)).filter((m) => codes.has(m.resource_code));
 }

@@ -1,7 +1,7 @@
 /**
  * A registration is valid when it passes the JSON Schema and the rules a schema cannot say:
  * the code agrees with the classification, the provider exists, fields and methods are unique,
- * and no method already belongs to another resource.
+ * no method has a reserved name, and no method already belongs to another resource.
  */
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
@@ -9,6 +9,12 @@ import type { Registration } from './resources';
 import { FieldError, schemaErrors, ValidationFailed } from './validation';
 
 const CATEGORY_LEI: Record<string, string> = { 基础: '1', 主题: '2', 部门: '3' };
+
+/**
+ * Names every JavaScript object already answers to (constructor, toString, __proto__ …): a
+ * method so named would be found in any lookup table keyed by method name.
+ */
+export const RESERVED_METHOD_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 function crossFieldErrors(reg: Registration): FieldError[] {
   const errs: FieldError[] = [];
@@ -24,7 +30,8 @@ function crossFieldErrors(reg: Registration): FieldError[] {
   });
   const methods = new Set<string>();
   (reg.interfaces ?? []).forEach((f, i) => {
-    if (methods.has(f.method)) errs.push({ field: `interfaces.${i}.method`, reason: `方法名 ${f.method} 重复` });
+    if (RESERVED_METHOD_NAMES.has(f.method)) errs.push({ field: `interfaces.${i}.method`, reason: `方法名 ${f.method} 是保留名称，不能使用` });
+    else if (methods.has(f.method)) errs.push({ field: `interfaces.${i}.method`, reason: `方法名 ${f.method} 重复` });
     methods.add(f.method);
   });
   if (reg.share_mode === '接口' && (reg.interfaces ?? []).length === 0) errs.push({ field: 'interfaces', reason: '共享方式为接口时至少登记 1 个服务接口' });

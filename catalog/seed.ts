@@ -5,6 +5,7 @@
 import type { Db } from '../core/db';
 import { parseDepartments, parseLicensingItems } from './gazette';
 import { seedBaseResources } from './base-resources';
+import { seedMatters } from './matters/service';
 
 export async function seedReferenceData(db: Db): Promise<{ departments: number; licensingItems: number }> {
   const now = Date.now();
@@ -26,8 +27,9 @@ export async function seedReferenceData(db: Db): Promise<{ departments: number; 
 }
 
 /** Reference data plus the three published base resources. Idempotent. */
-export async function seedCatalogue(db: Db): Promise<{ departments: number; licensingItems: number; resources: number }> {
+export async function seedCatalogue(db: Db): Promise<{ departments: number; licensingItems: number; resources: number; matters: number }> {
   const ref = await seedReferenceData(db);
   const resources = await seedBaseResources(db);
-  return { ...ref, resources };
+  const matters = await seedMatters(db);
+  return { ...ref, resources, matters };
 }

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir } from './files';
 
 export type DbClient = 'sqlite' | 'mysql';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -45,6 +46,11 @@ export interface Config {
     perMethod: Record<string, number>;
     windowMs: number;
   };
+  /**
+   * Where /metrics is served, apart from the lookups' port (consumer ids and call patterns are
+   * for the operator's Prometheus, not for callers); null = not served.
+   */
+  metricsListen: { host: string; port: number } | null;
   /** audit rows older than this are pruned by `dprs audit prune` (never below 180) */
   auditRetentionDays: number;
   sync: {
@@ -53,6 +59,10 @@ export interface Config {
      * its jobs this long at most (on the same host the dead holder is noticed at once).
      */
     leaseMs: number;
+    /** the exchange directory: the only place a job's CSV file may be read from */
+    fileDir: string;
+    /** host names or addresses a job's database source may connect to (the 前置机); empty = none */
+    sourceHosts: string[];
   };
   workbench: {
     /** a session unused this long is signed out */
@@ -64,6 +74,8 @@ export interface Config {
   };
   /** lookups by a system must name the person at the window (X-User-Id) */
   userIdRequired: boolean;
+  /** X-Purpose given as free text instead of a 事项编码: allow (not yet migrated consumers) or deny */
+  purposeFreeText: 'allow' | 'deny';
 }
 
 export class ConfigError extends Error {
@@ -157,7 +169,7 @@ function persistedSecrets(dataDir: string): PersistedSecrets {
       jwtSecret: crypto.randomBytes(48).toString('base64url'),
       auditKey: crypto.randomBytes(48).toString('base64url'),
     };
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     try {
       fs.writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600, flag: 'wx' });
       return fresh;
@@ -166,6 +178,17 @@ function persistedSecrets(dataDir: string): PersistedSecrets {
       return JSON.parse(fs.readFileSync(file, 'utf8')) as PersistedSecrets;
     }
   }
+}
+
+/** METRICS_LISTEN="127.0.0.1:9464" (default), "[::1]:9464", "0.0.0.0:9464", or "off". */
+function listenVar(env: Env, name: string, dflt: string): { host: string; port: number } | null {
+  const raw = (env[name] ?? '').trim() || dflt;
+  if (raw.toLowerCase() === 'off') return null;
+  const i = raw.lastIndexOf(':');
+  const host = raw.slice(0, i).replace(/^\[(.*)\]$/, '$1');
+  const port = raw.slice(i + 1);
+  if (i <= 0 || host === '' || !/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new ConfigError(name, `格式应为 地址:端口（如 127.0.0.1:9464）或 off，收到 "${raw}"`);
+  return { host, port: Number(port) };
 }
 
 /** RATE_LIMITS="getRKZP:1200,batchRKHY:30" → { getRKZP: 1200, batchRKHY: 30 } */
@@ -200,6 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
   const perMethod = parseMethodLimits(env.RATE_LIMITS ?? '');
   if (!perMethod) throw new ConfigError('RATE_LIMITS', '格式应为 方法名:每分钟次数[,方法名:每分钟次数]，如 getRKZP:1200,batchRKHY:30');
   const auditRetentionDays = intVar(env, 'AUDIT_RETENTION_DAYS', 365, 180, 36500);
+  const metricsListen = listenVar(env, 'METRICS_LISTEN', '127.0.0.1:9464');
   // below 3 s the renewal (every third of the lease, at least 1 s) has no margin left
   const syncLeaseMs = intVar(env, 'SYNC_LEASE_MS', 60000, 3000, 3600000);
   const workbench = {
@@ -208,6 +232,10 @@ export function loadConfig(env: Env = process.env): Config {
     totpRequired: boolVar(env, 'WORKBENCH_TOTP_REQUIRED', false),
   };
   const userIdRequired = boolVar(env, 'LOOKUP_USER_ID_REQUIRED', false);
+  const syncFileDir = path.resolve(env.SYNC_FILE_DIR && env.SYNC_FILE_DIR.trim() !== '' ? env.SYNC_FILE_DIR.trim() : path.join(dataDir, 'exchange'));
+  const sourceHosts = (env.SYNC_SOURCE_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter((h) => h !== '');
+  for (const h of sourceHosts) if (!/^[a-z0-9.:_-]+$/.test(h)) throw new ConfigError('SYNC_SOURCE_HOSTS', `应为逗号分隔的主机名或 IP 地址，"${h}" 不是`);
+  const purposeFreeText = enumVar(env, 'PURPOSE_FREE_TEXT', ['allow', 'deny'] as const, 'allow');
 
   let cached: PersistedSecrets | undefined;
   const secrets = () => (cached ??= persistedSecrets(dataDir));
@@ -228,8 +256,10 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes,
     requestTimeoutMs,
     rateLimit: { defaultLimit: rateDefault, perMethod, windowMs: 60000 },
+    metricsListen,
     auditRetentionDays,
-    sync: { leaseMs: syncLeaseMs },
+    sync: { leaseMs: syncLeaseMs, fileDir: syncFileDir, sourceHosts },
+    purposeFreeText,
     workbench,
     userIdRequired,
   });

@@ -6,6 +6,7 @@ import knexFactory from 'knex';
 import type { Config } from './config';
 import { Db, knexConfig, OpenOptions } from './dialect';
 import { isMigrationRaceLost } from './db-errors';
+import { narrowIfOthersCanRead } from './files';
 import { migrationSource } from '../gateway/store/migrations';
 
 export type { Db, OpenOptions };
@@ -15,6 +16,7 @@ export function openKnex(opts: OpenOptions): Db {
 }
 
 export function openDatabase(config: Config): Db {
+  if (config.db.client === 'sqlite') for (const f of ['', '-wal', '-shm']) narrowIfOthersCanRead(config.db.sqliteFile + f);
   return openKnex({ client: config.db.client, url: config.db.url, sqliteFile: config.db.sqliteFile });
 }
 

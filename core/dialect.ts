@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
+import { ensurePrivateDir, ensurePrivateFile } from './files';
 
 export type Db = Knex;
 
@@ -70,21 +71,32 @@ function cacheStatements(conn: SqliteConnection): void {
   };
 }
 
+/**
+ * knex prints its own warnings (a failed connection attempt, with the driver's stack) on the
+ * console; the same failure reaches the caller as an error, described there in Chinese.
+ */
+const QUIET_KNEX_LOG = { warn() {}, error() {}, deprecate() {}, debug() {} };
+
 /** knex settings for one database: a mysql2 pool, or one better-sqlite3 connection in WAL mode. */
 export function knexConfig(opts: OpenOptions): Knex.Config {
   if (opts.client === 'mysql') {
     if (!opts.url) throw new Error('mysql needs a url');
     return {
       client: 'mysql2',
+      log: QUIET_KNEX_LOG,
       connection: mysqlConnection(opts.url),
       pool: { min: 0, max: opts.poolMax ?? 10 },
       acquireConnectionTimeout: 10000,
     };
   }
   const file = opts.sqliteFile ?? ':memory:';
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:' && !fs.existsSync(file)) {
+    ensurePrivateDir(path.dirname(file));
+    ensurePrivateFile(file);
+  }
   return {
     client: 'better-sqlite3',
+    log: QUIET_KNEX_LOG,
     connection: { filename: file },
     useNullAsDefault: true,
     pool: {
@@ -100,6 +112,16 @@ export function knexConfig(opts: OpenOptions): Knex.Config {
       },
     },
   };
+}
+
+/**
+ * Adds a virtual column holding `of` while the row is live and NULL once it is `deleted`: a
+ * unique index on it constrains live rows only (MariaDB has no partial indexes; NULLs never clash).
+ */
+export function addLiveValueColumn(db: Knex, table: string, name: string, of: string, length: number): Knex.Raw {
+  const expr = isSqlite(db) ? `case when \`deleted\` then null else \`${of}\` end` : `if(\`deleted\`, null, \`${of}\`)`;
+  const generated = isSqlite(db) ? 'generated always as' : 'as';
+  return db.raw(`alter table \`${table}\` add column \`${name}\` varchar(${length}) ${generated} (${expr}) virtual`);
 }
 
 /**

@@ -45,7 +45,7 @@ export const auditBatchSize = new client.Histogram({
 
 export const syncRows = new client.Counter({
   name: 'dprs_sync_rows_total',
-  help: 'Rows handled by sync runs, by job and outcome (read, written, unchanged, rejected, deleted)',
+  help: 'Rows handled by sync runs, by job and outcome (read, written, unchanged, rejected, deleted, drift, future)',
   labelNames: ['job', 'outcome'] as const,
   registers: [registry],
 });

@@ -48,7 +48,7 @@ export interface Library {
   resource_code: string;
   /** the primary key column */
   key: string;
-  /** unique columns besides the key */
+  /** unique columns besides the key, among live rows only (a soft-deleted row holds no value) */
   unique: string[];
   /** non-unique indexes the lookups need, each a column list */
   indexes: string[][];
@@ -203,17 +203,19 @@ export interface LookupSpec {
   params: readonly string[];
   /** a verification answers one verdict of this set instead of records */
   verdicts?: VerdictSet;
+  /** a verification's compared items: it is answered only under a grant of these, unmasked */
+  compares?: readonly string[];
   /** the kinds of key its audit rows are found by */
   keyKinds: readonly AuditKeyKind[];
 }
 
 export const LOOKUPS: Readonly<Record<string, LookupSpec>> = {
   getRKZP: { name: 'getRKZP', title: '人口户籍信息', library: 'population', interfaces: ['json', 'soap'], params: ['xm', 'gmsfzh'], keyKinds: ['gmsfzh'] },
-  getRKHY: { name: 'getRKHY', title: '身份核验', library: 'population', interfaces: ['json', 'soap'], params: ['xm', 'gmsfzh'], verdicts: 'person', keyKinds: ['gmsfzh'] },
-  batchRKHY: { name: 'batchRKHY', title: '批量身份比对', library: 'population', interfaces: ['json'], params: ['items'], verdicts: 'person', keyKinds: ['gmsfzh'] },
+  getRKHY: { name: 'getRKHY', title: '身份核验', library: 'population', interfaces: ['json', 'soap'], params: ['xm', 'gmsfzh'], verdicts: 'person', compares: ['XM', 'GMSFZH'], keyKinds: ['gmsfzh'] },
+  batchRKHY: { name: 'batchRKHY', title: '批量身份比对', library: 'population', interfaces: ['json'], params: ['items'], verdicts: 'person', compares: ['XM', 'GMSFZH'], keyKinds: ['gmsfzh'] },
   getFRXX: { name: 'getFRXX', title: '法人单位信息', library: 'legal_entity', interfaces: ['json', 'soap'], params: ['tyshxydm', 'jgmc'], keyKinds: ['tyshxydm', 'jgmc'] },
   getDZZZ: { name: 'getDZZZ', title: '电子证照信息', library: 'licence', interfaces: ['json', 'soap'], params: ['zzbh', 'czztdm', 'zzlxdm'], keyKinds: ['zzbh', 'czztdm'] },
-  getDZZZHY: { name: 'getDZZZHY', title: '证照核验', library: 'licence', interfaces: ['json', 'soap'], params: ['zzbh', 'czztdm'], verdicts: 'licence', keyKinds: ['zzbh'] },
+  getDZZZHY: { name: 'getDZZZHY', title: '证照核验', library: 'licence', interfaces: ['json', 'soap'], params: ['zzbh', 'czztdm'], verdicts: 'licence', compares: ['ZZBH', 'CZZTDM'], keyKinds: ['zzbh', 'czztdm'] },
 };
 
 /** The lookup method of that name, if there is one (any string may come from a request). */

@@ -12,6 +12,7 @@ import { queryKeyHash } from './auditing/chain';
 import { canonicalQueryKey, KeyKind } from './auditing/query-key';
 import { AUDIT_KEY_KINDS } from '../core/registry';
 import { consumerMethodStats, lookupsOfKey, verifyChain } from './auditing/store';
+import { matterStats } from '../catalog/matters/report';
 
 
 export function requireOperator(ctx: AppContext) {
@@ -50,11 +51,15 @@ export function adminRoutes(ctx: AppContext): Router {
     sendEnvelope(res, ok([await verifyChain(ctx.db)]));
   });
 
-  /** ?hours=24: calls, errors and latency per consumer and method. */
+  /** ?hours=24: calls, errors and latency per consumer and method; ?by=matter: calls per 事项. */
   r.get('/dprs/admin/stats', async (req, res) => {
     const raw = req.query.hours ?? '24';
     if (typeof raw !== 'string' || !/^\d{1,5}$/.test(raw) || Number(raw) < 1) throw new ApiError('BAD_PARAM', '应为 1–99999 的整数', 'hours');
-    sendEnvelope(res, ok(await consumerMethodStats(ctx.db, Date.now() - Number(raw) * 3600000)));
+    const by = req.query.by ?? 'consumer';
+    if (by !== 'consumer' && by !== 'matter') throw new ApiError('BAD_PARAM', '应为 consumer 或 matter', 'by');
+    const since = Date.now() - Number(raw) * 3600000;
+    if (by === 'matter') sendEnvelope(res, ok(await matterStats(ctx.db, since, Date.now() + 1)));
+    else sendEnvelope(res, ok(await consumerMethodStats(ctx.db, since)));
   });
   return r;
 }

@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import type { AppContext } from './context';
 import { healthRoutes } from './health';
 import { errorHandler, notFoundHandler, requestContext, requestTimeout } from '../core/http';
-import { httpRequests, registry, routeGroup } from '../core/metrics';
+import { httpRequests, routeGroup } from '../core/metrics';
 import { tokenRoutes } from './auth/routes';
 import { jsonApiRoutes } from './json-api';
 import { soapRoutes } from './soap/service';
@@ -16,6 +16,7 @@ import { adminRoutes, requireOperator } from './admin';
 import { syncAdminRoutes } from './sync-admin';
 import type { SyncEngine } from '../adapters/sync/engine';
 import { catalogRoutes } from '../catalog/routes';
+import { matterRoutes } from '../catalog/matters/routes';
 import { portalRoutes } from '../catalog/portal';
 import { sessionMiddleware } from './accounts/http';
 import { accountRoutes } from './accounts/routes';
@@ -40,9 +41,7 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
     next();
   });
   app.use(healthRoutes(ctx));
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  // /metrics is not here: it has its own listen address (gateway/metrics-server.ts)
   app.use(openApiRoutes(ctx)); // before the JSON API: docs and openapi.json are not methods
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
@@ -50,6 +49,7 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
   // people signed in to the workbench: the session (and its CSRF check) before every route that honours it
   app.use(['/dprs/catalog', '/dprs/admin', '/dprs/workbench/api'], sessionMiddleware(ctx));
   app.use(adminRoutes(ctx));
+  app.use(matterRoutes(ctx)); // before the catalogue's, whose JSON parser would take its CSV uploads' place
   app.use(catalogRoutes(ctx));
   app.use(portalRoutes());
   app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx, opts.syncEngine));

@@ -33,6 +33,7 @@ export function recordLookup(ctx: AppContext, e: LookupAudit): Promise<void> {
     method: e.method.slice(0, 64),
     interface: e.interface,
     purpose: e.purpose === null ? null : e.purpose.slice(0, AUDIT_PURPOSE_MAX),
+    matterCode: e.matterCode ?? null,
     queryKeyHash: itemKeyHashes ? listHash(itemKeyHashes) : e.queryKey === null ? null : queryKeyHash(ctx.config.auditKey, e.queryKey),
     itemKeyHashes,
     resultCode: e.resultCode,

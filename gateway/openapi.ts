@@ -45,7 +45,7 @@ export function openApiDocument(ctx: AppContext): Schema {
     name: PURPOSE_HEADER,
     in: 'header',
     required: true,
-    description: '事由（百分号编码的 UTF-8），例如 %E5%8A%9E%E7%90%86%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7',
+    description: '事由（百分号编码的 UTF-8）：事项编码 或 事项编码|说明，例如 XK137%7C%E8%AE%BE%E7%AB%8B%E7%99%BB%E8%AE%B0（XK137|设立登记）；PURPOSE_FREE_TEXT=allow 时也可为自由文本',
     schema: { type: 'string' },
   };
   const userId = {

@@ -10,16 +10,18 @@
  * consumer to attribute it to, and unauthenticated traffic must not be able to grow the
  * audit table); both are logged as warnings with the request id.
  */
-import { resolveAccess } from '../catalog/access';
+import { resolveAccess, verificationRefusal } from '../catalog/access';
 import type { AppContext } from './context';
 import type { Logger } from '../core/logger';
 import { recordLookup } from './audit';
+import { auditKeys } from './auditing/query-key';
 import { bearerToken, TokenClaims, TokenError, verifyToken } from './auth/tokens';
 import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/methods';
 import { BaseLibraries } from './lookups/repository';
-import { projectRecord } from './masking';
+import { projectRecord } from '../catalog/masking';
 import { parsePurpose } from './purpose';
 import { parseUserId } from './accounts/user-id';
+import { resolveMatterPurpose } from './matter-purpose';
 import { ApiError, Envelope, errorEnvelope, ok } from '../core/result-codes';
 import { lookupDuration, lookupRequests } from '../core/metrics';
 
@@ -67,31 +69,45 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   }
 
   let purpose: string | null = null;
+  let matterCode: string | null = null;
   let queryKey: string | null = null;
   let itemKeys: Array<string | null> | undefined;
+  let asked: string[] = [];
+  let answered: LookupRecord[] = [];
   let userId: string | null = call.clerk?.username ?? null;
   let envelope: Envelope<LookupRecord>;
   try {
     purpose = parsePurpose(call.purposeHeader);
+    matterCode = (await resolveMatterPurpose(ctx, claims.consumerId, purpose)).matterCode;
     if (!call.clerk) userId = parseUserId(call.userIdHeader, ctx.config.userIdRequired);
     const params = method.parse(call.params);
     queryKey = method.queryKey(params);
     itemKeys = method.itemKeys?.(params);
+    asked = method.askedSubjects?.(params) ?? [];
     if (!claims.methods.includes(method.name)) throw new ApiError('FORBIDDEN', `令牌未授权调用 ${method.name}`);
     if (!ctx.rateLimiter.take(claims.consumerId, method.name)) {
       throw new ApiError('RATE_LIMITED', `每分钟最多调用 ${ctx.rateLimiter.limitFor(method.name)} 次 ${method.name}`);
     }
     const access = await resolveAccess(ctx.db, claims.consumerId, method.name);
     if (!access.ok) throw new ApiError('FORBIDDEN', access.reason);
+    const refusal = method.compares ? verificationRefusal(access.access, method.compares) : null;
+    if (refusal) throw new ApiError('FORBIDDEN', refusal);
     const records = await method.run(new BaseLibraries(ctx.db), params, todayInChina());
+    answered = records;
     if (records.length === 0) throw new ApiError('NOT_FOUND');
-    envelope = ok(records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked)));
+    // a verification answers with its verdict; every other answer holds only the granted items
+    envelope = ok(method.compares ? records : records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked)));
   } catch (err) {
     // internals (driver messages can quote SQL and values) go to the log, never the caller
     if (!(err instanceof ApiError)) call.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'lookup failed');
     envelope = errorEnvelope(err);
   }
 
+  // a lookup that concerns more than its query key (a licence's holder) is found under each
+  if (!itemKeys && queryKey !== null) {
+    const keys = auditKeys(queryKey, asked, answered);
+    if (keys.length > 1) itemKeys = keys;
+  }
   try {
     await recordLookup(ctx, {
       at: Date.now(),
@@ -100,6 +116,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
       method: method.name,
       interface: call.iface,
       purpose,
+      matterCode,
       queryKey,
       itemKeys,
       resultCode: envelope.result_code,

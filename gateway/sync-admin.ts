@@ -6,7 +6,8 @@ import express, { Request, Response, Router } from 'express';
 import type { AppContext } from './context';
 import { ApiError, ok } from '../core/result-codes';
 import { sendEnvelope } from '../core/http';
-import { getJob, JobDefinitionError, listJobs, parseJob, removeJob, saveJob, JobDefinition } from '../adapters/sync/jobs';
+import { defineJob, getJob, JobDefinitionError, listJobs, redactedJob, redactedSource, removeJob, JobDefinition } from '../adapters/sync/jobs';
+import { sourcePolicy } from '../adapters/sources';
 import { SyncEngine } from '../adapters/sync/engine';
 import { syncStatus } from '../adapters/sync/status';
 
@@ -16,13 +17,13 @@ export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
 
   r.get('/jobs', async (_req: Request, res: Response) => {
     const jobs = await listJobs(ctx.db);
-    sendEnvelope(res, ok(jobs.map((j) => ({ id: j.job.id, target: j.job.target, enabled: j.enabled, schedule: j.job.schedule ?? {}, updated_at: j.updatedAt }))));
+    sendEnvelope(res, ok(jobs.map((j) => ({ id: j.job.id, target: j.job.target, source: redactedSource(j.job.source), enabled: j.enabled, schedule: j.job.schedule ?? {}, updated_at: j.updatedAt }))));
   });
 
   r.get('/jobs/:id', async (req: Request, res: Response) => {
     const stored = await getJob(ctx.db, String(req.params.id));
     if (!stored) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
-    sendEnvelope(res, ok([stored.job]));
+    sendEnvelope(res, ok([redactedJob(stored.job)]));
   });
 
   r.put('/jobs/:id', async (req: Request, res: Response) => {
@@ -31,8 +32,7 @@ export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     if (body.id !== undefined && body.id !== req.params.id) throw new ApiError('BAD_PARAM', '与路径中的任务编号不一致', 'id');
     try {
       const def = { ...body, id: String(req.params.id) };
-      parseJob(def);
-      const job = await saveJob(ctx.db, def as unknown as JobDefinition);
+      const job = await defineJob(ctx.db, def as unknown as JobDefinition, sourcePolicy(ctx.config));
       sendEnvelope(res, ok([{ id: job.id, target: job.target }]));
     } catch (err) {
       if (err instanceof JobDefinitionError) throw new ApiError('BAD_PARAM', err.message);

@@ -31,6 +31,9 @@ export const syncJobSchema = {
             },
             table: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
             query: { type: 'string', minLength: 1 },
+            // the password is never part of a definition: it is read at run time from this
+            // environment variable (only SYNC_PASSWORD_* names, so no other secret can be named)
+            passwordEnv: { type: 'string', pattern: '^SYNC_PASSWORD_[A-Z0-9_]{1,64}$' },
           },
         },
         {

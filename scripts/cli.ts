@@ -15,6 +15,7 @@ import { registerCatalogCommand } from './commands/catalog';
 import { registerSyncCommands } from './commands/sync';
 import { registerBenchCommand } from './commands/bench';
 import { registerUserCommands } from './commands/user';
+import { registerMattersCommand } from './commands/matters';
 
 const program = new Command();
 // positional options: `dprs demo touch --people 5` gives --people to touch, not to demo
@@ -30,6 +31,7 @@ registerCatalogCommand(program);
 registerSyncCommands(program);
 registerBenchCommand(program);
 registerUserCommands(program);
+registerMattersCommand(program);
 
 // `dprs sync status | head`: a closed pipe ends the output, not with a stack trace
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

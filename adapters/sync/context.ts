@@ -12,9 +12,17 @@ export interface RunContext {
   counters: RunCounters;
   /** after each committed batch: progress, lease renewal check, throttle */
   checkpoint(): Promise<void>;
-  /** throws when rejects exceed the job's limit; `final` also applies the percentage */
+  /** throws when new rejects exceed the job's limit; `final` also applies the percentage */
   checkErrorLimit(final: boolean): void;
+  /** marks a step of a batch (tests inject failures here: a throw inside the transaction rolls it back) */
+  step(name: BatchStep): Promise<void>;
 }
+
+/**
+ * Steps of a batch: before its write, after it, after its watermark (all inside its
+ * transaction), after its commit; and, at the end of a full run, after the sweep.
+ */
+export type BatchStep = 'write' | 'written' | 'watermarked' | 'committed' | 'swept';
 
 /** A run that must stop, with a reason fit for an operator. */
 export class RunAbort extends Error {

@@ -1,8 +1,10 @@
 /**
  * A full run: the whole source in key order, batch by batch, each batch in its own
- * transaction. Only when every batch is in does one transaction soft-delete the rows this
- * run did not see and set the incremental watermark to the source maximum taken before
- * reading — so a failed or killed full run deletes nothing and moves no watermark.
+ * transaction. Only when every batch is in (and the error limit holds) does one transaction
+ * soft-delete the rows this run did not see and set the incremental watermark to the source
+ * maximum taken before reading — bounded by the source clock minus the delay, so a row stamped
+ * in the future cannot blind the incremental runs. A failed or killed full run deletes nothing
+ * and moves no watermark.
  */
 import type { RunContext } from './context';
 import type { SourceRow } from '../sources';
@@ -10,25 +12,25 @@ import { allowsConcurrentTransactions } from '../../core/dialect';
 import { isRetryable } from '../../core/db-errors';
 import { writeBatch } from './write';
 import { isCsvSource } from './jobs';
-import { setWatermark } from './watermarks';
+import { FUTURE_TOLERANCE_SECONDS, getWatermark, likeSource, setWatermark, shiftTimeText } from './watermarks';
 import { TARGETS } from './targets';
-import { zeroCounters, RunCounters } from './runs';
+import { addCounters, zeroCounters, RunCounters } from './runs';
 
-function add(into: RunCounters, c: RunCounters): void {
-  into.read += c.read;
-  into.written += c.written;
-  into.unchanged += c.unchanged;
-  into.rejected += c.rejected;
-  into.deleted += c.deleted;
-}
+/** Later than any update time a source holds: asks for the unbounded maximum. */
+const END_OF_TIME = '9999-12-31 23:59:59.999999';
 
 /** A batch that lost a deadlock (or met a busy SQLite) is rolled back whole by the database: run it again. */
-async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters, targetWasEmpty: boolean): Promise<void> {
+async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters, targetWasEmpty: boolean, driftBefore: string | null): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const fresh = zeroCounters();
     try {
-      await rc.db.transaction((trx) => writeBatch(trx, { job: rc.job, runId: rc.runId, full: true, targetWasEmpty }, rows, fresh));
-      add(c, fresh);
+      await rc.db.transaction(async (trx) => {
+        await rc.step('write');
+        await writeBatch(trx, { job: rc.job, runId: rc.runId, full: true, targetWasEmpty, reader: rc.reader, driftBefore }, rows, fresh);
+        await rc.step('written');
+      });
+      addCounters(c, fresh);
+      await rc.step('committed');
       return;
     } catch (err) {
       if (attempt >= 3 || !isRetryable(err)) throw err;
@@ -39,8 +41,21 @@ async function writeWithRetry(rc: RunContext, rows: SourceRow[], c: RunCounters,
 export async function runFull(rc: RunContext): Promise<void> {
   const { db, job, runId, reader, counters } = rc;
   // taken BEFORE reading: rows changed while we read have later times and the next
-  // incremental run picks them up
-  const startMax = job.updateTime ? await reader.maxCursor() : null;
+  // incremental run picks them up; rows stamped after the source clock minus the delay are
+  // left to the incremental runs, as they would be
+  let startMax = null;
+  let upper: string | undefined;
+  let driftBefore: string | null = null;
+  if (job.updateTime) {
+    const previous = await getWatermark(db, job.id);
+    driftBefore = previous?.t ?? null;
+    const sample = previous?.t ?? (await reader.maxCursor(END_OF_TIME))?.t;
+    if (sample !== undefined) {
+      upper = likeSource(await reader.upperBound(job.delaySeconds), sample);
+      startMax = await reader.maxCursor(upper);
+      counters.future = await reader.countAfter(shiftTimeText(upper, job.delaySeconds + FUTURE_TOLERANCE_SECONDS));
+    }
+  }
   // on MariaDB two batches are written at once (their keys are disjoint), so the gateway's
   // work on one overlaps ours on the next; SQLite has one connection and writes in turn
   // (a CSV file may repeat a key in a later batch: there the last version must win, in order)
@@ -51,7 +66,7 @@ export async function runFull(rc: RunContext): Promise<void> {
   try {
     for await (const rows of reader.fullBatches(job.batchSize)) {
       const c = zeroCounters();
-      const p = writeWithRetry(rc, rows, c, targetWasEmpty).then(() => add(counters, c));
+      const p = writeWithRetry(rc, rows, c, targetWasEmpty, driftBefore).then(() => addCounters(counters, c));
       p.catch(() => undefined); // awaited below; never an unhandled rejection
       inflight.push(p);
       if (inflight.length >= depth) await inflight.shift();
@@ -62,6 +77,7 @@ export async function runFull(rc: RunContext): Promise<void> {
     await Promise.allSettled(inflight);
     throw err;
   }
+  // the limit is checked before anything is swept or the watermark moves
   rc.checkErrorLimit(true);
   const lib = TARGETS[job.target];
   const now = Date.now();
@@ -70,9 +86,9 @@ export async function runFull(rc: RunContext): Promise<void> {
       .where({ source_job: job.id, deleted: false })
       .andWhere((w) => w.whereNull('seen_run').orWhere('seen_run', '<>', runId))
       .update({ deleted: true, deleted_at: now, synced_at: now });
+    await rc.step('swept');
     counters.deleted += Number(swept);
-    if (startMax) await setWatermark(trx, job.id, startMax);
+    if (startMax) await setWatermark(trx, job.id, startMax, upper);
+    await rc.step('watermarked');
   });
 }
-
-export { add as addCounters };

@@ -1,24 +1,28 @@
 /**
  * An incremental run: rows after the watermark (update time, key), up to the source's clock
- * minus a small delay (rows stamped "now" may still be committing). The first page starts a
- * look-back window before the watermark, to catch transactions that committed late with an
- * older update time; upserts are idempotent, so re-reading is safe. Each batch commits with
- * its watermark in one transaction, and the watermark never moves backwards.
+ * minus a small delay (rows stamped "now" may still be committing, rows stamped later are
+ * left for a later run). The first page starts up to a look-back window before the watermark,
+ * to catch transactions that committed late with an older update time, but not before what
+ * the previous run already saw settled (incrementalStart); upserts are idempotent, so
+ * re-reading is safe. Each batch commits with its watermark in one transaction, and the
+ * watermark never moves backwards; a batch's rejects do not hold it back.
  */
 import type { Cursor } from '../sources';
 import type { RunContext } from './context';
 import { writeBatch } from './write';
-import { compareCursors, getWatermark, likeSource, setWatermark, shiftTimeText } from './watermarks';
-import { zeroCounters } from './runs';
-import { addCounters } from './full';
+import { compareCursors, FUTURE_TOLERANCE_SECONDS, getUpperBound, getWatermark, incrementalStart, likeSource, setUpperBound, setWatermark, shiftTimeText } from './watermarks';
+import { addCounters, zeroCounters } from './runs';
 
-export async function runIncremental(rc: RunContext): Promise<void> {
+/** Reads and writes what changed; 'needs-full' (before touching anything) when the watermark lies ahead of the source clock. */
+export async function runIncremental(rc: RunContext): Promise<'done' | 'needs-full'> {
   const { db, job, runId, reader, counters } = rc;
   const stored = await getWatermark(db, job.id);
   if (!stored) throw new Error('没有水位线：请先执行一次全量同步');
   const upper = likeSource(await reader.upperBound(job.delaySeconds), stored.t);
+  if (stored.t > shiftTimeText(upper, job.delaySeconds + FUTURE_TOLERANCE_SECONDS)) return 'needs-full';
+  counters.future = await reader.countAfter(shiftTimeText(upper, job.delaySeconds + FUTURE_TOLERANCE_SECONDS));
   let mark: Cursor = stored;
-  let cursor: Cursor = job.lookbackSeconds > 0 ? { t: shiftTimeText(stored.t, -job.lookbackSeconds), k: null } : stored;
+  let cursor: Cursor = incrementalStart(stored, job.lookbackSeconds, await getUpperBound(db, job.id));
   const time = job.updateTime!;
   let pending = reader.pageAfter(cursor, upper, job.batchSize);
   for (;;) {
@@ -35,13 +39,20 @@ export async function runIncremental(rc: RunContext): Promise<void> {
     const next = compareCursors(cursor, mark) > 0 ? cursor : mark;
     const c = zeroCounters();
     await db.transaction(async (trx) => {
-      await writeBatch(trx, { job, runId, full: false }, rows, c);
+      await rc.step('write');
+      await writeBatch(trx, { job, runId, full: false, reader }, rows, c);
+      await rc.step('written');
       if (next !== mark) await setWatermark(trx, job.id, next);
+      await rc.step('watermarked');
     });
     mark = next;
     addCounters(counters, c);
+    await rc.step('committed');
     await rc.checkpoint();
     if (!more) break;
   }
+  // everything up to `upper` has been read: the next run need not look back before upper − look-back
+  await setUpperBound(db, job.id, upper);
   rc.checkErrorLimit(true);
+  return 'done';
 }

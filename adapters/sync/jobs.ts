@@ -8,12 +8,15 @@ import { isMysqlDriver } from '../../core/dialect';
 import { compileSchema, describeFieldError, mostTellingError } from '../../core/validation';
 import { syncJobSchema } from '../../schemas/sync-job.schema';
 import { TARGETS, TargetName, targetColumnNames } from './targets';
+import { confineSource, SourcePolicy } from '../sources';
 
 export interface DbSource {
   client: 'mysql2' | 'better-sqlite3';
   connection: string | { filename: string };
   table?: string;
   query?: string;
+  /** SYNC_PASSWORD_*: the environment variable holding the connection's password */
+  passwordEnv?: string;
 }
 export interface CsvSource {
   csv: string;
@@ -105,6 +108,36 @@ export function parseJob(value: unknown): Job {
   };
 }
 
+/**
+ * The source as it may be shown (API, CLI, logs): a connection password, whether written
+ * into the URL by an older definition or kept in an environment variable, appears as ***.
+ */
+export function redactedSource(source: DbSource | CsvSource): DbSource | CsvSource {
+  if (isCsvSource(source) || typeof source.connection !== 'string') return { ...source };
+  let url: URL;
+  try {
+    url = new URL(source.connection);
+  } catch {
+    return { ...source, connection: '***' };
+  }
+  if (url.password !== '' || source.passwordEnv) url.password = '***';
+  return { ...source, connection: url.toString().replace('%2A%2A%2A', '***') };
+}
+
+/** A job as it may be shown: its source redacted. */
+export function redactedJob<T extends JobDefinition>(job: T): T {
+  return { ...job, source: redactedSource(job.source) };
+}
+
+/**
+ * Adds or replaces a job defined from outside (operator API, `dprs sync job add`, the demo):
+ * checked, then confined to what this gateway may read (adapters/sources.ts).
+ */
+export async function defineJob(db: Knex, def: JobDefinition, policy: SourcePolicy): Promise<Job> {
+  parseJob(def);
+  return saveJob(db, confineSource(def, policy));
+}
+
 /** Parses JSON text; a syntax error is reported without echoing the input. */
 export function parseJobText(text: string): Job {
   let value: unknown;
@@ -123,7 +156,10 @@ export interface StoredJob {
   updatedAt: number;
 }
 
-/** Adds or replaces a job (same id → new definition, keeps its watermark). */
+/**
+ * Stores a job (same id → new definition, keeps its watermark). Definitions from outside go
+ * through defineJob, which confines their source first.
+ */
 export async function saveJob(db: Knex, def: JobDefinition): Promise<Job> {
   const job = parseJob(def);
   const now = Date.now();

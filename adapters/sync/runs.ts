@@ -14,6 +14,10 @@ export interface RunCounters {
   unchanged: number;
   rejected: number;
   deleted: number;
+  /** rows a full run changed that are stamped before the incremental watermark (漂移) */
+  drift: number;
+  /** source rows stamped more than FUTURE_TOLERANCE_SECONDS ahead of the source clock (未来时间) */
+  future: number;
 }
 
 export interface RunRecord extends RunCounters {
@@ -26,7 +30,17 @@ export interface RunRecord extends RunCounters {
   error: string | null;
 }
 
-export const zeroCounters = (): RunCounters => ({ read: 0, written: 0, unchanged: 0, rejected: 0, deleted: 0 });
+export const zeroCounters = (): RunCounters => ({ read: 0, written: 0, unchanged: 0, rejected: 0, deleted: 0, drift: 0, future: 0 });
+
+export function addCounters(into: RunCounters, c: RunCounters): void {
+  into.read += c.read;
+  into.written += c.written;
+  into.unchanged += c.unchanged;
+  into.rejected += c.rejected;
+  into.deleted += c.deleted;
+  into.drift += c.drift;
+  into.future += c.future;
+}
 
 export async function startRun(db: Knex, jobId: string, mode: RunMode): Promise<number> {
   const [id] = await db('sync_runs').insert({ job_id: jobId, mode, status: 'running', started_at: Date.now(), host: `${os.hostname()}:${process.pid}` });
@@ -39,7 +53,13 @@ const counterColumns = (c: RunCounters) => ({
   rows_unchanged: c.unchanged,
   rows_rejected: c.rejected,
   rows_deleted: c.deleted,
+  rows_drift: c.drift,
+  rows_future: c.future,
 });
+
+export async function setRunMode(db: Knex, id: number, mode: RunMode): Promise<void> {
+  await db('sync_runs').where({ id }).update({ mode });
+}
 
 export async function saveProgress(db: Knex, id: number, c: RunCounters): Promise<void> {
   await db('sync_runs').where({ id }).update(counterColumns(c));
@@ -71,6 +91,8 @@ export function toRecord(r: RunRow): RunRecord {
     unchanged: Number(r.rows_unchanged),
     rejected: Number(r.rows_rejected),
     deleted: Number(r.rows_deleted),
+    drift: Number(r.rows_drift ?? 0),
+    future: Number(r.rows_future ?? 0),
     error: r.error == null ? null : String(r.error),
   };
 }
@@ -104,5 +126,19 @@ export function summaryLine(r: RunRecord): string {
     `未变 ${r.unchanged}`,
     `拒绝 ${r.rejected}`,
     `删除 ${r.deleted}`,
-  ].join(' | ') + (r.error ? ` | 原因 ${r.error}` : '');
+    `漂移 ${r.drift}`,
+    `未来时间 ${r.future}`,
+  ].join(' | ') + (r.error ? ` | 原因 ${r.error}` : '') + runWarnings(r).map((w) => ` | 警告 ${w}`).join('');
+}
+
+/** What an operator should look into after a run that otherwise went well. */
+export function runWarnings(r: RunCounters): string[] {
+  const out: string[] = [];
+  if (r.drift > 0) {
+    out.push(`全量运行补齐了 ${r.drift} 行增量运行本应同步的数据（更新时间早于水位线）；可能原因：事务提交晚于 lookbackSeconds 回看窗口、写入方时钟慢于源库时钟、或任务定义改变了列映射`);
+  }
+  if (r.future > 0) {
+    out.push(`源表有 ${r.future} 行更新时间超前源库时钟；这些行待源库时钟到达其更新时间后才进入增量同步，请核对写入方时钟`);
+  }
+  return out;
 }

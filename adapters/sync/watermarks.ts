@@ -9,11 +9,41 @@ export async function getWatermark(db: Knex, jobId: string): Promise<Cursor | nu
 }
 
 /** Called with the transaction that wrote the batch the cursor covers. */
-export async function setWatermark(trx: Knex, jobId: string, c: Cursor): Promise<void> {
-  await trx('sync_watermarks')
-    .insert({ job_id: jobId, update_time: c.t, key_value: c.k ? JSON.stringify(c.k) : null, updated_at: Date.now() })
-    .onConflict('job_id')
-    .merge();
+export async function setWatermark(trx: Knex, jobId: string, c: Cursor, upperBound?: string): Promise<void> {
+  const row: Record<string, unknown> = { job_id: jobId, update_time: c.t, key_value: c.k ? JSON.stringify(c.k) : null, updated_at: Date.now() };
+  if (upperBound !== undefined) row.upper_bound = upperBound;
+  await trx('sync_watermarks').insert(row).onConflict('job_id').merge();
+}
+
+/**
+ * The upper bound (source clock minus delay) of the last run that read everything up to it;
+ * null before the first such run.
+ */
+export async function getUpperBound(db: Knex, jobId: string): Promise<string | null> {
+  const row = await db('sync_watermarks').where({ job_id: jobId }).first('upper_bound');
+  return row?.upper_bound == null ? null : String(row.upper_bound);
+}
+
+export async function setUpperBound(db: Knex, jobId: string, upperBound: string): Promise<void> {
+  await db('sync_watermarks').where({ job_id: jobId }).update({ upper_bound: upperBound });
+}
+
+/** Source rows stamped further ahead of the source clock than this are reported as 未来时间. */
+export const FUTURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * Where an incremental run starts reading. A late commit carries an update time at most
+ * `lookback` seconds before it becomes visible, so a row stamped t is settled once the source
+ * clock passed t + lookback: the previous completed run, reading up to U, saw every row
+ * stamped up to U − lookback. So the run starts at the earlier of the watermark and
+ * U − lookback, and never further back than watermark − lookback.
+ */
+export function incrementalStart(mark: Cursor, lookbackSeconds: number, lastUpper: string | null): Cursor {
+  if (lookbackSeconds <= 0) return mark;
+  const back = shiftTimeText(mark.t, -lookbackSeconds);
+  const settled = lastUpper === null ? back : shiftTimeText(lastUpper, -lookbackSeconds);
+  if (settled >= mark.t) return mark;
+  return { t: settled > back ? settled : back, k: null };
 }
 
 /** Orders cursors of one source: time text first (one source prints one format), then keys. */

@@ -1,13 +1,14 @@
 /**
  * Writing one batch into a base library, inside the caller's transaction: map and validate
- * source rows, skip rows whose hash is unchanged, multi-row upsert the rest, and if the batch
- * fails retry it row by row so one bad row is rejected instead of sinking the batch.
+ * source rows, settle the unique values the batch moves (see settleUniqueValues), skip rows
+ * whose hash is unchanged, multi-row upsert the rest, and if the batch fails retry it row by
+ * row so one bad row is rejected instead of sinking the batch.
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { batchRowsFor } from '../../core/dialect';
 import { dbErrorKind, isConnectionLost, isRetryable } from '../../core/db-errors';
-import type { SourceRow } from '../sources';
+import type { SourceReader, SourceRow } from '../sources';
 import type { Job } from './jobs';
 import { TARGETS } from './targets';
 import { TargetRow, validateRow } from './validate';
@@ -19,11 +20,13 @@ interface Prepared {
   hash: string;
   deleted: boolean;
   srcTime: string | null;
+  raw: SourceRow;
 }
 
 interface Stored {
   hash: string | null;
   deleted: boolean;
+  job: string | null;
   /** values of the library's unique columns, in TARGETS order */
   unique: (string | null)[];
 }
@@ -69,7 +72,7 @@ export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; reject
       .createHash('sha1')
       .update(JSON.stringify(lib.columns.map((c) => business[c.name])) + (deleted ? '|D' : '|L'))
       .digest('hex');
-    good.push({ pk, business, hash, deleted, srcTime: job.updateTime ? normalise(raw[job.updateTime]) : null });
+    good.push({ pk, business, hash, deleted, srcTime: job.updateTime ? normalise(raw[job.updateTime]) : null, raw });
   }
   return { good, rejects };
 }
@@ -77,11 +80,13 @@ export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; reject
 /** A driver error as an operator may read it: the kind of failure, never SQL or data. */
 export function writeFailureReason(err: unknown): string {
   const kind = dbErrorKind(err);
-  if (kind === 'unique') return '写入失败：唯一约束冲突（如公民身份号码重复）';
+  if (kind === 'unique') return UNIQUE_CLASH;
   if (kind === 'not-null') return '写入失败：必填列为空';
   if (kind === 'too-long') return '写入失败：值超出列长度';
   return '写入失败：数据库拒绝该行';
 }
+
+const UNIQUE_CLASH = '写入失败：唯一约束冲突（如公民身份号码重复）';
 
 /**
  * Errors after which MySQL has rolled the whole transaction back: going on row by row would
@@ -105,6 +110,41 @@ export interface BatchOptions {
   /** the library was empty when the run began: skip looking keys up (a key written
    * meanwhile by someone else fails its plain insert and is retried row by row) */
   targetWasEmpty?: boolean;
+  /** the run's source, asked what became of a stored row holding a value the batch claims */
+  reader?: SourceReader;
+  /** a full run: the incremental watermark's time when it began; rows it changes that are
+   * stamped earlier were missed by the incremental runs (漂移) */
+  driftBefore?: string | null;
+}
+
+/** Adds valid rows to the batch (a key repeated, as in a CSV file, keeps its last version). */
+function admit(job: Job, rows: SourceRow[], batch: Map<string, Prepared>, rejects: Reject[]): void {
+  const { good, rejects: bad } = prepare(job, rows);
+  for (const g of good) {
+    batch.delete(g.pk); // re-inserted: the last version also takes the last place in order
+    batch.set(g.pk, g);
+  }
+  rejects.push(...bad);
+}
+
+async function loadStored(trx: Knex.Transaction, job: Job, keys: string[], existing: Map<string, Stored>): Promise<void> {
+  const lib = TARGETS[job.target];
+  for (const part of chunks(keys, batchRowsFor(trx, 1, 1000))) {
+    const found = await trx(lib.table).select(lib.pk, 'row_hash', 'deleted', 'source_job', ...lib.unique).whereIn(lib.pk, part);
+    for (const f of found) {
+      existing.set(String(f[lib.pk]), {
+        hash: f.row_hash,
+        deleted: Boolean(Number(f.deleted)),
+        job: f.source_job == null ? null : String(f.source_job),
+        unique: lib.unique.map((c) => (f[c] == null ? null : String(f[c]))),
+      });
+    }
+  }
+}
+
+/** The value a row claims in unique column `col` once written: deleted rows claim none. */
+function claimOf(g: Prepared, col: string): string | null {
+  return g.deleted || g.business[col] == null ? null : String(g.business[col]);
 }
 
 /** Writes one batch in `trx` and adds what happened to `counters`. */
@@ -112,27 +152,19 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   const { job, runId, full } = opts;
   const lib = TARGETS[job.target];
   const now = Date.now();
-  const prepared = prepare(job, rows);
-  const rejects = prepared.rejects;
-  // a key repeated within one batch (possible in a CSV file): the last version wins
-  const byKey = new Map<string, Prepared>();
-  for (const g of prepared.good) byKey.set(g.pk, g);
-  const good = byKey.size === prepared.good.length ? prepared.good : [...byKey.values()];
   counters.read += rows.length;
+  const rejects: Reject[] = [];
+  const batch = new Map<string, Prepared>();
+  admit(job, rows, batch, rejects);
 
   // what is stored now, to count unchanged rows and skip rewriting them
   const existing = new Map<string, Stored>();
-  const lookup = batchRowsFor(trx, 1, 1000);
-  for (const part of opts.targetWasEmpty ? [] : chunks([...new Set(good.map((g) => g.pk))], lookup)) {
-    const found = await trx(lib.table).select(lib.pk, 'row_hash', 'deleted', ...lib.unique).whereIn(lib.pk, part);
-    for (const f of found) {
-      existing.set(String(f[lib.pk]), { hash: f.row_hash, deleted: Boolean(Number(f.deleted)), unique: lib.unique.map((c) => (f[c] == null ? null : String(f[c]))) });
-    }
-  }
+  if (!opts.targetWasEmpty) await loadStored(trx, job, [...batch.keys()], existing);
+  const gone = await settleUniqueValues(trx, opts, batch, existing, rejects, counters);
 
   const seen: string[] = [];
-  let changed: Prepared[] = [];
-  for (const g of good) {
+  const changed: Prepared[] = [];
+  for (const g of batch.values()) {
     const e = existing.get(g.pk);
     if (e && e.hash === g.hash && e.deleted === g.deleted) {
       counters.unchanged++;
@@ -141,7 +173,27 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
       changed.push(g);
     }
   }
-  changed = await withoutUniqueConflicts(trx, job, changed, existing, rows, rejects);
+
+  // stored rows gone from the source that held a value the batch claims: deleted now, as the
+  // next full run's sweep would
+  const wasLive = (pk: string) => existing.get(pk)?.deleted === false;
+  for (const part of chunks([...gone], batchRowsFor(trx, 1, 1000))) {
+    counters.deleted += Number(await trx(lib.table).whereIn(lib.pk, part).andWhere({ deleted: false }).update({ deleted: true, deleted_at: now, synced_at: now }));
+  }
+  // a value moving between rows of the batch (a swap, a re-registration): its stored holder
+  // lets go first, so no single-row write meets it — on MySQL an upsert meeting another row's
+  // unique value would merge into that row. The writes below set each row's final state.
+  const claimed = new Map<string, string>();
+  for (const g of batch.values()) for (const col of lib.unique) if (claimOf(g, col) !== null) claimed.set(`${col}\u0000${claimOf(g, col)}`, g.pk);
+  const movers = changed.filter((g) => {
+    const e = existing.get(g.pk);
+    return e && !e.deleted && lib.unique.some((col, i) => {
+      const holder = e.unique[i] === null ? undefined : claimed.get(`${col}\u0000${e.unique[i]}`);
+      return holder !== undefined && holder !== g.pk;
+    });
+  });
+  for (const part of chunks(movers.map((g) => g.pk), batchRowsFor(trx, 1, 1000))) await trx(lib.table).whereIn(lib.pk, part).update({ deleted: true });
+  const moving = new Set(movers.map((g) => g.pk));
 
   // the business object is ours (built by prepare): add the bookkeeping in place, no copies
   const toRow = (g: Prepared) => {
@@ -155,8 +207,12 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     if (full) row.seen_run = runId;
     return row;
   };
+  const written = (g: Prepared) => {
+    counters.written++;
+    if (g.deleted && wasLive(g.pk)) counters.deleted++;
+    if (opts.driftBefore && g.srcTime !== null && g.srcTime < opts.driftBefore) counters.drift++;
+  };
   const merge = [...lib.columns.map((c) => c.name), 'source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', ...(full ? ['seen_run'] : [])];
-  const wasLive = (g: Prepared) => existing.get(g.pk)?.deleted === false;
   const per = batchRowsFor(trx, merge.length, job.batchSize);
   // new keys are plainly inserted: a unique clash then fails instead of MySQL's ON DUPLICATE
   // KEY merging the row into whichever row holds the value; only known keys are upserted
@@ -166,8 +222,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     for (const part of chunks(changed.filter((g) => existing.has(g.pk) !== fresh), per)) {
       try {
         await write(part, fresh);
-        counters.written += part.length;
-        counters.deleted += part.filter((g) => g.deleted && wasLive(g)).length;
+        part.forEach(written);
       } catch (err) {
         if (abortsTransaction(err)) throw err;
         for (const g of part) {
@@ -175,12 +230,13 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
             // a key someone else wrote since the lookup is upserted (its own key clashes first)
             const isNew = fresh && !(await trx(lib.table).where(lib.pk, g.pk).first(lib.pk));
             await write([g], isNew);
-            counters.written++;
-            if (g.deleted && wasLive(g)) counters.deleted++;
+            written(g);
           } catch (rowErr) {
             if (abortsTransaction(rowErr)) throw rowErr;
-            rejects.push({ pk: g.pk, reason: writeFailureReason(rowErr), raw: rawOf(job, rows, g) });
+            rejects.push({ pk: g.pk, reason: writeFailureReason(rowErr), raw: g.raw });
             seen.push(g.pk); // keep the stored version out of the sweep: the row still exists at the source
+            // a released holder keeps its stored version (unless its value was taken meanwhile)
+            if (moving.has(g.pk)) await trx(lib.table).where(lib.pk, g.pk).update({ deleted: false }).catch(() => undefined);
           }
         }
       }
@@ -190,62 +246,115 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   if (full) {
     // rejected rows still exist at the source: their stored version must survive the sweep
     for (const r of rejects) if (r.pk !== null) seen.push(r.pk);
-    for (const part of chunks(seen, lookup)) await trx(lib.table).whereIn(lib.pk, part).update({ seen_run: runId });
+    for (const part of chunks(seen, batchRowsFor(trx, 1, 1000))) await trx(lib.table).whereIn(lib.pk, part).update({ seen_run: runId });
   }
-
-  if (rejects.length) {
-    counters.rejected += rejects.length;
-    const rejectRows = rejects.map((r) => ({ run_id: runId, job_id: job.id, row_key: r.pk?.slice(0, 256) ?? null, reason: r.reason, raw: JSON.stringify(r.raw), created_at: now }));
-    for (const part of chunks(rejectRows, batchRowsFor(trx, 6, 500))) await trx('sync_rejects').insert(part);
-  }
+  await recordRejects(trx, opts, rejects, counters, now);
 }
 
 /**
- * Stored rows taking a unique value (e.g. 公民身份号码) another key already holds, in the store
- * or earlier in this batch, are rejected here: on MySQL their upsert would otherwise merge into
- * the row holding the value. New rows pass through; their plain insert fails on a clash.
+ * A row rejected again with the same content and reason (re-read inside a look-back window, or
+ * by the next full run) was recorded and counted already: only new rejects are stored and
+ * counted, so the error limit applies to them.
  */
-async function withoutUniqueConflicts(
-  trx: Knex.Transaction,
-  job: Job,
-  changed: Prepared[],
-  existing: Map<string, Stored>,
-  rows: SourceRow[],
-  rejects: Reject[],
-): Promise<Prepared[]> {
-  const lib = TARGETS[job.target];
-  // new keys are plainly inserted, so a clash of theirs fails by itself; only stored rows
-  // taking a new value go through the upsert and need looking at first
-  let kept = changed.filter((g) => existing.has(g.pk));
-  const fresh = changed.filter((g) => !existing.has(g.pk));
-  for (const [i, col] of lib.unique.entries()) {
-    const valueOf = (g: Prepared) => (g.business[col] == null ? null : String(g.business[col]));
-    // a stored row keeping its own value cannot clash: only changed values are looked up
-    const moving = (g: Prepared) => valueOf(g) !== null && existing.get(g.pk)?.unique[i] !== valueOf(g);
-    const holder = new Map<string, string>();
-    const values = [...new Set(kept.filter(moving).map((g) => valueOf(g)!))];
-    for (const part of chunks(values, batchRowsFor(trx, 1, 1000))) {
-      for (const r of await trx(lib.table).select(lib.pk, col).whereIn(col, part)) holder.set(String(r[col]), String(r[lib.pk]));
-    }
-    const next: Prepared[] = [];
-    for (const g of kept) {
-      const v = valueOf(g);
-      const other = v === null ? undefined : holder.get(v);
-      if (v !== null && other !== undefined && other !== g.pk) {
-        rejects.push({ pk: g.pk, reason: writeFailureReason({ code: 'ER_DUP_ENTRY' }), raw: rawOf(job, rows, g) });
-        continue;
-      }
-      if (v !== null) holder.set(v, g.pk);
-      next.push(g);
-    }
-    kept = next;
+async function recordRejects(trx: Knex.Transaction, opts: BatchOptions, rejects: Reject[], counters: RunCounters, now: number): Promise<void> {
+  if (!rejects.length) return;
+  const { job, runId } = opts;
+  const rowKey = (r: Reject) => r.pk?.slice(0, 256) ?? null;
+  const entry = (key: string | null, reason: string, raw: string) => `${key}\u0000${reason}\u0000${raw}`;
+  const keys = [...new Set(rejects.map(rowKey).filter((k): k is string => k !== null))];
+  const known = new Set<string>();
+  for (const part of chunks(keys, batchRowsFor(trx, 1, 500))) {
+    for (const r of await trx('sync_rejects').select('row_key', 'reason', 'raw').where({ job_id: job.id }).whereIn('row_key', part)) known.add(entry(r.row_key, r.reason, r.raw));
   }
-  return [...fresh, ...kept];
+  const fresh: Record<string, unknown>[] = [];
+  for (const r of rejects) {
+    const raw = JSON.stringify(r.raw);
+    const e = entry(rowKey(r), r.reason, raw);
+    if (known.has(e)) continue;
+    known.add(e);
+    fresh.push({ run_id: runId, job_id: job.id, row_key: rowKey(r), reason: r.reason, raw, created_at: now });
+  }
+  counters.rejected += fresh.length;
+  for (const part of chunks(fresh, batchRowsFor(trx, 6, 500))) await trx('sync_rejects').insert(part);
 }
 
-function rawOf(job: Job, rows: SourceRow[], g: Prepared): SourceRow {
-  const keyCol = keyColumnOf(job);
-  return rows.find((r) => String(r[keyCol]) === g.pk) ?? g.business;
+/** Rounds of asking the source about holders before a still-unsettled claim is rejected. */
+const SETTLE_ROUNDS = 4;
+
+/**
+ * Unique values (公民身份号码) follow the source as a set: a value may move between rows of one
+ * batch (a swap of two numbers, a re-registration after a delete flag). A value held in the
+ * store by a live row outside the batch is settled by asking the source about that row: gone
+ * from the source (its key changed) → it is deleted; changed → its current version joins the
+ * batch; unchanged → two live source rows claim one value, and only then is a row rejected
+ * (the one not already holding it). Returns the stored rows to delete.
+ */
+async function settleUniqueValues(
+  trx: Knex.Transaction,
+  opts: BatchOptions,
+  batch: Map<string, Prepared>,
+  existing: Map<string, Stored>,
+  rejects: Reject[],
+  counters: RunCounters,
+): Promise<Set<string>> {
+  const { job } = opts;
+  const lib = TARGETS[job.target];
+  const gone = new Set<string>();
+  const asked = new Set<string>();
+  const reject = (g: Prepared) => {
+    batch.delete(g.pk);
+    rejects.push({ pk: g.pk, reason: UNIQUE_CLASH, raw: g.raw });
+  };
+  for (let round = 0; lib.unique.length > 0; round++) {
+    /** holder outside the batch → the batch rows claiming its value */
+    const waiting = new Map<string, Prepared[]>();
+    for (const [i, col] of lib.unique.entries()) {
+      const holds = (g: Prepared, v: string) => existing.get(g.pk)?.deleted === false && existing.get(g.pk)?.unique[i] === v;
+      const claims = new Map<string, Prepared[]>();
+      for (const g of batch.values()) {
+        const v = claimOf(g, col);
+        if (v !== null) claims.set(v, [...(claims.get(v) ?? []), g]);
+      }
+      // two rows of the batch claim one value: the row already holding it keeps it, else the first
+      for (const [v, gs] of claims) {
+        if (gs.length < 2) continue;
+        const keep = gs.find((g) => holds(g, v)) ?? gs[0];
+        for (const g of gs) if (g !== keep) reject(g);
+        claims.set(v, [keep]);
+      }
+      if (opts.targetWasEmpty) continue;
+      const sought = [...claims].filter(([v, [g]]) => !holds(g, v)).map(([v]) => v);
+      for (const part of chunks(sought, batchRowsFor(trx, 1, 1000))) {
+        const holders = await trx(lib.table).select(lib.pk, col, 'source_job').whereIn(col, part).andWhere({ deleted: false });
+        for (const h of holders) {
+          const hk = String(h[lib.pk]);
+          const [g] = claims.get(String(h[col])) ?? [];
+          if (!g || !batch.has(g.pk) || hk === g.pk || batch.has(hk) || gone.has(hk)) continue;
+          if (String(h.source_job) !== job.id || asked.has(hk) || !opts.reader || round >= SETTLE_ROUNDS) {
+            reject(g);
+            continue;
+          }
+          waiting.set(hk, [...(waiting.get(hk) ?? []), g]);
+        }
+      }
+    }
+    if (waiting.size === 0) break;
+    const found = await opts.reader!.rowsByKeys(keyColumnOf(job), [...waiting.keys()]);
+    if (found === null) {
+      for (const gs of waiting.values()) gs.forEach(reject);
+      break;
+    }
+    counters.read += found.length;
+    const keyCol = keyColumnOf(job);
+    const present = new Set(found.map((r) => String(r[keyCol])));
+    admit(job, found, batch, rejects);
+    await loadStored(trx, job, [...present].filter((k) => !existing.has(k)), existing);
+    for (const hk of waiting.keys()) {
+      asked.add(hk);
+      if (!present.has(hk)) gone.add(hk);
+    }
+  }
+  return gone;
 }
 
 /** The source column mapped to the target's primary key. */

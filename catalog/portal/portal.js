@@ -160,14 +160,84 @@
     }).catch(fail);
   }
 
+  // 事项数据需求清单: each 事项's materials and whether data replaces them (可免提交), and the 免提交率
+  function pct(r) { return r === null || r === undefined ? '—' : (r * 100).toFixed(1) + '%'; }
+  function stateOf(c) {
+    return c.exempt ? '<span class="exempt">可免提交</span>' : '<span class="missing">缺：' + c.missing_names.map(esc).join('、') + '</span>';
+  }
+
+  function mattersPage() {
+    var p = params();
+    var qs = new URLSearchParams(Object.assign({ with_materials: '1', page_size: '50' }, p)).toString();
+    get('/matters?' + qs).then(function (data) {
+      var r = data[0];
+      var pages = Math.max(1, Math.ceil(r.total / r.page_size));
+      var rows = r.results.map(function (m) {
+        return '<tr class="matter"><td><a class="matter-link" href="#/matter/' + esc(m.code) + '">' + esc(m.code) + '</a></td><td>' + esc(m.name) + '</td><td><a href="' + esc(hashWith('/matters', Object.assign({}, p, { department: m.department_code, page: '' }))) + '">' + esc(m.department_name) + '</a></td><td>' + m.materials.length + '</td><td>' + m.exempt + '</td><td>' +
+          m.materials.map(function (x) { return esc(x.name) + '（' + stateOf(x.coverage) + '）'; }).join('；') + '</td></tr>';
+      }).join('');
+      var all = p.with_materials === '0';
+      app.innerHTML = '<form class="search"><input type="search" name="q" placeholder="事项名称或事项编码" value="' + esc(p.q || '') + '"> <button type="submit">检索</button> ' +
+        '<a href="' + esc(hashWith('/matters', Object.assign({}, p, { with_materials: all ? '' : '0', page: '' }))) + '">' + (all ? '只看已梳理材料的事项' : '显示全部事项') + '</a> · <a href="#/matters-report">免提交率统计</a> · ' +
+        '<a href="' + API + '/matters/export?format=xlsx">导出调研表（XLSX）</a> <a href="' + API + '/matters/export?format=csv">CSV</a></form>' +
+        '<p id="total">事项 共 ' + r.total + ' 项（第 ' + r.page + '/' + pages + ' 页）</p><table class="matters"><tr><th>事项编码</th><th>事项名称</th><th>实施部门</th><th>材料数</th><th>可免提交</th><th>材料</th></tr>' + rows + '</table>' +
+        '<div class="pager">' + (r.page > 1 ? '<a href="' + esc(hashWith('/matters', Object.assign({}, p, { page: r.page - 1 }))) + '">上一页</a> ' : '') +
+        (r.page < pages ? '<a href="' + esc(hashWith('/matters', Object.assign({}, p, { page: r.page + 1 }))) + '">下一页</a>' : '') + '</div>';
+      app.querySelector('form.search').addEventListener('submit', function (e) {
+        e.preventDefault();
+        location.hash = hashWith('/matters', Object.assign({}, p, { q: e.target.q.value, page: '' }));
+      });
+    }).catch(fail);
+  }
+
+  function matterPage(code) {
+    get('/matters/' + encodeURIComponent(code)).then(function (data) {
+      var m = data[0];
+      var rows = m.materials.map(function (x) {
+        var c = x.coverage;
+        var replace = c.resource_code ? '<a href="#/resource/' + esc(c.resource_code) + '">' + esc(c.resource_name) + '</a>' + (c.method ? ' · ' + esc(c.method) : '') +
+          '<br><span class="meta">' + c.items.map(function (i) { return esc(i.item) + '→' + (i.field ? esc(i.field) : '无'); }).join('，') + '</span>' : '';
+        return '<tr class="material"><td>' + esc(x.name) + '</td><td>' + x.items.map(esc).join('、') + '</td><td>' + esc(x.provider_name || x.provider_code) + '</td><td>' + esc(x.usage) + '</td><td>' + esc(x.purpose) + '</td><td>' + stateOf(c) + '</td><td>' + replace + '</td></tr>';
+      }).join('') || '<tr><td colspan="7">尚未梳理申请材料。</td></tr>';
+      app.innerHTML = '<h2 id="matter-name">' + esc(m.name) + '</h2><p class="meta">' + esc(m.code) + ' · ' + esc(m.kind) + ' · 实施部门 ' + esc(m.department_name) + (m.result ? ' · 办理结果 ' + esc(m.result) : '') +
+        ' · 材料 ' + m.materials.length + ' 项，可免提交 ' + m.exempt + ' 项</p><p><a href="#/matters">返回事项清单</a></p>' +
+        '<table class="materials"><tr><th>材料名称</th><th>信息项</th><th>提供单位</th><th>使用方式</th><th>使用目的</th><th>共享状态</th><th>替代的资源、接口与信息项</th></tr>' + rows + '</table>';
+    }).catch(fail);
+  }
+
+  function reportPage() {
+    var p = params();
+    var qs = new URLSearchParams(p).toString();
+    get('/matters/report' + (qs ? '?' + qs : '')).then(function (data) {
+      var r = data[0];
+      var line = function (cls, a, b, c, f) { return '<tr class="' + cls + '"><td>' + a + '</td><td>' + b + '</td><td>' + c + '</td><td>' + f.materials + '</td><td>' + f.exempt + '</td><td>' + pct(f.rate) + '</td><td>' + f.lookups + '</td></tr>'; };
+      var file = API + '/matters/report?from=' + encodeURIComponent(r.from) + '&to=' + encodeURIComponent(r.to) + '&format=';
+      app.innerHTML = '<h2>政务服务事项免提交率</h2><form class="period">统计期间 <input type="date" name="from" value="' + esc(r.from) + '"> 至 <input type="date" name="to" value="' + esc(r.to) + '"> <button type="submit">统计</button> ' +
+        '<a href="' + esc(file) + 'xlsx">导出 XLSX</a> <a href="' + esc(file) + 'csv">CSV</a></form>' +
+        '<p id="total-rate">全区：材料 ' + r.total.materials + ' 项，可免提交 ' + r.total.exempt + ' 项，免提交率 ' + pct(r.total.rate) + '，期间查询 ' + r.total.lookups + ' 次</p>' +
+        '<h3>按部门</h3><table class="report-departments"><tr><th>部门</th><th>事项数</th><th></th><th>材料数</th><th>可免提交</th><th>免提交率</th><th>查询次数</th></tr>' +
+        r.departments.map(function (d) { return line('department', esc(d.department_name), d.matters, '', d); }).join('') + line('total', '合计', r.total.matters, '', r.total) + '</table>' +
+        '<h3>按事项</h3><table class="report-matters"><tr><th>事项编码</th><th>事项名称</th><th>实施部门</th><th>材料数</th><th>可免提交</th><th>免提交率</th><th>查询次数</th></tr>' +
+        r.matters.map(function (m) { return line('matter', '<a href="#/matter/' + esc(m.code) + '">' + esc(m.code) + '</a>', esc(m.name), esc(m.department_name), m); }).join('') + '</table>';
+      app.querySelector('form.period').addEventListener('submit', function (e) {
+        e.preventDefault();
+        location.hash = hashWith('/matters-report', { from: e.target.from.value, to: e.target.to.value });
+      });
+    }).catch(fail);
+  }
+
   function route() {
     var path = (location.hash.replace(/^#/, '').split('?')[0]) || '/';
     var m = /^\/resource\/(\d+\/\d+)$/.exec(path);
     var dm = /^\/diff\/(\d+\/\d+)$/.exec(path);
+    var mm = /^\/matter\/([A-Z0-9-]{1,32})$/.exec(path);
     if (m) resourcePage(m[1]);
     else if (dm) diffPage(dm[1]);
     else if (path === '/licensing') licensingPage();
     else if (path === '/methods') methodsPage();
+    else if (mm) matterPage(mm[1]);
+    else if (path === '/matters') mattersPage();
+    else if (path === '/matters-report') reportPage();
     else searchPage();
   }
   window.addEventListener('hashchange', route);

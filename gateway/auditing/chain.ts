@@ -23,6 +23,8 @@ export interface AuditEntry {
   itemKeyHashes?: string[];
   /** the person the system looked up for: a workbench clerk, or the caller's X-User-Id */
   userId?: string | null;
+  /** the 事项 named by the purpose; not hashed on its own: the hashed purpose starts with it */
+  matterCode?: string | null;
 }
 
 export interface AuditRow {
@@ -40,6 +42,7 @@ export interface AuditRow {
   prev_hash: string;
   hash: string;
   user_id?: string | null;
+  matter_code?: string | null;
 }
 
 /** Canonical text of a row: fixed field order, JSON-escaped, ids and times as integers. */
@@ -82,7 +85,7 @@ export function toRow(id: number, prevHash: string, e: AuditEntry): AuditRow {
     prev_hash: prevHash,
     user_id: e.userId ?? null,
   };
-  return { ...base, hash: rowHash(base) };
+  return { ...base, hash: rowHash(base), matter_code: e.matterCode ?? null };
 }
 
 /** The hash standing for an ordered list of item key hashes in a batch lookup's audit row. */

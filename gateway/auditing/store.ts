@@ -52,7 +52,7 @@ export async function appendEntries(db: Db, entries: AuditEntry[]): Promise<Audi
       rows.push(row);
       prev = row.hash;
     }
-    const batch = batchRowsFor(db, 14);
+    const batch = batchRowsFor(db, 15);
     for (let i = 0; i < rows.length; i += batch) await trx('audit_log').insert(rows.slice(i, i + batch));
     // a batch lookup's per-person hashes, in the same transaction as its row
     const keys = entries.flatMap((e, i) => (e.itemKeyHashes ?? []).map((h, position) => ({ audit_id: rows[i].id, position, query_key_hash: h })));
@@ -141,6 +141,7 @@ export interface LookupOfKey {
   method: string;
   interface: string;
   purpose: string | null;
+  matterCode: string | null;
   resultCode: string;
   rows: number;
   userId: string | null;
@@ -159,6 +160,7 @@ export async function lookupsOfKey(db: Db, keyHash: string, limit = 1000): Promi
     method: r.method,
     interface: r.interface,
     purpose: r.purpose,
+    matterCode: r.matter_code ?? null,
     resultCode: r.result_code,
     rows: Number(r.rows),
     userId: r.user_id ?? null,

@@ -6,6 +6,7 @@
  * verification methods always return one verdict instead.
  */
 import { ApiError, RESULT_CODES } from '../../core/result-codes';
+import { licenceKey, organisationNameKey } from '../auditing/query-key';
 import { answerFields, Interface, LICENCE_VERDICTS, LOOKUPS, PERSON_VERDICTS } from '../../core/registry';
 import { BaseLibraries } from './repository';
 import { checkShape, requireCreditCode, requireHolderCode, requireIdNumber, requireName, requireText } from './validation';
@@ -20,18 +21,25 @@ export interface LookupMethod<P = unknown> {
   interfaces: readonly Interface[];
   /** the data items a grant can include or mask, in answer order */
   fields: readonly string[];
+  /**
+   * A verification: the items it compares (from the registry). Its answer is a verdict, not
+   * items, and it is answered only under a grant of these (catalog/access.ts verificationRefusal).
+   */
+  compares?: readonly string[];
   parse(raw: unknown): P;
   /** what the audit log hashes: the canonical query key, never stored in plain */
   queryKey(params: P): string;
   /** for a batch: each item's key (null for an invalid item), so each person can find it */
   itemKeys?(params: P): Array<string | null>;
+  /** subjects the query names besides its key (the holder a licence is checked against) */
+  askedSubjects?(params: P): string[];
   run(repo: BaseLibraries, params: P, today: string): Promise<LookupRecord[]>;
 }
 
 /** A method's name, title, interfaces and answer fields, as the registry has them. */
-function described(name: string): Pick<LookupMethod, 'name' | 'title' | 'interfaces' | 'fields'> {
+function described(name: string): Pick<LookupMethod, 'name' | 'title' | 'interfaces' | 'fields' | 'compares'> {
   const spec = LOOKUPS[name];
-  return { name: spec.name, title: spec.title, interfaces: spec.interfaces, fields: answerFields(spec) };
+  return { name: spec.name, title: spec.title, interfaces: spec.interfaces, fields: answerFields(spec), ...(spec.compares ? { compares: spec.compares } : {}) };
 }
 
 interface PersonQuery { xm: string; gmsfzh: string }
@@ -109,7 +117,7 @@ const getFRXX: LookupMethod<EntityQuery> = {
     if (p.tyshxydm !== undefined) return { tyshxydm: requireCreditCode('tyshxydm', p.tyshxydm) };
     return { jgmc: requireName('jgmc', p.jgmc ?? '') };
   },
-  queryKey: (p) => ('tyshxydm' in p ? p.tyshxydm : `jgmc:${p.jgmc}`),
+  queryKey: (p) => ('tyshxydm' in p ? p.tyshxydm : organisationNameKey(p.jgmc)),
   async run(repo, p) {
     if ('tyshxydm' in p) {
       const e = await repo.entityByCreditCode(p.tyshxydm);
@@ -129,7 +137,7 @@ const getDZZZ: LookupMethod<LicenceQuery> = {
     const czztdm = requireHolderCode('czztdm', p.czztdm ?? '');
     return p.zzlxdm === undefined ? { czztdm } : { czztdm, zzlxdm: requireText('zzlxdm', p.zzlxdm) };
   },
-  queryKey: (p) => ('zzbh' in p ? `zzbh:${p.zzbh}` : p.czztdm),
+  queryKey: (p) => ('zzbh' in p ? licenceKey(p.zzbh) : p.czztdm),
   async run(repo, p) {
     if ('zzbh' in p) {
       const l = await repo.licenceByNumber(p.zzbh);
@@ -147,7 +155,8 @@ const getDZZZHY: LookupMethod<LicenceCheck> = {
     const p = checkShape<{ zzbh: string; czztdm: string }>('getDZZZHY', raw);
     return { zzbh: requireText('zzbh', p.zzbh), czztdm: requireHolderCode('czztdm', p.czztdm) };
   },
-  queryKey: (p) => `zzbh:${p.zzbh}`,
+  queryKey: (p) => licenceKey(p.zzbh),
+  askedSubjects: (p) => [p.czztdm],
   async run(repo, p, today) {
     const l = await repo.licenceByNumber(p.zzbh);
     // a licence held by someone else is, for this holder, no licence at all

@@ -1,10 +1,11 @@
 /** start / serve: run the gateway until SIGTERM or SIGINT, then shut down gracefully. */
 import type { Command } from 'commander';
 import { startServer } from '../../gateway/server';
+import { startMetricsServer } from '../../gateway/metrics-server';
 import type { AppContext } from '../../gateway/context';
 import { migrateLatest } from '../../core/db';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
-import { ensureDemo, DEMO_CONSUMER_ID } from '../demo';
+import { demoConsumerFile, ensureDemo, DEMO_CONSUMER_ID } from '../demo';
 import { startScheduler } from '../../adapters/sync/scheduler';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { config } from './common';
@@ -22,7 +23,8 @@ async function serve(ctx: AppContext, banner?: (port: number) => string): Promis
   // one engine for scheduled runs and runs an operator starts over HTTP: stop() covers both
   const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs });
   const running = await startServer(ctx, { syncEngine: engine });
-  ctx.log.info({ port: running.port }, 'dprs listening');
+  const metrics = ctx.config.metricsListen ? await startMetricsServer(ctx.config.metricsListen, ctx.log) : null;
+  ctx.log.info({ port: running.port, metricsPort: metrics?.port ?? null }, 'dprs listening');
   // sync runs in the serving process; the lease keeps replicas from running a job twice
   const scheduler = await startScheduler(ctx.db, ctx.log, engine);
   if (banner) process.stdout.write(banner(running.port));
@@ -37,7 +39,7 @@ async function serve(ctx: AppContext, banner?: (port: number) => string): Promis
         ctx.log.error({ boundMs: SHUTDOWN_BOUND_MS, active: process.getActiveResourcesInfo() }, 'shutdown exceeded its bound');
         process.exit(1);
       }, SHUTDOWN_BOUND_MS).unref();
-      Promise.allSettled([running.close(), scheduler.stop()]).then(() => resolve());
+      Promise.allSettled([running.close(), scheduler.stop(), metrics?.close()]).then(() => resolve());
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
@@ -63,9 +65,11 @@ function startBanner(ctx: AppContext, secret: string | null, accounts: DemoCrede
       'dprs 周村区信息共享交换网关 is running',
       `  health         ${base}/healthz   ${base}/readyz`,
       `  portal         ${base}/portal/`,
+      `  免提交率       ${base}/portal/#/matters-report   (事项数据需求清单: npm run --silent dprs -- matters list)`,
       `  WSDL           ${base}/dprs/webService/DataService?wsdl`,
       `  OpenAPI        ${base}/dprs/api/openapi.json`,
-      `  demo consumer  ${DEMO_CONSUMER_ID}${secret ? `  secret ${secret}` : ''}`,
+      `  metrics        ${ctx.config.metricsListen ? `http://${ctx.config.metricsListen.host}:${ctx.config.metricsListen.port}/metrics  (for Prometheus; not on the lookups' port)` : 'off (METRICS_LISTEN=off)'}`,
+      `  demo consumer  ${DEMO_CONSUMER_ID}${secret ? `  secret ${secret}  (shown this once; also in ${demoConsumerFile(ctx.config.dataDir)}, mode 0600)` : `  (secret shown at the first start; kept in ${demoConsumerFile(ctx.config.dataDir)})`}`,
       `  get a token    npm run --silent dprs -- token issue`,
       `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
       `  catalogue      ${base}/dprs/catalog/resources   (operator token: npm run --silent dprs -- catalog token --role operator)`,

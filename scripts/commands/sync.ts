@@ -6,20 +6,34 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { migrateLatest } from '../../core/db';
 import { createContext, destroyContext } from '../../gateway/bootstrap';
-import { getJob, JobDefinitionError, listJobs, parseJobText, removeJob, saveJob } from '../../adapters/sync/jobs';
+import { defineJob, getJob, JobDefinitionError, listJobs, parseJobText, redactedSource, removeJob } from '../../adapters/sync/jobs';
+import { sourcePolicy } from '../../adapters/sources';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { summaryLine, RunCounters } from '../../adapters/sync/runs';
 import { startScheduler } from '../../adapters/sync/scheduler';
 import { syncStatus } from '../../adapters/sync/status';
-import { config, withContext } from './common';
+import { describeDbError } from '../../core/db-errors';
+import { config, withContext as withBareContext } from './common';
+import type { AppContext } from '../../gateway/context';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
 }
 
+/** A database failure (unreachable, access denied …) ends the command with one Chinese sentence. */
+async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  try {
+    return await withBareContext(fn);
+  } catch (err) {
+    const described = describeDbError(err);
+    if (described) fail(`数据库访问失败：${described}`);
+    throw err;
+  }
+}
+
 function progress(jobId: string, c: RunCounters): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r${jobId} 读出 ${c.read} 写入 ${c.written} 未变 ${c.unchanged} 拒绝 ${c.rejected}   `);
+  if (process.stderr.isTTY) process.stderr.write(`\r${jobId} 读出 ${c.read} 写入 ${c.written} 未变 ${c.unchanged} 拒绝 ${c.rejected} 漂移 ${c.drift}   `);
 }
 
 export function registerSyncCommands(program: Command): void {
@@ -40,7 +54,7 @@ export function registerSyncCommands(program: Command): void {
         await migrateLatest(ctx.db);
         try {
           const def = parseJobText(text);
-          await saveJob(ctx.db, JSON.parse(text));
+          await defineJob(ctx.db, JSON.parse(text), sourcePolicy(ctx.config));
           process.stdout.write(`已保存同步任务 ${def.id} → ${def.target}\n`);
         } catch (err) {
           if (err instanceof JobDefinitionError) fail(err.message, 2);
@@ -58,7 +72,7 @@ export function registerSyncCommands(program: Command): void {
         await migrateLatest(ctx.db);
         const jobs = await listJobs(ctx.db);
         if (opts.json) {
-          process.stdout.write(JSON.stringify(jobs.map((j) => ({ id: j.job.id, target: j.job.target, enabled: j.enabled, schedule: j.job.schedule ?? {} })), null, 2) + '\n');
+          process.stdout.write(JSON.stringify(jobs.map((j) => ({ id: j.job.id, target: j.job.target, source: redactedSource(j.job.source), enabled: j.enabled, schedule: j.job.schedule ?? {} })), null, 2) + '\n');
           return;
         }
         if (jobs.length === 0) process.stdout.write('没有同步任务\n');
@@ -136,7 +150,7 @@ export function registerSyncCommands(program: Command): void {
     .action(async () => {
       const ctx = createContext(config());
       try {
-        await migrateLatest(ctx.db);
+        await migrateLatest(ctx.db).catch((err: unknown) => fail(`数据库访问失败：${describeDbError(err) ?? '迁移未完成'}`));
         const scheduler = await startScheduler(ctx.db, ctx.log, new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs }));
         ctx.log.info('sync scheduler started');
         await new Promise<void>((resolve) => {

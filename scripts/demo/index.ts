@@ -7,16 +7,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../gateway/context';
 import { openKnex } from '../../core/db';
+import { ensurePrivateDir } from '../../core/files';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { seedCatalogue } from '../../catalog/seed';
 import { ensureDemoGrants } from '../../catalog/demo-grants';
 import { addConsumer, findConsumer } from '../../catalog/consumers';
 import { createFrontendTables, DEFAULT_DEMO_SIZE, DemoSize, fillFrontend } from './frontend';
-import { saveJob } from '../../adapters/sync/jobs';
+import { defineJob } from '../../adapters/sync/jobs';
+import { sourcePolicy } from '../../adapters/sources';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { getWatermark } from '../../adapters/sync/watermarks';
 import { summaryLine } from '../../adapters/sync/runs';
 import { demoJobs } from './jobs';
+import { ensureDemoMatters } from './matters';
 
 export const DEMO_CONSUMER_ID = 'zc-yichuang';
 export const DEMO_CONSUMER_NAME = '周村区一窗受理平台';
@@ -54,25 +57,30 @@ export interface DemoState {
   builtFrontend: boolean;
   /** rows written per base library by the first full sync, null when it had run before */
   synced: Record<string, number> | null;
+  /** the demo consumer's secret when this run created it; null afterwards (printed once) */
   consumerSecret: string | null;
 }
 
+export function demoConsumerFile(dataDir: string): string {
+  return path.join(dataDir, 'demo-consumer.json');
+}
+
+/**
+ * Registers the demo consumer on the first run and returns its secret, to be printed that
+ * once; it is also kept in DATA_DIR/demo-consumer.json (0600) for whoever missed it. Later
+ * runs return null: a secret is not written to the terminal (and its scrollback, CI logs)
+ * on every start.
+ */
 async function ensureDemoConsumer(ctx: AppContext): Promise<string | null> {
-  const file = path.join(ctx.config.dataDir, 'demo-consumer.json');
-  if (await findConsumer(ctx.db, DEMO_CONSUMER_ID)) {
-    try {
-      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { client_secret: string }).client_secret;
-    } catch {
-      return null;
-    }
-  }
+  const file = demoConsumerFile(ctx.config.dataDir);
+  if (await findConsumer(ctx.db, DEMO_CONSUMER_ID)) return null;
   const { secret } = await addConsumer(ctx.db, {
     id: DEMO_CONSUMER_ID,
     name: DEMO_CONSUMER_NAME,
     departmentCode: 'ZC901',
     methods: ALL_LOOKUPS,
   });
-  fs.mkdirSync(ctx.config.dataDir, { recursive: true });
+  ensurePrivateDir(ctx.config.dataDir);
   fs.writeFileSync(file, JSON.stringify({ client_id: DEMO_CONSUMER_ID, client_secret: secret }, null, 2), { mode: 0o600 });
   return secret;
 }
@@ -88,12 +96,13 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
   await seedCatalogue(ctx.db);
   const consumerSecret = await ensureDemoConsumer(ctx);
   await ensureDemoGrants(ctx.db, DEMO_CONSUMER_ID, DEMO_CONSUMER_NAME);
+  await ensureDemoMatters(ctx.db);
 
   // the demo's jobs go through the real sync engine; the first full run fills the libraries
   let synced: Record<string, number> | null = null;
   const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs });
   for (const def of demoJobs(frontendFile)) {
-    const job = await saveJob(ctx.db, def);
+    const job = await defineJob(ctx.db, def, sourcePolicy(ctx.config));
     if (await getWatermark(ctx.db, job.id)) continue;
     const outcome = await engine.run(job, 'full');
     if (outcome.status === 'skipped') {

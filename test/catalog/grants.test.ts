@@ -56,8 +56,8 @@ describe.each(STORAGE_TARGETS)('applications, grants and resolveAccess on %s', (
 
     // items in the resource's order; 姓名 and 身份证号 are sensitive, so masked by default
     expect(await resolveAccess(h.ctx.db, 'zc-window', 'getRKZP')).toEqual({ ok: true, access: { method: 'getRKZP', items: ['GMSFZH', 'XM', 'CSRQ'], masked: ['GMSFZH', 'XM'] } });
-    // a verification method returns its own result fields under the same grant
-    expect(await resolveAccess(h.ctx.db, 'zc-window', 'getRKHY')).toEqual({ ok: true, access: { method: 'getRKHY', items: null, masked: [] } });
+    // a verification's access is the same grant (whether it may compare is verificationRefusal's)
+    expect(await resolveAccess(h.ctx.db, 'zc-window', 'getRKHY')).toEqual({ ok: true, access: { method: 'getRKHY', items: ['GMSFZH', 'XM', 'CSRQ'], masked: ['GMSFZH', 'XM'] } });
     const allowed = (await h.call('GET', '/dprs/catalog/allowedMethods', { token: consumer })).body.data.map((m: { method: string }) => m.method);
     expect(allowed).toEqual(['batchRKHY', 'getRKHY', 'getRKZP']);
   });

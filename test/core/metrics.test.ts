@@ -5,6 +5,7 @@
  */
 import { testContext, TestContext } from '../support/context';
 import { startServer, RunningServer } from '../../gateway/server';
+import { MetricsServer, startMetricsServer } from '../../gateway/metrics-server';
 import { ensureDemo, ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../../scripts/demo';
 import { issueToken } from '../../gateway/auth/tokens';
 import { person } from '../../scripts/demo/records';
@@ -20,15 +21,18 @@ function sample(text: string, name: string, labels: string): number {
 describe('metrics', () => {
   let ctx: TestContext;
   let server: RunningServer;
+  let metrics: MetricsServer;
   let base: string;
-  const scrape = async () => (await fetch(`${base}/metrics`)).text();
+  const scrape = async () => (await fetch(`http://127.0.0.1:${metrics.port}/metrics`)).text();
 
   beforeAll(async () => {
     ctx = await testContext('sqlite');
     server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
+    metrics = (await startMetricsServer({ host: '127.0.0.1', port: 0 }, ctx.log))!;
     base = `http://127.0.0.1:${server.port}`;
   });
   afterAll(async () => {
+    await metrics.close();
     await server.close();
     await ctx.dispose();
   });

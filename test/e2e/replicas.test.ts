@@ -54,7 +54,8 @@ maybe('two replicas on one MariaDB', () => {
         ? { ...def, schedule: { full: '*/3 * * * * *', incremental: '*/2 * * * * *' }, batchSize: 5, throttle: 20 }
         : { ...def, schedule: { incremental: '*/2 * * * * *' } },
     );
-    for (const port of ports) replicas.push(spawnCli(['serve'], { ...env, PORT: String(port) }));
+    // each replica has its own metrics address, as two exporters on one host would
+    for (const port of ports) replicas.push(spawnCli(['serve'], { ...env, PORT: String(port), METRICS_LISTEN: `127.0.0.1:${port + 1}` }));
     await Promise.all(ports.map((p) => waitReady(p)));
     const pids = replicas.map((r) => r.proc.pid!);
     const t0 = Date.now();
@@ -103,7 +104,7 @@ maybe('two replicas on one MariaDB', () => {
     // the survivor still answers
     const after = await Promise.all(Array.from({ length: 10 }, (_, i) => lookup(ports[survivor], token, i)));
     expect(after.every((a) => a.status === 200)).toBe(true);
-    const metrics = await (await fetch(`http://127.0.0.1:${ports[survivor]}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${ports[survivor] + 1}/metrics`)).text();
     // the takeover run (full or incremental, whichever tick came first) is counted by the survivor
     expect(metrics).toMatch(new RegExp(`dprs_sync_runs_total\\{job="demo-legal-entity",mode="${takeover!.mode}",status="succeeded"\\} [1-9]`));
     expect(metrics).toMatch(/dprs_lookup_requests_total\{[^}]*consumer="zc-yichuang",result_code="200"\} [1-9]/);

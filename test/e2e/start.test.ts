@@ -41,6 +41,7 @@ function exitCode(child: ChildProcess): Promise<number | null> {
 describe('dprs start', () => {
   const dataDir = tempDir('dprs-start-');
   const port = 18000 + (process.pid % 1000);
+  let secret = '';
 
   it('is ready within 60 s on a fresh data dir, with the demo data in the base libraries', async () => {
     const s = start(dataDir, port);
@@ -48,6 +49,8 @@ describe('dprs start', () => {
     expect(ms).toBeLessThan(60000);
     expect(s.output()).toContain('/dprs/webService/DataService?wsdl');
     expect(s.output()).toContain('token issue');
+    secret = /zc-yichuang {2}secret (\S+)/.exec(s.output())?.[1] ?? '';
+    expect(secret.length).toBeGreaterThanOrEqual(20);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });
     const code = exitCode(s.child);
@@ -74,5 +77,8 @@ describe('dprs start', () => {
     s.child.kill('SIGTERM');
     expect(await code).toBe(0);
     expect(s.output()).not.toMatch(/building the demo/);
+    // the demo consumer's secret is printed on the first start only
+    expect(s.output()).toContain('zc-yichuang');
+    expect(s.output()).not.toContain(secret);
   });
 });

@@ -38,14 +38,6 @@ describe.each(STORAGE_TARGETS)('health endpoints on %s', (target) => {
     expect(r.headers.get('x-powered-by')).toBeNull();
   });
 
-  it('exposes Prometheus metrics', async () => {
-    const r = await fetch(url('/metrics'));
-    expect(r.status).toBe(200);
-    const text = await r.text();
-    expect(text).toContain('dprs_http_requests_total{route="healthz",status="200"}');
-    expect(text).toContain('dprs_process_resident_memory_bytes');
-  });
-
   it('reports 503 when the database is gone', async () => {
     await ctx.db.destroy();
     const r = await fetch(url('/readyz'));

@@ -1,7 +1,9 @@
 import { checkCreditCode, checkIdNumber, isEthnicityCode } from '../../schemas/checksums';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { entity, licence, person } from '../../scripts/demo/records';
-import { ensureDemo, frontendDemoFile } from '../../scripts/demo';
+import fs from 'node:fs';
+import { demoConsumerFile, ensureDemo, frontendDemoFile } from '../../scripts/demo';
+import { buildReport, parsePeriod } from '../../catalog/matters/report';
 import { STORAGE_TARGETS } from '../support/databases';
 import { testContext, TestContext } from '../support/context';
 
@@ -72,14 +74,24 @@ describe.each(STORAGE_TARGETS)('the demo on %s', (target) => {
     const count = async (t: string) => Number((await ctx.db(t).count({ n: '*' }).first())!.n);
     expect(await count('licensing_items')).toBe(214);
     expect(await count('departments')).toBeGreaterThan(30);
-    expect(await count('consumers')).toBe(1);
+    // the demo window plus two department systems of the 事项 demo
+    expect(await count('consumers')).toBe(3);
+    // 事项 demo: 8 materials of XK137, XK145, XK196; covered, connected and granted: XK137 身份证明, XK145 营业执照
+    const report = await buildReport(ctx.db, parsePeriod(undefined, undefined));
+    expect(report.matters.map((m) => [m.code, m.materials, m.exempt])).toEqual([['XK137', 2, 1], ['XK145', 3, 1], ['XK196', 3, 0]]);
+    expect(report.total).toMatchObject({ materials: 8, exempt: 2, rate: 0.25 });
 
     const second = await ensureDemo(ctx, size);
     expect(second.builtFrontend).toBe(false);
     expect(second.synced).toBeNull();
-    expect(second.consumerSecret).toBe(first.consumerSecret);
+    // the secret is printed on the first start only; it stays in the private file
+    expect(second.consumerSecret).toBeNull();
+    const kept = JSON.parse(fs.readFileSync(demoConsumerFile(ctx.config.dataDir), 'utf8')) as { client_secret: string };
+    expect(kept.client_secret).toBe(first.consumerSecret);
+    expect((fs.statSync(demoConsumerFile(ctx.config.dataDir)).mode & 0o777).toString(8)).toBe('600');
     expect(second.frontendFile).toBe(frontendDemoFile(ctx.config.dataDir));
     expect(await count('population')).toBe(300);
+    expect(await count('matter_materials')).toBe(8);
     const p = person(SEED, 5);
     const stored = await ctx.db('population').where({ rybh: p.RYBH }).first();
     expect(stored).toMatchObject({ gmsfzh: p.GMSFZH, xm: p.XM, hjd: p.HJD, src_updated_at: p.GXSJ });

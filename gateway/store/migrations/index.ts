@@ -37,6 +37,15 @@ import * as m601 from '../../accounts/migrations/601_accounts';
 import * as m602 from '../../accounts/migrations/602_sessions';
 import * as m603 from '../../accounts/migrations/603_sign_in_events';
 import * as m604 from '../../accounts/migrations/604_audit_user_id';
+import * as m501 from './501_population_gmsfzh_live';
+import * as m502 from './502_population_gmsfzh_live_unique';
+import * as m503 from './503_population_gmsfzh_index';
+import * as m504 from './504_population_gmsfzh_drop_unique';
+import * as m505 from './505_sync_runs_drift';
+import * as m506 from './506_sync_runs_future';
+import * as m507 from './507_sync_watermarks_upper_bound';
+import * as m508 from './508_sync_rejects_by_row';
+import { MATTER_MIGRATIONS } from '../../../catalog/matters/migrations';
 
 const migrations: Record<string, Migration> = {
   '001_population': m001,
@@ -66,6 +75,15 @@ const migrations: Record<string, Migration> = {
   '602_sessions': m602,
   '603_sign_in_events': m603,
   '604_audit_user_id': m604,
+  '501_population_gmsfzh_live': m501,
+  '502_population_gmsfzh_live_unique': m502,
+  '503_population_gmsfzh_index': m503,
+  '504_population_gmsfzh_drop_unique': m504,
+  '505_sync_runs_drift': m505,
+  '506_sync_runs_future': m506,
+  '507_sync_watermarks_upper_bound': m507,
+  '508_sync_rejects_by_row': m508,
+  ...MATTER_MIGRATIONS,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -50,11 +50,18 @@ describe.each(STORAGE_TARGETS as Target[])('sync killed with SIGKILL on %s', (ta
 
   const runCli = (args: string[]) => spawn(process.execPath, [CLI, 'sync', 'run', 'pop', ...args], { env: childEnv(gw, dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
 
-  /** Starts a run and kills it after a random delay; true when the kill landed inside the run. */
+  /**
+   * Starts a run and kills it a random delay after its run row appears (a loaded machine may
+   * take seconds to start node); true when the kill landed inside the run.
+   */
   async function killedRun(args: string[]): Promise<boolean> {
     const before = Number((await gw.db('sync_runs').max({ id: 'id' }).first())?.id ?? 0);
     const child = runCli(args);
-    await new Promise((r) => setTimeout(r, 350 + Math.random() * 1100));
+    const started = Date.now();
+    while (child.exitCode === null && Date.now() - started < 30000 && !(await gw.db('sync_runs').where('id', '>', before).first())) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, Math.random() * 1100));
     const alive = child.exitCode === null;
     child.kill('SIGKILL');
     await exited(child);
@@ -104,7 +111,7 @@ describe.each(STORAGE_TARGETS as Target[])('sync killed with SIGKILL on %s', (ta
   }
 
   async function expectNoDuplicates(): Promise<void> {
-    const [{ n, ids }] = await gw.db('population').select(gw.db.raw('count(*) as n'), gw.db.raw('count(distinct gmsfzh) as ids'));
+    const [{ n, ids }] = await gw.db('population').where({ deleted: false }).select(gw.db.raw('count(*) as n'), gw.db.raw('count(distinct gmsfzh) as ids'));
     expect(Number(ids)).toBe(Number(n));
   }
 

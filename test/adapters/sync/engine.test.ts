@@ -33,7 +33,9 @@ function failingAfter(okBatches: number): (job: Job) => SourceReader {
           yield b;
         }
       },
-      maxCursor: () => real.maxCursor(),
+      maxCursor: (u) => real.maxCursor(u),
+      countAfter: (t) => real.countAfter(t),
+      rowsByKeys: (c, v) => real.rowsByKeys(c, v),
       upperBound: (d) => real.upperBound(d),
       pageAfter: async (c, u, l) => {
         trip();
@@ -98,16 +100,19 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
   });
 
   it('a transaction that commits late with an older update time is caught by the look-back window', async () => {
-    await fe.insertPeople(0, 100);
+    // stamps close to the source clock: a late commit lands within the look-back of its stamp
+    const now = Date.now();
+    await fe.insertPeople(0, 100, (i) => sourceTime(now - 20000 + i * 100));
     const job = await setup({ lookbackSeconds: 30 });
     await run(job, 'full');
     const wm = (await getWatermark(gw.db, job.id))!;
-    expect(wm.t).toBe(t(99));
-    // stamped 10 s before the watermark, committed after it was taken
-    await fe.insertPeople(100, 1, () => t(89));
-    await fe.db(P).where({ RYBH: 'RY000000000005' }).update({ GXSJ: t(95), XM: '迟到' });
+    expect(wm.t).toBe(sourceTime(now - 20000 + 99 * 100));
+    // stamped 5 s before the watermark, committed after it was taken
+    await fe.insertPeople(100, 1, () => sourceTime(now - 15000));
+    await fe.db(P).where({ RYBH: 'RY000000000005' }).update({ GXSJ: sourceTime(now - 12000), XM: '迟到' });
     const o = await run(job, 'incr');
     expect(o.status).toBe('succeeded');
+    expect(o.run.drift).toBe(0);
     await expectConverged(fe.db, gw.db);
     expect(await gw.db('population').where({ rybh: 'RY000000000005' }).first()).toMatchObject({ xm: '迟到' });
     // the watermark never moves backwards
@@ -186,7 +191,8 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
     ]);
     expect(JSON.parse(rejects[0].raw)).toMatchObject({ RYBH: 'RY000000000002', GMSFZH: '370306199001011234' });
 
-    const strict = await setup({ errorLimit: { records: 1, percent: 50 } });
+    // another job of the same rows: its rejects are new to it (one job's are counted once)
+    const strict = await setup({ id: 'strict', errorLimit: { records: 1, percent: 50 } });
     const f = await run(strict, 'full');
     expect(f.status).toBe('failed');
     expect(f.run.error).toBe('拒绝记录 3 条，超过上限 1 条');

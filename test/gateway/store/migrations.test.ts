@@ -6,6 +6,7 @@ const TABLES = [
   'departments', 'licensing_items', 'resources', 'resource_items', 'interfaces', 'consumers', 'demands', 'applications', 'grants', 'resource_search',
   'sync_jobs', 'sync_watermarks', 'sync_runs', 'sync_rejects', 'leases',
   'audit_log',
+  'matters', 'matter_materials',
 ];
 
 describe.each(STORAGE_TARGETS)('migrations on %s', (target) => {
