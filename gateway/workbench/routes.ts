@@ -165,7 +165,7 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
       if (!access.ok) continue;
       out.push({ method: i.method, name: i.name, resource_name: i.resource_name, items: access.access.items, masked: access.access.masked });
     }
-    send(res, [{ consumer: { id: consumer.id, name: consumer.name }, methods: out }]);
+    send(res, [{ consumer: { id: consumer.id, name: consumer.name, department_code: consumer.departmentCode }, methods: out }]);
   });
 
   r.post(P('/lookup'), async (req: Request, res: Response) => {

@@ -50,10 +50,10 @@ run('the workbench in headless Chromium', () => {
     if (!fs.existsSync(BUILT)) throw new Error('dist/workbench is missing: run npm run build first');
     ctx = await testContext('sqlite', { WORKBENCH_TOTP_REQUIRED: 'true' });
     fx = await insertFixtures(ctx.db);
-    await addConsumer(ctx.db, { id: 'zc-hunyin', name: '婚姻登记系统', methods: ['getRKZP'] });
+    await addConsumer(ctx.db, { id: 'zc-minzheng', name: '民政业务系统', departmentCode: departmentCodeByName('区民政局'), methods: ['getRKZP'] });
     await addAccount(ctx.db, { username: 'gaj-officer', role: 'officer', departmentCode: departmentCodeByName('区公安分局'), displayName: '公安分局管理员', password: PASSWORD });
     operatorTotp = (await addAccount(ctx.db, { username: 'operator', role: 'operator', displayName: '电政中心运维', password: PASSWORD })).totpSecret!;
-    clerkPassword = (await addAccount(ctx.db, { username: 'hunyin-clerk', role: 'clerk', consumerId: 'zc-hunyin', displayName: '婚姻登记窗口' })).password;
+    clerkPassword = (await addAccount(ctx.db, { username: 'minzheng-clerk', role: 'clerk', consumerId: 'zc-minzheng', displayName: '民政服务窗口' })).password;
     await addAccount(ctx.db, { username: 'locky', role: 'officer', departmentCode: 'ZC010', password: PASSWORD });
     server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({
@@ -179,11 +179,11 @@ run('the workbench in headless Chromium', () => {
   });
 
   it('the officer approves a consumer system’s application; its clerk then sees exactly the granted items', async () => {
-    const consumerToken = signToken(ctx.config, { sub: 'zc-hunyin', role: 'consumer' }, 600);
+    const consumerToken = signToken(ctx.config, { sub: 'zc-minzheng', role: 'consumer' }, 600);
     const applied = await fetch(`http://127.0.0.1:${server.port}/dprs/catalog/applications`, {
       method: 'POST',
       headers: { authorization: `Bearer ${consumerToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ resource_code: '101001/00001', items: ['XM', 'GMSFZH', 'CSRQ', 'HJD'], scenario: '结婚登记核验当事人户籍', frequency: '每日约 30 次', system_name: '婚姻登记系统' }),
+      body: JSON.stringify({ resource_code: '101001/00001', items: ['XM', 'GMSFZH', 'CSRQ', 'HJD'], scenario: '社会团体登记核验负责人户籍', frequency: '每日约 30 次', system_name: '民政业务系统' }),
     });
     const application = ((await applied.json()) as { data: Array<{ id: number; status: string }> }).data[0];
     expect(application.status).toBe('pending');
@@ -208,7 +208,7 @@ run('the workbench in headless Chromium', () => {
     const clerk = await freshPage();
     const c = clerk.page;
     await c.goto(base());
-    await c.fill('#username', 'hunyin-clerk');
+    await c.fill('#username', 'minzheng-clerk');
     await c.fill('#password', clerkPassword);
     await c.press('#password', 'Enter');
     await c.waitForSelector('#new-password');
@@ -217,7 +217,11 @@ run('the workbench in headless Chromium', () => {
     await c.fill('#new-password-again', 'Window-pass-2018');
     await c.click('#change-password');
     await c.waitForSelector('#lookup-purpose');
-    await c.fill('#lookup-purpose', '办理结婚登记');
+    // the purpose is a 事项 the system's department implements (XK037 社会团体登记, 区民政局), with a note
+    await c.click('.el-form-item:has(#lookup-matter) .el-select__wrapper');
+    await c.keyboard.type('XK037');
+    await c.click('.el-select-dropdown__item:has-text("XK037")');
+    await c.fill('#lookup-purpose', '张三申请社会团体成立登记');
     await c.fill('#lookup-xm', fx.alice.xm);
     await c.fill('#lookup-gmsfzh', fx.alice.gmsfzh);
     await c.click('#lookup-submit');
@@ -231,8 +235,8 @@ run('the workbench in headless Chromium', () => {
     expect(value.GMSFZH.slice(0, 6)).toBe(fx.alice.gmsfzh.slice(0, 6));
     await clerk.context.close();
     await ctx.audit.flush();
-    const audit = (await ctx.db('audit_log').orderBy('id', 'desc').first()) as { consumer_id: string; user_id: string; method: string; purpose: string };
-    expect(audit).toMatchObject({ consumer_id: 'zc-hunyin', user_id: 'hunyin-clerk', method: 'getRKZP', purpose: '办理结婚登记' });
+    const audit = (await ctx.db('audit_log').orderBy('id', 'desc').first()) as { consumer_id: string; user_id: string; method: string; purpose: string; matter_code: string };
+    expect(audit).toMatchObject({ consumer_id: 'zc-minzheng', user_id: 'minzheng-clerk', method: 'getRKZP', purpose: 'XK037|张三申请社会团体成立登记', matter_code: 'XK037' });
   });
 
   it('locks an account after five wrong passwords', async () => {
@@ -259,8 +263,8 @@ run('the workbench in headless Chromium', () => {
     await o.click('text=审计');
     await o.fill('#audit-key', fx.alice.gmsfzh);
     await o.press('#audit-key', 'Enter');
-    await o.waitForSelector('#audit-lookups td:has-text("hunyin-clerk")');
-    expect(await o.locator('#audit-lookups tbody tr').first().textContent()).toContain('zc-hunyin');
+    await o.waitForSelector('#audit-lookups td:has-text("minzheng-clerk")');
+    expect(await o.locator('#audit-lookups tbody tr').first().textContent()).toContain('zc-minzheng');
     await shot(o, 'audit');
     // and creates an account: its one-time password is shown once
     await o.click('text=账号');
