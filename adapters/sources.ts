@@ -115,7 +115,7 @@ export function confineSource(def: JobDefinition, policy: SourcePolicy): JobDefi
     if (fs.existsSync(file) && !fs.statSync(file).isFile()) throw refuse('source.csv', '须是普通文件');
     return { ...def, source: { ...s, csv: file } };
   }
-  if (s.client === 'better-sqlite3') {
+  if (!isMysqlDriver(s.client)) {
     const field = typeof s.connection === 'string' ? 'source.connection' : 'source.connection.filename';
     const given = typeof s.connection === 'string' ? s.connection : s.connection.filename;
     const file = realPath(path.resolve(given));

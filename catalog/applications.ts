@@ -9,7 +9,7 @@ import type { Principal } from './principal';
 import { requireRole } from './principal';
 import { findConsumer } from './consumers';
 import { createGrant, DEFAULT_GRANT_DAYS } from './grants';
-import { publishedVersion, ResourceVersion } from './resources';
+import { codesProvidedBy, publishedVersion, ResourceVersion } from './resources';
 import { schemaErrors, ValidationFailed } from './validation';
 
 export interface ApplicationBody {
@@ -153,6 +153,6 @@ export async function listApplications(db: Db, p: Principal): Promise<Applicatio
   requireRole(p, 'operator', 'consumer', 'department');
   const q = db('applications').orderBy('id');
   if (p.role === 'consumer') q.where('consumer_id', p.sub);
-  if (p.role === 'department') q.whereIn('resource_code', db('resources').distinct('code').where('provider_code', p.dept));
+  if (p.role === 'department') q.whereIn('resource_code', codesProvidedBy(db, p.dept));
   return ((await q) as AppRow[]).map(toApplication);
 }

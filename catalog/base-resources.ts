@@ -8,6 +8,7 @@ import type { Db } from '../core/db';
 import { departmentCodeByName } from './gazette';
 import { publish, register } from './lifecycle';
 import type { Principal } from './principal';
+import { resourceExists } from './resources';
 import type { InterfaceField, InterfaceParam, Registration, ResourceItem } from './resources';
 import { LibraryName, LIBRARIES, LOOKUPS, VerdictSet, verdictLegend } from '../core/registry';
 import { parseInterfaceTemplate } from './template';
@@ -117,7 +118,7 @@ function licence(): Registration {
   };
 }
 
-export function baseResources(): Registration[] {
+function baseResources(): Registration[] {
   return [population(), legalEntity(), licence()];
 }
 
@@ -129,7 +130,7 @@ const SEEDER: Principal = { role: 'operator', sub: 'seed' };
 export async function seedBaseResources(db: Db): Promise<number> {
   let added = 0;
   for (const reg of baseResources()) {
-    if (await db('resources').where({ code: reg.code }).first('id')) continue;
+    if (await resourceExists(db, reg.code)) continue;
     await register(db, SEEDER, reg);
     await publish(db, SEEDER, reg.code);
     added++;

@@ -5,6 +5,7 @@
 import type { Db } from '../core/db';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
+import { publishedWithProviders } from './resources';
 import type { Registration } from './resources';
 import { schemaErrors, ValidationFailed } from './validation';
 import { checkDemandMatter } from './matters/demand-link';
@@ -90,7 +91,7 @@ function bestResource(d: DemandBody, published: Array<{ reg: Registration; provi
   return best;
 }
 
-export function matchDemand(d: Demand, published: Array<{ reg: Registration; provider: string }>): DemandMatch {
+function matchDemand(d: Demand, published: Array<{ reg: Registration; provider: string }>): DemandMatch {
   const reg = bestResource(d.body, published);
   const covered: DemandMatch['covered'] = [];
   const missing: string[] = [];
@@ -109,8 +110,7 @@ export function matchDemand(d: Demand, published: Array<{ reg: Registration; pro
 export async function matchDemands(db: Db, p: Principal, onlyGaps: boolean): Promise<DemandMatch[]> {
   requireRole(p, 'operator', 'department');
   const demands = await listDemands(db, p);
-  const rows = (await db('resources as r').leftJoin('departments as d', 'd.code', 'r.provider_code').where('r.status', 'published').select('r.body', 'd.name as provider')) as Array<{ body: string; provider: string | null }>;
-  const published = rows.map((r) => ({ reg: JSON.parse(r.body) as Registration, provider: r.provider ?? '' }));
+  const published = await publishedWithProviders(db);
   const matches = demands.filter((d) => d.status === 'open').map((d) => matchDemand(d, published));
   return onlyGaps ? matches.filter((m) => m.resource_code === null || m.missing.length > 0) : matches;
 }

@@ -10,7 +10,7 @@ import { lookupSpec, VERDICTS } from '../core/registry';
 import { ApiError } from '../core/result-codes';
 import { SYNTHETIC_NOTE, syntheticRecord } from './examples';
 import { projectRecord } from './masking';
-import { departmentName, publishedVersion, ResourceItem } from './resources';
+import { departmentName, publishedVersion, ResourceItem, SHARE_TYPE_NAMES } from './resources';
 import { SOAP_OPERATIONS, SOAP_PATH } from '../schemas/wsdl';
 
 export interface InterfaceDocument {
@@ -71,7 +71,7 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
     { label: '返回数据格式', value: 'JSON' },
     { label: '调用方式', value: `${wsdlParams ? 'SOAP 1.1 POST（返回值为 JSON 字符串）；JSON 接口 POST 或 GET' : 'JSON 接口 POST（请求体为 JSON 对象）'}；请求头 Authorization: Bearer <令牌>、X-Purpose: <事由>` },
     { label: '接口返回示例', value: JSON.stringify(example, null, 2) },
-    { label: '备注说明', value: [spec.remark, `共享类型：${({ '1': '无条件共享', '2': '有条件共享', '3': '不予共享' } as const)[reg.share_type]}${reg.share_condition ? '（' + reg.share_condition + '）' : ''}`, '敏感信息项按授权脱敏返回', SYNTHETIC_NOTE].filter(Boolean).join('；') },
+    { label: '备注说明', value: [spec.remark, `共享类型：${SHARE_TYPE_NAMES[reg.share_type]}${reg.share_condition ? '（' + reg.share_condition + '）' : ''}`, '敏感信息项按授权脱敏返回', SYNTHETIC_NOTE].filter(Boolean).join('；') },
   ];
   return { method, resource_code: reg.code, resource_version: resource.version, rows, request_params: request, response_params: response, example_response: example };
 }

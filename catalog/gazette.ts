@@ -19,7 +19,7 @@ export interface GazetteDepartment {
   kind: '部门' | '运营';
 }
 
-export const GAZETTE_FILE = path.resolve(__dirname, '..', '..', 'catalog', 'seed', 'zhoucun-gazette-2018-09.txt');
+const GAZETTE_FILE = path.resolve(__dirname, '..', '..', 'catalog', 'seed', 'zhoucun-gazette-2018-09.txt');
 
 function gazetteFile(): string {
   // from TypeScript sources __dirname is catalog/, from dist it is dist/catalog/
@@ -33,7 +33,7 @@ export function gazetteText(): string {
   return (cachedText ??= fs.readFileSync(gazetteFile(), 'utf8'));
 }
 
-export function licensingItemCode(seq: number): string {
+function licensingItemCode(seq: number): string {
   return 'XK' + String(seq).padStart(3, '0');
 }
 
@@ -71,7 +71,7 @@ export function parseLicensingItems(text: string = gazetteText()): LicensingItem
 }
 
 /** The operator named in the plan (109号): it reviews and publishes the catalogue. */
-export const OPERATOR_NAME = '区电政信息中心';
+const OPERATOR_NAME = '区电政信息中心';
 
 /**
  * Departments: every 实施部门 of 附件4 in order of first appearance, plus the plan's

@@ -80,6 +80,12 @@ export async function activeGrants(db: Db | Knex, consumerId: string, resourceCo
   return rows.map(toGrant);
 }
 
+/** Every grant in force now, of every consumer (what the 事项 coverage counts). */
+export async function grantsInForce(db: Db | Knex, now = Date.now()): Promise<Grant[]> {
+  const rows = (await db('grants as g').select('g.*').whereRaw(GRANT_IN_FORCE_SQL, [now]).orderBy('g.id')) as GrantRow[];
+  return rows.map(toGrant);
+}
+
 export async function getGrant(db: Db, id: number): Promise<Grant | null> {
   const row = (await db('grants').where({ id }).first()) as GrantRow | undefined;
   return row ? toGrant(row) : null;

@@ -1,6 +1,6 @@
 /** The 214 licensing items of 附件4, browsable by department and searchable by name. */
 import type { Db } from '../core/db';
-import { ApiError } from '../core/result-codes';
+import { queryParams } from '../core/http';
 
 export interface LicensingQuery {
   q?: string;
@@ -10,18 +10,7 @@ export interface LicensingQuery {
 }
 
 export function parseLicensingQuery(qs: Record<string, unknown>): LicensingQuery {
-  const s = (k: string) => {
-    const v = qs[k];
-    if (v === undefined || v === '') return undefined;
-    if (typeof v !== 'string' || v.length > 100) throw new ApiError('BAD_PARAM', '取值不合法', k);
-    return v;
-  };
-  const int = (k: string, d: number, max: number) => {
-    const v = s(k);
-    if (v === undefined) return d;
-    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new ApiError('BAD_PARAM', `应为 1 至 ${max} 的整数`, k);
-    return Number(v);
-  };
+  const { text: s, int } = queryParams(qs);
   return { q: s('q'), department: s('department'), page: int('page', 1, 1000), pageSize: int('page_size', 50, 300) };
 }
 

@@ -11,7 +11,7 @@ import type { Principal } from './principal';
 import { requireRole } from './principal';
 import { validateRegistration } from './registration';
 import {
-  getVersion, insertVersion, PUBLIC_STATUSES, Registration, replaceRegistration, ResourceVersion, setStatus, versionsOf,
+  getVersion, insertVersion, PUBLIC_STATUSES, Registration, replaceRegistration, resourceExists, ResourceVersion, setStatus, supersedePublished, versionsOf,
 } from './resources';
 import { ValidationFailed } from './validation';
 import { reindexResource } from './search-index';
@@ -57,7 +57,7 @@ export async function register(db: Db, p: Principal, body: unknown): Promise<Res
   assertProvider(p, reg);
   return db.transaction(async (trx) => {
     const taken = () => new ValidationFailed('资源登记', [{ field: 'code', reason: `资源代码 ${reg.code} 已存在` }]);
-    if (await trx('resources').where({ code: reg.code }).first('id')) throw taken();
+    if (await resourceExists(trx, reg.code)) throw taken();
     await insertVersion(trx, reg, 1, 'draft', Date.now()).catch((err: unknown) => {
       throw isUniqueViolation(err) ? taken() : err; // a concurrent registration of the same code won
     });
@@ -96,7 +96,7 @@ export async function publish(db: Db, p: Principal, code: string): Promise<Resou
     const draft = await openDraft(trx, code);
     if (!draft || draft.status !== 'draft') throw new ApiError('BAD_PARAM', `资源 ${code} 没有待发布的草稿`, 'code');
     const now = Date.now();
-    await trx('resources').where({ code, status: 'published' }).update({ status: 'superseded', updated_at: now });
+    await supersedePublished(trx, code, now);
     await setStatus(trx, draft.id, 'published', { published_at: now, review_note: null });
     const ifaces = draft.registration.interfaces ?? [];
     const methods = ifaces.map((i) => i.method);

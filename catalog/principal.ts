@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import type { Config } from '../core/config';
-import { TokenError, verifyToken } from '../core/jwt';
+import { bearerToken, TokenError, verifyToken } from '../core/jwt';
 import { ApiError } from '../core/result-codes';
 
 export type Principal =
@@ -15,16 +15,16 @@ export type Principal =
   | { role: 'consumer'; sub: string }
   | { role: 'auditor'; sub: string };
 
-export const ANONYMOUS: Principal = { role: 'anonymous' };
+const ANONYMOUS: Principal = { role: 'anonymous' };
 
 /** A missing header is an anonymous reader; a present but bad token is refused (401). */
 export function principalFrom(config: Config, authorization: string | undefined): Principal {
   if (!authorization) return ANONYMOUS;
-  const m = /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (!m) throw new ApiError('UNAUTHENTICATED', 'Authorization 应为 Bearer 令牌', 'Authorization');
+  const token = bearerToken(authorization);
+  if (!token) throw new ApiError('UNAUTHENTICATED', 'Authorization 应为 Bearer 令牌', 'Authorization');
   let claims;
   try {
-    claims = verifyToken(config, m[1]);
+    claims = verifyToken(config, token);
   } catch (err) {
     throw new ApiError('UNAUTHENTICATED', err instanceof TokenError ? err.message : '令牌无效', 'Authorization');
   }

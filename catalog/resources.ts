@@ -182,6 +182,39 @@ export async function publishedVersion(db: Db | Knex, code: string): Promise<Res
   return row ? toVersion(row) : null;
 }
 
+/** Whether any version of the resource exists. */
+export async function resourceExists(db: Db | Knex, code: string): Promise<boolean> {
+  return Boolean(await db('resources').where({ code }).first('id'));
+}
+
+/** Marks the published version superseded (a new version is being published). */
+export async function supersedePublished(trx: Knex, code: string, now: number): Promise<void> {
+  await trx('resources').where({ code, status: 'published' }).update({ status: 'superseded', updated_at: now });
+}
+
+/** The codes of the resources a department provides, as a subquery (for whereIn). */
+export function codesProvidedBy(db: Db | Knex, dept: string): Knex.QueryBuilder {
+  return db('resources').distinct('code').where('provider_code', dept);
+}
+
+/** The published registration of every resource (or only those of one provider), by code. */
+export async function publishedRegistrations(db: Db | Knex, provider?: string): Promise<Registration[]> {
+  const q = db('resources').where({ status: 'published' }).orderBy('code').select('body');
+  if (provider) q.where({ provider_code: provider });
+  return ((await q) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Registration);
+}
+
+/** Every published registration with its provider's name. */
+export async function publishedWithProviders(db: Db | Knex): Promise<Array<{ reg: Registration; provider: string }>> {
+  const rows = (await db('resources as r').leftJoin('departments as d', 'd.code', 'r.provider_code').where('r.status', 'published').select('r.body', 'd.name as provider')) as Array<{ body: string; provider: string | null }>;
+  return rows.map((r) => ({ reg: JSON.parse(r.body) as Registration, provider: r.provider ?? '' }));
+}
+
+/** Every department, by code. */
+export async function listDepartments(db: Db | Knex): Promise<Array<{ code: string; name: string; kind: string }>> {
+  return db('departments').select('code', 'name', 'kind').orderBy('code');
+}
+
 export async function departmentName(db: Db | Knex, code: string): Promise<string | null> {
   const row = (await db('departments').where({ code }).first('name')) as { name: string } | undefined;
   return row?.name ?? null;

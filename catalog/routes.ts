@@ -15,11 +15,11 @@ import { editDraft, publish, readableVersions, register, reject, retire, revise,
 import { parseLicensingQuery, searchLicensingItems } from './licensing';
 import { allowedMethods, listMethods } from './metaservices';
 import { Principal, principalOf, requireRole } from './principal';
-import { departmentName, ResourceVersion } from './resources';
+import { departmentName, listDepartments, ResourceVersion } from './resources';
 import { parseSearchQuery, searchResources } from './search';
 import { ValidationFailed } from './validation';
 
-export const CATALOG_PREFIX = '/dprs/catalog';
+const CATALOG_PREFIX = '/dprs/catalog';
 
 function who(res: Response): Principal {
   return res.locals.principal as Principal;
@@ -105,7 +105,7 @@ export function catalogRoutes(ctx: AppContext): Router {
 
   // --- reference data
   r.get(P('/licensing-items'), async (req, res) => send(res, [await searchLicensingItems(db, parseLicensingQuery(req.query as Record<string, unknown>))]));
-  r.get(P('/departments'), async (_req, res) => send(res, await db('departments').select('code', 'name', 'kind').orderBy('code')));
+  r.get(P('/departments'), async (_req, res) => send(res, await listDepartments(db)));
 
   // --- demands (供需对接)
   r.post(P('/demands'), async (req, res) => send(res, [await fileDemand(db, who(res), req.body)]));

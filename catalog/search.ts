@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../core/db';
 import { ApiError } from '../core/result-codes';
 
-export const FACETS = ['provider', 'category', 'share_type', 'share_mode', 'update_cycle'] as const;
+const FACETS = ['provider', 'category', 'share_type', 'share_mode', 'update_cycle'] as const;
 export type Facet = (typeof FACETS)[number];
 
 const FACET_COLUMN: Record<Facet, string> = {

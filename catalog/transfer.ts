@@ -7,7 +7,7 @@ import type { Db } from '../core/db';
 import { editDraft, publish, register, revise } from './lifecycle';
 import type { Principal } from './principal';
 import { validateRegistration } from './registration';
-import { Registration, versionsOf } from './resources';
+import { publishedRegistrations, Registration, versionsOf } from './resources';
 import { FieldError, ValidationFailed } from './validation';
 
 export interface ImportReport {
@@ -18,7 +18,7 @@ export interface ImportReport {
   published: string[];
 }
 
-export function registrationsOf(json: unknown): unknown[] {
+function registrationsOf(json: unknown): unknown[] {
   if (Array.isArray(json)) return json;
   const r = (json as { resources?: unknown })?.resources;
   if (Array.isArray(r)) return r;
@@ -67,8 +67,6 @@ export async function importRegistrations(db: Db, p: Principal, json: unknown, o
 }
 
 /** The published registration of every resource (or only those of one provider). */
-export async function exportRegistrations(db: Db, provider?: string): Promise<Registration[]> {
-  const q = db('resources').where({ status: 'published' }).orderBy('code').select('body');
-  if (provider) q.where({ provider_code: provider });
-  return ((await q) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Registration);
+export function exportRegistrations(db: Db, provider?: string): Promise<Registration[]> {
+  return publishedRegistrations(db, provider);
 }

@@ -192,7 +192,7 @@ function listenVar(env: Env, name: string, dflt: string): { host: string; port: 
 }
 
 /** RATE_LIMITS="getRKZP:1200,batchRKHY:30" → { getRKZP: 1200, batchRKHY: 30 } */
-export function parseMethodLimits(spec: string): Record<string, number> | null {
+function parseMethodLimits(spec: string): Record<string, number> | null {
   const out: Record<string, number> = {};
   if (spec.trim() === '') return out;
   for (const part of spec.split(',')) {

@@ -26,7 +26,7 @@ export function isMysqlDriver(driver: string): boolean {
 }
 
 /** Turns mysql://user:pass@host:port/db?socket=/run/mysqld/mysqld.sock into mysql2 options. */
-export function mysqlConnection(url: string): Knex.MySql2ConnectionConfig {
+function mysqlConnection(url: string): Knex.MySql2ConnectionConfig {
   const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const socket = u.searchParams.get('socket');
   return {

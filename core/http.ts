@@ -84,3 +84,23 @@ export function notFoundHandler() {
     sendEnvelope(res, errorEnvelope(new ApiError('NOT_FOUND', '接口不存在', 'path')));
   };
 }
+
+/**
+ * Optional query-string parameters, read one by one: `text` (at most 100 characters) and `int`
+ * (a whole number from 1 to max, or the default when absent). A bad value is a 400 naming it.
+ */
+export function queryParams(qs: Record<string, unknown>): { text(k: string): string | undefined; int(k: string, d: number, max: number): number } {
+  const text = (k: string): string | undefined => {
+    const v = qs[k];
+    if (v === undefined || v === '') return undefined;
+    if (typeof v !== 'string' || v.length > 100) throw new ApiError('BAD_PARAM', '取值不合法', k);
+    return v;
+  };
+  const int = (k: string, d: number, max: number): number => {
+    const v = text(k);
+    if (v === undefined) return d;
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new ApiError('BAD_PARAM', `应为 1 至 ${max} 的整数`, k);
+    return Number(v);
+  };
+  return { text, int };
+}

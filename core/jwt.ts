@@ -13,6 +13,7 @@ import type { Config } from './config';
 const keyObjects = new Map<string, KeyObject>();
 function keyObject(secret: string): KeyObject {
   let k = keyObjects.get(secret);
+  // Stryker disable next-line ConditionalExpression: building the key on every call is slower, not different
   if (!k) {
     k = crypto.createSecretKey(Buffer.from(secret, 'utf8'));
     keyObjects.set(secret, k);
@@ -26,6 +27,15 @@ export function signToken(config: Config, claims: Claims, ttlSeconds: number = c
   const key = config.jwt.keys[0];
   const iat = Math.floor(now / 1000);
   return jwt.sign({ ...claims, iat, exp: iat + ttlSeconds }, keyObject(key.secret), { algorithm: 'HS256', keyid: key.kid, issuer: config.jwt.issuer });
+}
+
+/**
+ * The token of an `Authorization: Bearer …` header, or null: one space-separated token of
+ * the characters a JWT (or any RFC 6750 b64token) is made of.
+ */
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header ?? '');
+  return m ? m[1] : null;
 }
 
 export class TokenError extends Error {

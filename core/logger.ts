@@ -7,7 +7,7 @@ import type { LogLevel } from './config';
 
 export type { Logger };
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'headers.authorization',
   '*.gmsfzh',

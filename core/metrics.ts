@@ -72,6 +72,36 @@ export const leaseHeld = new client.Gauge({
   registers: [registry],
 });
 
+/** Open 校核差异 per library, item and state, counted in the database when scraped. */
+type DifferenceCounts = () => Promise<Array<{ library: string; item: string; state: string; count: number }>>;
+let countOpenDifferences: DifferenceCounts | null = null;
+
+/** The composition root names where the counts come from (the kernel imports no feature). */
+export function countVerificationDifferencesWith(source: DifferenceCounts): void {
+  countOpenDifferences = source;
+}
+
+export const verificationDifferences = new client.Gauge({
+  name: 'dprs_verification_differences',
+  help: 'Open 校核差异 (verification differences) by library, item and state',
+  labelNames: ['library', 'item', 'state'] as const,
+  registers: [registry],
+  async collect() {
+    if (!countOpenDifferences) return;
+    const counts = await countOpenDifferences().catch(() => null);
+    if (!counts) return; // keep the last figures rather than report zero
+    this.reset();
+    for (const c of counts) this.set({ library: c.library, item: c.item, state: c.state }, c.count);
+  },
+});
+
+export const verificationCheckFailures = new client.Counter({
+  name: 'dprs_verification_check_failures_total',
+  help: 'Comparisons after a sync batch that failed (the batch itself was written)',
+  labelNames: ['library'] as const,
+  registers: [registry],
+});
+
 /** Route group for HTTP metrics: never the raw path (it may hold IDs). */
 export function routeGroup(path: string): string {
   if (path.startsWith('/dprs/api/')) return 'api';

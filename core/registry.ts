@@ -184,7 +184,7 @@ export const VERDICTS: Readonly<Record<VerdictSet, { all: readonly Verdict[]; po
 };
 
 /** The fields a verification answers with. */
-export const VERDICT_FIELDS = ['HYJG', 'HYJGDM'] as const;
+const VERDICT_FIELDS = ['HYJG', 'HYJGDM'] as const;
 
 /** "1 一致 / 2 不一致 / 3 查无此人": the codes as an interface document lists them. */
 export function verdictLegend(set: VerdictSet, what: 'code' | 'name' = 'code'): string {

@@ -1,7 +1,7 @@
 /**
  * The one catalogue of result codes (附件3 envelope). JSON answers use the code as the HTTP
- * status; SOAP answers carry it inside the envelope. docs/result-codes are checked against
- * this list by test/gateway/readme-result-codes.test.ts.
+ * status; SOAP answers carry it inside the envelope. The README's table of result codes is
+ * checked against this list by test/gateway/readme-result-codes.test.ts.
  */
 export const RESULT_CODES = {
   OK: { code: '200', msg: '操作成功', http: 200 },

@@ -40,7 +40,7 @@ function responses(fields: readonly string[]): Schema {
   return Object.fromEntries(Object.values(RESULT_CODES).map((c) => [c.code, { description: c.msg, content: body }]));
 }
 
-export function openApiDocument(ctx: AppContext): Schema {
+function openApiDocument(ctx: AppContext): Schema {
   const purpose = {
     name: PURPOSE_HEADER,
     in: 'header',

@@ -15,7 +15,8 @@ import type { AppContext } from './context';
 import type { Logger } from '../core/logger';
 import { recordLookup } from './audit';
 import { auditKeys } from './auditing/query-key';
-import { bearerToken, TokenClaims, TokenError, verifyToken } from './auth/tokens';
+import { bearerToken } from '../core/jwt';
+import { consumerClaims, TokenClaims, TokenError } from './auth/tokens';
 import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/methods';
 import { BaseLibraries } from './lookups/repository';
 import { projectRecord } from '../catalog/masking';
@@ -43,7 +44,7 @@ function authenticate(ctx: AppContext, authorization: string | undefined): Token
   const token = bearerToken(authorization);
   if (!token) throw new ApiError('UNAUTHENTICATED', '缺少 Authorization: Bearer 令牌');
   try {
-    return verifyToken(ctx.config, token);
+    return consumerClaims(ctx.config, token);
   } catch (err) {
     if (err instanceof TokenError) throw new ApiError('UNAUTHENTICATED', err.message);
     throw err;

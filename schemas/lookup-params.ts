@@ -24,7 +24,7 @@ function personQuery(id: string, title: string): JsonSchema {
 }
 
 /** Largest batchRKHY request. */
-export const BATCH_RKHY_MAX_ITEMS = 1000;
+const BATCH_RKHY_MAX_ITEMS = 1000;
 
 export const PARAM_SCHEMAS: Record<string, JsonSchema> = {
   getRKZP: personQuery('getRKZP', '人口户籍信息 getRKZP'),

@@ -13,6 +13,9 @@ export const syncJobSchema = {
   properties: {
     id: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
     description: { type: 'string', maxLength: 256 },
+    department: { type: 'string', pattern: '^ZC[0-9]{3}$' }, // the providing department's code
+    // authoritative: owns the items it maps (一数一源); verify: a 校核源, compared, never written
+    role: { enum: ['authoritative', 'verify'] },
     enabled: { type: 'boolean' },
     source: {
       type: 'object',

@@ -5,7 +5,8 @@
  */
 import { Command } from 'commander';
 import { describeDbError } from '../core/db-errors';
-import { registerServeCommands } from './commands/serve';
+import { registerStartCommand } from './commands/start';
+import { registerServeCommand } from './commands/serve';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerDemoCommand } from './commands/demo';
 import { registerAuditCommands } from './commands/audit';
@@ -15,13 +16,15 @@ import { registerCatalogCommand } from './commands/catalog';
 import { registerSyncCommands } from './commands/sync';
 import { registerBenchCommand } from './commands/bench';
 import { registerUserCommands } from './commands/user';
+import { registerVerifyCommands } from './commands/verify';
 import { registerMattersCommand } from './commands/matters';
 
 const program = new Command();
 // positional options: `dprs demo touch --people 5` gives --people to touch, not to demo
 program.name('dprs').description('周村区信息共享交换网关 dprs').showHelpAfterError().enablePositionalOptions();
 
-registerServeCommands(program);
+registerStartCommand(program);
+registerServeCommand(program);
 registerMigrateCommand(program);
 registerDemoCommand(program);
 registerAuditCommands(program);
@@ -31,6 +34,7 @@ registerCatalogCommand(program);
 registerSyncCommands(program);
 registerBenchCommand(program);
 registerUserCommands(program);
+registerVerifyCommands(program);
 registerMattersCommand(program);
 
 // `dprs sync status | head`: a closed pipe ends the output, not with a stack trace

@@ -15,6 +15,7 @@ import { isCsvSource } from './jobs';
 import { FUTURE_TOLERANCE_SECONDS, getWatermark, likeSource, setWatermark, shiftTimeText } from './watermarks';
 import { TARGETS } from './targets';
 import { addCounters, zeroCounters, RunCounters } from './runs';
+import { afterSweep } from '../verification/hook';
 
 /** Later than any update time a source holds: asks for the unbounded maximum. */
 const END_OF_TIME = '9999-12-31 23:59:59.999999';
@@ -88,6 +89,7 @@ export async function runFull(rc: RunContext): Promise<void> {
       .update({ deleted: true, deleted_at: now, synced_at: now });
     await rc.step('swept');
     counters.deleted += Number(swept);
+    await afterSweep(trx, job, Number(swept));
     if (startMax) await setWatermark(trx, job.id, startMax, upper);
     await rc.step('watermarked');
   });

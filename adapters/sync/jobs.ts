@@ -8,6 +8,8 @@ import { isMysqlDriver } from '../../core/dialect';
 import { compileSchema, describeFieldError, mostTellingError } from '../../core/validation';
 import { syncJobSchema } from '../../schemas/sync-job.schema';
 import { TARGETS, TargetName, targetColumnNames } from './targets';
+import { isVerificationSource, mappedItems, ownershipConflict } from '../verification/ownership';
+import { withdrawSource } from '../verification/store';
 import { confineSource, SourcePolicy } from '../sources';
 
 export interface DbSource {
@@ -26,6 +28,10 @@ export interface CsvSource {
 export interface JobDefinition {
   id: string;
   description?: string;
+  /** the department providing the source (ZCnnn): owner of the items the job maps */
+  department?: string;
+  /** authoritative (default): the job owns the items it maps (一数一源); verify: a 校核源 */
+  role?: 'authoritative' | 'verify';
   enabled?: boolean;
   source: DbSource | CsvSource;
   target: TargetName;
@@ -76,9 +82,13 @@ export function parseJob(value: unknown): Job {
     if (!allowed.has(dst)) throw new JobDefinitionError(`同步任务定义无效：字段 columns.${src} 的目标列 ${dst} 不在 ${def.target} 中`);
   }
   const mapped = new Set(Object.values(def.columns));
+  // the job creating records maps every required item; a 校核源, or a job filling only other
+  // items of records that exist, maps none of them besides the key
+  const createsRecords = !isVerificationSource(def) && target.columns.some((c) => c.required && c.name !== target.pk && mapped.has(c.name));
   for (const col of target.columns) {
-    if (col.required && !mapped.has(col.name)) throw new JobDefinitionError(`同步任务定义无效：字段 columns 未映射 ${def.target} 的必填列 ${col.name}`);
+    if (createsRecords && col.required && !mapped.has(col.name)) throw new JobDefinitionError(`同步任务定义无效：字段 columns 未映射 ${def.target} 的必填列 ${col.name}`);
   }
+  if (mappedItems(def).length === 0) throw new JobDefinitionError('同步任务定义无效：字段 columns 除主键外至少映射一个信息项');
   const keys = Array.isArray(def.key) ? def.key : [def.key];
   for (const k of keys) {
     if (!(k in def.columns)) throw new JobDefinitionError(`同步任务定义无效：字段 key 的列 ${k} 不在 columns 中`);
@@ -162,11 +172,20 @@ export interface StoredJob {
  */
 export async function saveJob(db: Knex, def: JobDefinition): Promise<Job> {
   const job = parseJob(def);
-  const now = Date.now();
-  await db('sync_jobs')
-    .insert({ id: job.id, target: job.target, definition: JSON.stringify(def), enabled: job.enabled !== false, created_at: now, updated_at: now })
-    .onConflict('id')
-    .merge(['target', 'definition', 'enabled', 'updated_at']);
+  await db.transaction(async (trx) => {
+    const conflict = await ownershipConflict(trx, job);
+    if (conflict) {
+      const owner = `${conflict.owner.job}（${conflict.departmentName ?? conflict.owner.department ?? '未登记部门'}）`;
+      throw new JobDefinitionError(
+        `同步任务定义无效：字段 columns 的信息项 ${conflict.item.toUpperCase()} 已由任务 ${owner}作为权威来源（一数一源）；如仅用于比对，请声明 "role": "verify" 作为校核源`,
+      );
+    }
+    const now = Date.now();
+    await trx('sync_jobs')
+      .insert({ id: job.id, target: job.target, definition: JSON.stringify(def), enabled: job.enabled !== false, created_at: now, updated_at: now })
+      .onConflict('id')
+      .merge(['target', 'definition', 'enabled', 'updated_at']);
+  });
   return job;
 }
 
@@ -184,11 +203,12 @@ export async function getJob(db: Knex, id: string): Promise<StoredJob | null> {
   return row ? fromRow(row) : null;
 }
 
-/** Removes the job and its watermark; run history and rejects stay for the record. */
+/** Removes the job and its watermark (and a 校核源's values); run history and rejects stay for the record. */
 export async function removeJob(db: Knex, id: string): Promise<boolean> {
   return db.transaction(async (trx) => {
     const n = await trx('sync_jobs').where({ id }).del();
     await trx('sync_watermarks').where({ job_id: id }).del();
+    await withdrawSource(trx, id, Date.now());
     return n > 0;
   });
 }

@@ -112,6 +112,12 @@ function stamp(ms: number): string {
 }
 
 /** DataX-style summary: 任务启动时刻 … 读出记录总数 …, on one line per run. */
+/** The rejected rows of one run, oldest first, at most `limit`. */
+export async function rejectsOfRun(db: Knex, runId: number, limit = 500): Promise<Array<{ row_key: string | null; reason: string; raw: unknown; created_at: number }>> {
+  const rows = await db('sync_rejects').where({ run_id: runId }).orderBy('id').limit(limit);
+  return rows.map((x) => ({ row_key: x.row_key, reason: x.reason, raw: JSON.parse(x.raw), created_at: Number(x.created_at) }));
+}
+
 export function summaryLine(r: RunRecord): string {
   const end = r.endedAt ?? Date.now();
   const secs = Math.max(0.001, (end - r.startedAt) / 1000);

@@ -13,7 +13,7 @@ const YMD = /^\d{8}$/;
 function fieldRules(target: TargetName, row: TargetRow): string | null {
   switch (target) {
     case 'population': {
-      const id = checkIdNumber(String(row.gmsfzh));
+      const id = 'gmsfzh' in row ? checkIdNumber(String(row.gmsfzh)) : null; // a job need not map every item
       if (id) return `gmsfzh: ${id}`;
       if (row.mz != null && row.mz !== '' && !isEthnicityCode(String(row.mz))) return `mz: 民族代码不符合 GB/T 3304`;
       if (row.xb != null && row.xb !== '' && !(String(row.xb) in SEX_CODES)) return `xb: 性别代码不符合 GB/T 2261.1`;
@@ -27,6 +27,10 @@ function fieldRules(target: TargetName, row: TargetRow): string | null {
       return null;
     }
     case 'licence': {
+      for (const f of ['zzbfrq', 'zzyxqqsrq', 'zzyxqjzrq']) {
+        if (row[f] != null && row[f] !== '' && !YMD.test(String(row[f]))) return `${f}: 日期应为 YYYYMMDD`;
+      }
+      if (!('czztdmlx' in row)) return null; // a job that does not map the holder has nothing more to check
       const type = String(row.czztdmlx);
       const holder = String(row.czztdm);
       if (type === '公民身份号码') {
@@ -38,9 +42,6 @@ function fieldRules(target: TargetName, row: TargetRow): string | null {
       } else {
         return `czztdmlx: 持证主体代码类型应为 公民身份号码 或 统一社会信用代码`;
       }
-      for (const f of ['zzbfrq', 'zzyxqqsrq', 'zzyxqjzrq']) {
-        if (row[f] != null && row[f] !== '' && !YMD.test(String(row[f]))) return `${f}: 日期应为 YYYYMMDD`;
-      }
       return null;
     }
   }
@@ -48,6 +49,7 @@ function fieldRules(target: TargetName, row: TargetRow): string | null {
 
 export function validateRow(target: TargetName, row: TargetRow): string | null {
   for (const col of TARGETS[target].columns) {
+    if (!(col.name in row)) continue; // not mapped by this job: not its to check (nor to write)
     const v = row[col.name];
     if (v === null || v === undefined || v === '') {
       if (col.required) return `${col.name}: 不能为空`;

@@ -13,6 +13,8 @@ import type { Job } from './jobs';
 import { TARGETS } from './targets';
 import { TargetRow, validateRow } from './validate';
 import type { RunCounters } from './runs';
+import { isVerificationSource, ownsRecords } from '../verification/ownership';
+import { recheckAfterWrite, recordSourceValues } from '../verification/hook';
 
 interface Prepared {
   pk: string;
@@ -49,16 +51,29 @@ function isFlagged(job: Job, row: SourceRow): boolean {
   return v !== null && v !== undefined && String(v) === String(job.deleteFlag.value);
 }
 
+/** The library columns a job maps, in library order: all it may write (一数一源), all its hash covers. */
+function jobColumns(job: Job) {
+  const mapped = new Set(Object.values(job.columns));
+  return TARGETS[job.target].columns.filter((c) => mapped.has(c.name));
+}
+
+function rowHash(values: unknown[], deleted: boolean): string {
+  return crypto.createHash('sha1').update(JSON.stringify(values) + (deleted ? '|D' : '|L')).digest('hex');
+}
+
 /** Maps source columns to target columns, validates, hashes the business values. */
 export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; rejects: Reject[] } {
   const lib = TARGETS[job.target];
+  const mine = jobColumns(job);
+  // a job filling items of records it does not own deletes no record: a flag clears its items
+  const fillsItems = !ownsRecords(job) && !isVerificationSource(job);
   const good: Prepared[] = [];
   const rejects: Reject[] = [];
   for (const raw of rows) {
+    // only the mapped columns: a column the job does not map is never written, not even as null
     const business: TargetRow = {};
-    for (const col of lib.columns) business[col.name] = null;
     for (const [src, dst] of Object.entries(job.columns)) business[dst] = normalise(raw[src]);
-    for (const col of lib.columns) {
+    for (const col of mine) {
       if (col.kind === 'int' && business[col.name] !== null && business[col.name] !== '') business[col.name] = Number(business[col.name]);
     }
     const pk = business[lib.pk] == null ? null : String(business[lib.pk]);
@@ -67,11 +82,10 @@ export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; reject
       rejects.push({ pk, reason: reason ?? `${lib.pk}: 不能为空`, raw });
       continue;
     }
-    const deleted = isFlagged(job, raw);
-    const hash = crypto
-      .createHash('sha1')
-      .update(JSON.stringify(lib.columns.map((c) => business[c.name])) + (deleted ? '|D' : '|L'))
-      .digest('hex');
+    const flagged = isFlagged(job, raw);
+    if (flagged && fillsItems) for (const c of mine) if (c.name !== lib.pk) business[c.name] = null;
+    const deleted = flagged && !fillsItems;
+    const hash = rowHash(mine.map((c) => business[c.name]), deleted);
     good.push({ pk, business, hash, deleted, srcTime: job.updateTime ? normalise(raw[job.updateTime]) : null, raw });
   }
   return { good, rejects };
@@ -129,12 +143,15 @@ function admit(job: Job, rows: SourceRow[], batch: Map<string, Prepared>, reject
 
 async function loadStored(trx: Knex.Transaction, job: Job, keys: string[], existing: Map<string, Stored>): Promise<void> {
   const lib = TARGETS[job.target];
+  const createsRecords = ownsRecords(job);
+  const mine = jobColumns(job).map((c) => c.name);
   for (const part of chunks(keys, batchRowsFor(trx, 1, 1000))) {
-    const found = await trx(lib.table).select(lib.pk, 'row_hash', 'deleted', 'source_job', ...lib.unique).whereIn(lib.pk, part);
+    const found = await trx(lib.table).select(lib.pk, 'row_hash', 'deleted', 'source_job', ...lib.unique, ...(createsRecords ? [] : mine)).whereIn(lib.pk, part);
     for (const f of found) {
       existing.set(String(f[lib.pk]), {
-        hash: f.row_hash,
-        deleted: Boolean(Number(f.deleted)),
+        // row_hash is the record owner's; a job filling other items compares its own columns
+        hash: createsRecords ? f.row_hash : rowHash(mine.map((c) => f[c] ?? null), false),
+        deleted: createsRecords ? Boolean(Number(f.deleted)) : false,
         job: f.source_job == null ? null : String(f.source_job),
         unique: lib.unique.map((c) => (f[c] == null ? null : String(f[c]))),
       });
@@ -156,6 +173,14 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   const rejects: Reject[] = [];
   const batch = new Map<string, Prepared>();
   admit(job, rows, batch, rejects);
+  if (isVerificationSource(job)) {
+    // a 校核源 writes nothing into the library: its values are kept beside it and compared
+    await recordSourceValues(trx, job, [...batch.values()], now);
+    counters.written += batch.size;
+    await recordRejects(trx, opts, rejects, counters, now);
+    return;
+  }
+  const createsRecords = ownsRecords(job);
 
   // what is stored now, to count unchanged rows and skip rewriting them
   const existing = new Map<string, Stored>();
@@ -172,6 +197,11 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     } else {
       changed.push(g);
     }
+  }
+  const rechecked = changed.map((g) => g.pk); // an unchanged record's differences are already current
+  if (!createsRecords) {
+    await fillItems(trx, job, changed, existing, rejects, counters, now);
+    changed.length = 0; // written in place above
   }
 
   // stored rows gone from the source that held a value the batch claims: deleted now, as the
@@ -212,7 +242,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     if (g.deleted && wasLive(g.pk)) counters.deleted++;
     if (opts.driftBefore && g.srcTime !== null && g.srcTime < opts.driftBefore) counters.drift++;
   };
-  const merge = [...lib.columns.map((c) => c.name), 'source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', ...(full ? ['seen_run'] : [])];
+  const merge = [...jobColumns(job).map((c) => c.name), 'source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', ...(full ? ['seen_run'] : [])];
   const per = batchRowsFor(trx, merge.length, job.batchSize);
   // new keys are plainly inserted: a unique clash then fails instead of MySQL's ON DUPLICATE
   // KEY merging the row into whichever row holds the value; only known keys are upserted
@@ -243,12 +273,37 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     }
   }
 
-  if (full) {
+  if (full && createsRecords) {
     // rejected rows still exist at the source: their stored version must survive the sweep
     for (const r of rejects) if (r.pk !== null) seen.push(r.pk);
     for (const part of chunks(seen, batchRowsFor(trx, 1, 1000))) await trx(lib.table).whereIn(lib.pk, part).update({ seen_run: runId });
   }
+  await recheckAfterWrite(trx, job, rechecked);
   await recordRejects(trx, opts, rejects, counters, now);
+}
+
+/**
+ * A job that owns some items of records another job creates (一数一源, e.g. 卫健 出生地 in
+ * population) updates just those columns of records that exist; it never creates a record.
+ */
+async function fillItems(
+  trx: Knex.Transaction,
+  job: Job,
+  changed: Prepared[],
+  existing: Map<string, Stored>,
+  rejects: Reject[],
+  counters: RunCounters,
+  now: number,
+): Promise<void> {
+  const lib = TARGETS[job.target];
+  for (const g of changed) {
+    if (!existing.has(g.pk)) {
+      rejects.push({ pk: g.pk, reason: `${lib.pk}: 库中尚无该记录（记录由映射必填项的任务建立，本任务只补充其信息项）`, raw: g.raw });
+      continue;
+    }
+    await trx(lib.table).where(lib.pk, g.pk).update({ ...g.business, synced_at: now });
+    counters.written++;
+  }
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * The tables of the 事项数据需求清单 (issue 13), one DDL change per migration. Registered in
- * gateway/store/migrations/index.ts under the 13x numbers.
+ * scripts/app/migrations.ts under the 13x numbers.
  */
 import type { Knex } from 'knex';
-import type { Migration } from '../../gateway/store/migrations';
+import type { Migration } from '../../core/db';
 
 /** 政务服务事项: the 214 licensing items of 附件4 (seeded) and those the operator adds. */
 const matters: Migration = {

@@ -6,9 +6,10 @@
  */
 import type { Db } from '../../core/db';
 import { ApiError } from '../../core/result-codes';
+import { queryParams } from '../../core/http';
 import { listConsumers } from '../consumers';
 import { parseDepartments, parseLicensingItems } from '../gazette';
-import { listGrants } from '../grants';
+import { grantsInForce } from '../grants';
 import type { Principal } from '../principal';
 import { requireRole } from '../principal';
 import { exportRegistrations } from '../transfer';
@@ -49,13 +50,13 @@ export async function coverageFacts(db: Db, now = Date.now()): Promise<CoverageF
     exportRegistrations(db),
     connectedMethods(db),
     listConsumers(db),
-    listGrants(db, { role: 'operator', sub: 'matters' }),
+    grantsInForce(db, now),
   ]);
   const deptOf = new Map(consumers.filter((c) => !c.disabled && c.departmentCode).map((c) => [c.id, c.departmentCode!]));
   const grantedItems: CoverageFacts['grantedItems'] = new Map();
   for (const g of grants) {
     const dept = deptOf.get(g.consumer_id);
-    if (!dept || g.revoked_at !== null || (g.expires_at !== null && g.expires_at <= now)) continue;
+    if (!dept) continue;
     if (!grantedItems.has(dept)) grantedItems.set(dept, new Map());
     const byResource = grantedItems.get(dept)!;
     if (!byResource.has(g.resource_code)) byResource.set(g.resource_code, new Set());
@@ -86,18 +87,7 @@ export interface MatterQuery extends repo.MatterFilter {
 }
 
 export function parseMatterQuery(qs: Record<string, unknown>): MatterQuery {
-  const s = (k: string) => {
-    const v = qs[k];
-    if (v === undefined || v === '') return undefined;
-    if (typeof v !== 'string' || v.length > 100) throw new ApiError('BAD_PARAM', '取值不合法', k);
-    return v;
-  };
-  const int = (k: string, d: number, max: number) => {
-    const v = s(k);
-    if (v === undefined) return d;
-    if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > max) throw new ApiError('BAD_PARAM', `应为 1 至 ${max} 的整数`, k);
-    return Number(v);
-  };
+  const { text: s, int } = queryParams(qs);
   const department = s('department');
   if (department !== undefined && !/^ZC\d{3}$/.test(department)) throw new ApiError('BAD_PARAM', '部门代码形如 ZC005', 'department');
   const withMaterials = s('with_materials');

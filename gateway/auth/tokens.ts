@@ -5,7 +5,7 @@
  * on every call).
  */
 import type { Config } from '../../core/config';
-import { signToken, TokenError, verifyToken as verifyJwt } from '../../core/jwt';
+import { signToken, TokenError, verifyToken } from '../../core/jwt';
 
 export { TokenError };
 
@@ -25,15 +25,9 @@ export function issueToken(config: Config, consumerId: string, methods: readonly
   return { access_token: token, token_type: 'Bearer', expires_in: config.jwt.ttlSeconds };
 }
 
-/** The token of an `Authorization: Bearer …` header, or null. */
-export function bearerToken(header: string | undefined): string | null {
-  const m = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header ?? '');
-  return m ? m[1] : null;
-}
-
-/** A consumer's access token: a valid JWT (core/jwt.ts) that names its methods. */
-export function verifyToken(config: Config, token: string, now = Date.now()): TokenClaims {
-  const payload = verifyJwt(config, token, now);
+/** A consumer's access token: a valid JWT (core/jwt.ts verifies it) that names its methods. */
+export function consumerClaims(config: Config, token: string, now = Date.now()): TokenClaims {
+  const payload = verifyToken(config, token, now);
   const methods = (payload as { methods?: unknown }).methods;
   if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) throw new TokenError('令牌缺少授权方法');
   return { consumerId: payload.sub, methods: methods as string[] };

@@ -34,7 +34,8 @@ function columns(fields: readonly string[]): string[] {
   return fields.map((f) => f.toLowerCase());
 }
 
-function toRecord<T>(fields: readonly string[], row: Record<string, unknown>): T {
+/** A database row as a record of the template: its fields in order, numbers as numbers, absent as null. */
+export function toRecord<T>(fields: readonly string[], row: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
     let v = row[f.toLowerCase()];
@@ -44,6 +45,14 @@ function toRecord<T>(fields: readonly string[], row: Record<string, unknown>): T
     out[f] = v ?? null;
   }
   return out as T;
+}
+
+/**
+ * A key matches by equality only. MariaDB's default collation (utf8mb4_general_ci) compares
+ * without case and trailing blanks, so there the query only narrows and this decides.
+ */
+function exactly(rows: Record<string, unknown>[], key: Record<string, string>): Record<string, unknown>[] {
+  return rows.filter((row) => Object.entries(key).every(([column, value]) => row[column] === value));
 }
 
 /** The single-row lookups by primary or unique key, as portable SQL (see selectRows). */
@@ -60,13 +69,14 @@ const BY_KEY = {
 export class BaseLibraries {
   constructor(private readonly db: Db) {}
 
-  private async oneByKey<T>(sql: string, key: string, fields: readonly string[]): Promise<T | null> {
-    const [row] = await selectRows<Record<string, unknown>>(this.db, sql, [key]);
+  private async oneByKey<T>(sql: string, column: string, key: string, fields: readonly string[]): Promise<T | null> {
+    // a unique key under a case-blind collation still has at most one candidate row
+    const [row] = exactly(await selectRows<Record<string, unknown>>(this.db, sql, [key]), { [column]: key });
     return row ? toRecord<T>(fields, row) : null;
   }
 
   async personById(gmsfzh: string): Promise<PersonRecord | null> {
-    return this.oneByKey<PersonRecord>(BY_KEY.person, gmsfzh, PERSON_FIELDS);
+    return this.oneByKey<PersonRecord>(BY_KEY.person, 'gmsfzh', gmsfzh, PERSON_FIELDS);
   }
 
   /** 姓名 by 公民身份号码 for many numbers at once (batch comparison); deleted rows absent. */
@@ -84,22 +94,22 @@ export class BaseLibraries {
   }
 
   async entityByCreditCode(tyshxydm: string): Promise<EntityRecord | null> {
-    return this.oneByKey<EntityRecord>(BY_KEY.entity, tyshxydm, ENTITY_FIELDS);
+    return this.oneByKey<EntityRecord>(BY_KEY.entity, 'tyshxydm', tyshxydm, ENTITY_FIELDS);
   }
 
   async entitiesByName(jgmc: string): Promise<EntityRecord[]> {
     const rows = await this.db('legal_entity').select(columns(ENTITY_FIELDS)).where({ jgmc, deleted: false }).orderBy('tyshxydm').limit(MAX_ROWS);
-    return rows.map((r: Record<string, unknown>) => toRecord<EntityRecord>(ENTITY_FIELDS, r));
+    return exactly(rows, { jgmc }).map((r) => toRecord<EntityRecord>(ENTITY_FIELDS, r));
   }
 
   async licenceByNumber(zzbh: string): Promise<LicenceRecord | null> {
-    return this.oneByKey<LicenceRecord>(BY_KEY.licence, zzbh, LICENCE_FIELDS);
+    return this.oneByKey<LicenceRecord>(BY_KEY.licence, 'zzbh', zzbh, LICENCE_FIELDS);
   }
 
   async licencesByHolder(czztdm: string, zzlxdm?: string): Promise<LicenceRecord[]> {
     const q = this.db('licence').select(columns(LICENCE_FIELDS)).where({ czztdm, deleted: false });
     if (zzlxdm !== undefined) q.andWhere({ zzlxdm });
     const rows = await q.orderBy('zzbh').limit(MAX_ROWS);
-    return rows.map((r: Record<string, unknown>) => toRecord<LicenceRecord>(LICENCE_FIELDS, r));
+    return exactly(rows, zzlxdm === undefined ? { czztdm } : { czztdm, zzlxdm }).map((r) => toRecord<LicenceRecord>(LICENCE_FIELDS, r));
   }
 }

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Db, migrateLatest, openKnex } from '../../core/db';
+import { Db, openKnex } from '../../core/db';
+import { migrate } from '../app/migrations';
 import { seedReferenceData } from '../../catalog/seed';
 import { parseDepartments, parseLicensingItems } from '../../catalog/gazette';
 import { insertVersion, Registration } from '../../catalog/resources';
@@ -60,7 +61,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function build(db: Db, n: number): Promise<void> {
-  await migrateLatest(db);
+  await migrate(db);
   await seedReferenceData(db);
   const rand = rng(42);
   const depts = parseDepartments().filter((d) => d.kind === '部门').map((d) => d.code);

@@ -13,8 +13,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config';
-import { createContext, destroyContext } from '../../gateway/bootstrap';
-import { migrateLatest, openKnex } from '../../core/db';
+import { createContext, destroyContext } from '../app/context';
+import { openKnex } from '../../core/db';
+import { migrate } from '../app/migrations';
 import { issueToken } from '../../gateway/auth/tokens';
 import { SOAP_NAMESPACE, SOAP_PATH } from '../../schemas/wsdl';
 import { ALL_LOOKUPS, DEMO_CONSUMER_ID, ensureDemo } from '../demo';
@@ -174,7 +175,7 @@ interface Row {
 async function prepareDatabase(env: NodeJS.ProcessEnv): Promise<void> {
   const ctx = createContext(loadConfig(env));
   try {
-    await migrateLatest(ctx.db);
+    await migrate(ctx.db);
     await ensureDemo(ctx);
   } finally {
     await destroyContext(ctx);

@@ -8,7 +8,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrateLatest, openKnex } from '../../core/db';
+import { openKnex } from '../../core/db';
+import { migrate } from '../app/migrations';
 import { createFrontendTables, fillFrontend, FRONTEND_TABLES } from '../demo/frontend';
 import { saveJob } from '../../adapters/sync/jobs';
 import { demoJobs } from '../demo/jobs';
@@ -76,7 +77,7 @@ export async function benchSync(adminUrl: string, rows: number, log: (s: string)
 
   const gwUrl = withDb(adminUrl, names.gw);
   const gw = openKnex({ client: 'mysql', url: gwUrl });
-  await migrateLatest(gw);
+  await migrate(gw);
   const def = demoJobs('unused').find((j) => j.target === 'population')!;
   await saveJob(gw, {
     ...def,

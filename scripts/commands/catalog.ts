@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { signToken } from '../../core/jwt';
-import { migrateLatest } from '../../core/db';
+import { migrate } from '../app/migrations';
 import { seedCatalogue } from '../../catalog/seed';
 import { exportRegistrations, importRegistrations } from '../../catalog/transfer';
 import type { Principal } from '../../catalog/principal';
 import { ValidationFailed } from '../../catalog/validation';
-import { config, positiveInt, withContext } from './common';
+import { config, positiveInt, withContext, withMigratedContext } from './common';
 
 function role(v: string): 'operator' | 'department' {
   if (v !== 'operator' && v !== 'department') throw new InvalidArgumentError('应为 operator 或 department（调用方令牌请用 client credentials 换取）');
@@ -41,8 +41,7 @@ export function registerCatalogCommand(program: Command): void {
     .command('seed')
     .description('seed departments, the 214 licensing items and the three base resources')
     .action(() =>
-      withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+      withMigratedContext(async (ctx) => {
         process.stdout.write(JSON.stringify(await seedCatalogue(ctx.db)) + '\n');
       }),
     );
@@ -61,7 +60,7 @@ export function registerCatalogCommand(program: Command): void {
           throw new Error(`无法读取 ${file}：${err instanceof SyntaxError ? '不是合法的 JSON' : '文件不存在或不可读'}`);
         }
         const p: Principal = opts.dept ? { role: 'department', sub: 'cli', dept: opts.dept } : { role: 'operator', sub: 'cli' };
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         try {
           const report = await importRegistrations(ctx.db, p, json, { publish: opts.publish });
           process.stdout.write(JSON.stringify(report) + '\n');

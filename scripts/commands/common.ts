@@ -1,8 +1,9 @@
 /** What every command needs: the configuration (exit 2 on error) and a context. */
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, Config } from '../../core/config';
-import { createContext, destroyContext } from '../../gateway/bootstrap';
+import { createContext, destroyContext } from '../app/context';
 import type { AppContext } from '../../gateway/context';
+import { migrate } from '../app/migrations';
 
 export function config(): Config {
   try {
@@ -28,4 +29,12 @@ export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promi
   } finally {
     await destroyContext(ctx);
   }
+}
+
+/** withContext on a database brought to the latest schema first. */
+export function withMigratedContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  return withContext(async (ctx) => {
+    await migrate(ctx.db);
+    return fn(ctx);
+  });
 }

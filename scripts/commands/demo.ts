@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { openKnex, migrateLatest } from '../../core/db';
+import { openKnex } from '../../core/db';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { buildFrontendDemoFile, ensureDemo, frontendDemoFile } from '../demo';
 import { createFrontendTables, DEFAULT_DEMO_SIZE, fillFrontend } from '../demo/frontend';
 import { touchPeople } from '../demo/touch';
-import { config, positiveInt, withContext } from './common';
+import { config, positiveInt, withMigratedContext } from './common';
 
 export function registerDemoCommand(program: Command): void {
   // options after `demo touch` belong to touch, not to demo's own --people
@@ -58,8 +58,7 @@ export function registerDemoCommand(program: Command): void {
       await buildFrontendDemoFile(file, size, progress);
       process.stdout.write(`\nfront-end database: ${file}\n`);
       if (opts.frontendOnly) return;
-      await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+      await withMigratedContext(async (ctx) => {
         const state = await ensureDemo(ctx, size);
         process.stdout.write(`base libraries: ${JSON.stringify(state.synced ?? 'already filled')}\n`);
       });

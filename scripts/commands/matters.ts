@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { migrateLatest } from '../../core/db';
+import { migrate } from '../app/migrations';
 import type { Principal } from '../../catalog/principal';
 import { ValidationFailed } from '../../catalog/validation';
 import { buildReport, parsePeriod, writeReport } from '../../catalog/matters/report';
@@ -96,7 +96,7 @@ export function registerMattersCommand(program: Command): void {
     .action((code: string, opts: { name: string; items: string; provider: string; usage: string; purpose: string; dept?: string }) =>
       withContext((ctx) =>
         reporting(async () => {
-          await migrateLatest(ctx.db);
+          await migrate(ctx.db);
           printMatter(await addMaterial(ctx.db, actingAs(opts.dept), code, { name: opts.name, items: opts.items, provider: opts.provider, usage: opts.usage, purpose: opts.purpose }));
         }),
       ),
@@ -117,7 +117,7 @@ export function registerMattersCommand(program: Command): void {
             throw new Error(`无法读取 ${file}：文件不存在或不可读`);
           }
           if (size > MAX_SHEET_BYTES) throw new Error(`${file} 超过 ${MAX_SHEET_BYTES / 1024 / 1024} MB`);
-          await migrateLatest(ctx.db);
+          await migrate(ctx.db);
           process.stdout.write(JSON.stringify(await importSurvey(ctx.db, actingAs(opts.dept), fs.readFileSync(file), format)) + '\n');
         }),
       ),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { migrateLatest, migrateRollbackAll } from '../../core/db';
+import { migrate, rollbackAll } from '../app/migrations';
 import { withContext } from './common';
 
 export function registerMigrateCommand(program: Command): void {
@@ -10,10 +10,10 @@ export function registerMigrateCommand(program: Command): void {
     .action(async (opts: { rollback?: boolean }) => {
       await withContext(async (ctx) => {
         if (opts.rollback) {
-          await migrateRollbackAll(ctx.db);
+          await rollbackAll(ctx.db);
           process.stdout.write('rolled back\n');
         } else {
-          const applied = await migrateLatest(ctx.db);
+          const applied = await migrate(ctx.db);
           process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');
         }
       });

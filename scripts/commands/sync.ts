@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { migrateLatest } from '../../core/db';
-import { createContext, destroyContext } from '../../gateway/bootstrap';
+import { migrate } from '../app/migrations';
+import { createContext, destroyContext } from '../app/context';
 import { defineJob, getJob, JobDefinitionError, listJobs, parseJobText, redactedSource, removeJob } from '../../adapters/sync/jobs';
 import { sourcePolicy } from '../../adapters/sources';
 import { SyncEngine } from '../../adapters/sync/engine';
@@ -51,7 +51,7 @@ export function registerSyncCommands(program: Command): void {
         fail(`无法读取文件 ${file}`, 2);
       }
       await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         try {
           const def = parseJobText(text);
           await defineJob(ctx.db, JSON.parse(text), sourcePolicy(ctx.config));
@@ -69,7 +69,7 @@ export function registerSyncCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         const jobs = await listJobs(ctx.db);
         if (opts.json) {
           process.stdout.write(JSON.stringify(jobs.map((j) => ({ id: j.job.id, target: j.job.target, source: redactedSource(j.job.source), enabled: j.enabled, schedule: j.job.schedule ?? {} })), null, 2) + '\n');
@@ -88,7 +88,7 @@ export function registerSyncCommands(program: Command): void {
     .description('remove a job and its watermark (run history stays)')
     .action(async (id: string) => {
       await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         if (!(await removeJob(ctx.db, id))) fail(`没有同步任务 ${id}`);
         process.stdout.write(`已删除同步任务 ${id}\n`);
       });
@@ -103,7 +103,7 @@ export function registerSyncCommands(program: Command): void {
       if (!jobId && !opts.all) fail('请指定任务编号，或使用 --all', 2);
       let failed = false;
       await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         const ids = opts.all ? (await listJobs(ctx.db)).filter((j) => j.enabled).map((j) => j.job.id) : [jobId!];
         const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs, onProgress: progress });
         for (const id of ids) {
@@ -129,7 +129,7 @@ export function registerSyncCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         const status = await syncStatus(ctx.db);
         if (opts.json) {
           process.stdout.write(JSON.stringify(status, null, 2) + '\n');
@@ -150,7 +150,7 @@ export function registerSyncCommands(program: Command): void {
     .action(async () => {
       const ctx = createContext(config());
       try {
-        await migrateLatest(ctx.db).catch((err: unknown) => fail(`数据库访问失败：${describeDbError(err) ?? '迁移未完成'}`));
+        await migrate(ctx.db).catch((err: unknown) => fail(`数据库访问失败：${describeDbError(err) ?? '迁移未完成'}`));
         const scheduler = await startScheduler(ctx.db, ctx.log, new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs }));
         ctx.log.info('sync scheduler started');
         await new Promise<void>((resolve) => {

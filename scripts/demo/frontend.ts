@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { batchRowsFor, microsTimeColumn } from '../../core/dialect';
 import type { LicensingItem } from '../../catalog/gazette';
 import { entity, licence, person } from './records';
+import { asRecorded } from './inconsistencies';
 
 export const FRONTEND_TABLES = {
   population: 'GA_RK_JBXX', // 公安 人口基本信息
@@ -106,11 +107,8 @@ export async function fillFrontend(
   items: readonly LicensingItem[],
   onProgress?: (table: string, done: number, total: number) => void,
 ): Promise<void> {
-  await fill(db, FRONTEND_TABLES.population, size.people, (i) => person(size.seed, i), onProgress);
+  await fill(db, FRONTEND_TABLES.population, size.people, (i) => asRecorded(person(size.seed, i), i), onProgress);
   await fill(db, FRONTEND_TABLES.legalEntity, size.entities, (i) => entity(size.seed, i), onProgress);
   await fill(db, FRONTEND_TABLES.licence, size.licences, (i) => licence(size.seed, i, items, size.people, size.entities), onProgress);
 }
 
-export async function frontendExists(db: Knex): Promise<boolean> {
-  return db.schema.hasTable(FRONTEND_TABLES.licence);
-}

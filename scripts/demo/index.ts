@@ -19,6 +19,8 @@ import { SyncEngine } from '../../adapters/sync/engine';
 import { getWatermark } from '../../adapters/sync/watermarks';
 import { summaryLine } from '../../adapters/sync/runs';
 import { demoJobs } from './jobs';
+import { CIVIL_AFFAIRS_TABLE, createCivilAffairsTable, fillCivilAffairs } from './civil-affairs';
+import { ownsRecords } from '../../adapters/verification/ownership';
 import { ensureDemoMatters } from './matters';
 
 export const DEMO_CONSUMER_ID = 'zc-yichuang';
@@ -44,12 +46,26 @@ export async function buildFrontendDemoFile(
   try {
     await createFrontendTables(db);
     await fillFrontend(db, size, parseLicensingItems(), onProgress);
+    await createCivilAffairsTable(db);
+    await fillCivilAffairs(db);
     await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
   } finally {
     await db.destroy();
   }
   for (const ext of ['-wal', '-shm']) fs.rmSync(tmp + ext, { force: true });
   fs.renameSync(tmp, file);
+}
+
+/** A front-end database built before 民政's table existed gets it, from its own 公安 table. */
+async function addCivilAffairsTo(file: string): Promise<void> {
+  const db = openKnex({ client: 'sqlite', sqliteFile: file });
+  try {
+    if (await db.schema.hasTable(CIVIL_AFFAIRS_TABLE)) return;
+    await createCivilAffairsTable(db);
+    await fillCivilAffairs(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 export interface DemoState {
@@ -92,6 +108,8 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
     ctx.log.info({ file: frontendFile, ...size }, 'building the demo front-end database');
     await buildFrontendDemoFile(frontendFile, size);
     builtFrontend = true;
+  } else {
+    await addCivilAffairsTo(frontendFile);
   }
   await seedCatalogue(ctx.db);
   const consumerSecret = await ensureDemoConsumer(ctx);
@@ -111,7 +129,8 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
     }
     ctx.log.info({ job: job.id }, summaryLine(outcome.run));
     if (outcome.status === 'failed') throw new Error(`演示数据首次全量同步失败：${outcome.run.error ?? ''}`);
-    synced = { ...(synced ?? {}), [job.target]: outcome.run.written };
+    // rows per library: counted from the jobs that create its records
+    if (ownsRecords(job)) synced = { ...(synced ?? {}), [job.target]: outcome.run.written };
   }
   return { frontendFile, builtFrontend, synced, consumerSecret };
 }

@@ -3,7 +3,9 @@
  * scheduler pulls changes every minute and re-reads everything nightly.
  */
 import type { JobDefinition } from '../../adapters/sync/jobs';
+import { departmentCodeByName } from '../../catalog/gazette';
 import { FRONTEND_TABLES } from './frontend';
+import { CIVIL_AFFAIRS_TABLE } from './civil-affairs';
 
 const common = (file: string) => ({
   source: { client: 'better-sqlite3' as const, connection: { filename: file } },
@@ -21,6 +23,7 @@ export function demoJobs(frontendFile: string): JobDefinition[] {
     {
       id: 'demo-population',
       description: '区公安分局 人口基本信息 → 人口基础库',
+      department: departmentCodeByName('区公安分局'),
       ...withTable(FRONTEND_TABLES.population),
       target: 'population',
       key: 'RYBH',
@@ -29,6 +32,7 @@ export function demoJobs(frontendFile: string): JobDefinition[] {
     {
       id: 'demo-legal-entity',
       description: '区工商局 企业登记信息 → 法人单位基础库',
+      department: departmentCodeByName('区工商局'),
       ...withTable(FRONTEND_TABLES.legalEntity),
       target: 'legal_entity',
       key: 'TYSHXYDM',
@@ -46,6 +50,17 @@ export function demoJobs(frontendFile: string): JobDefinition[] {
         ZZBH: 'zzbh', ZZMC: 'zzmc', ZZLXDM: 'zzlxdm', CZZT: 'czzt', CZZTDM: 'czztdm', CZZTDMLX: 'czztdmlx', ZZBFJG: 'zzbfjg', ZZBFRQ: 'zzbfrq',
         ZZYXQQSRQ: 'zzyxqqsrq', ZZYXQJZRQ: 'zzyxqjzrq', ZZZT: 'zzzt', SXMC: 'sxmc',
       },
+    },
+    // 多元校核: what 民政 recorded of items 公安 owns is compared, never written
+    {
+      id: 'demo-civil-verify',
+      description: '区民政局 婚姻登记 → 人口基础库 校核（姓名、民族、户籍地）',
+      department: departmentCodeByName('区民政局'),
+      role: 'verify',
+      ...withTable(CIVIL_AFFAIRS_TABLE),
+      target: 'population',
+      key: 'RYBH',
+      columns: { RYBH: 'rybh', XM: 'xm', MZ: 'mz', HJD: 'hjd' },
     },
   ];
 }

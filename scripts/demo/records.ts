@@ -85,6 +85,11 @@ function address(rng: Rng): string {
   return `山东省淄博市周村区${rng.pick(ZHOUCUN_STREETS)}${rng.pick(ROADS)}${rng.int(1, 299)}号`;
 }
 
+/** 人员编码 of person #index. */
+export function personKey(index: number): string {
+  return 'RY' + String(index + 1).padStart(12, '0');
+}
+
 /**
  * Person #index. Birth day and sequence are derived from the index (a bijection), so ID
  * numbers never collide however many are made (up to 16 million).
@@ -99,7 +104,7 @@ export function person(seed: number, index: number): PersonRow {
   const first17 = area.code + csrq + String(seq).padStart(3, '0');
   const mz = rng.chance(0.96) ? '01' : String(rng.int(2, 56)).padStart(2, '0');
   return {
-    RYBH: 'RY' + String(index + 1).padStart(12, '0'),
+    RYBH: personKey(index),
     GMSFZH: first17 + idCheckChar(first17),
     XM: personName(rng),
     CSRQ: csrq,

@@ -4,7 +4,7 @@
  * suite in this worker could have counted too.
  */
 import { testContext, TestContext } from '../support/context';
-import { startServer, RunningServer } from '../../gateway/server';
+import { startServer, RunningServer } from '../../scripts/app/server';
 import { MetricsServer, startMetricsServer } from '../../gateway/metrics-server';
 import { ensureDemo, ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../../scripts/demo';
 import { issueToken } from '../../gateway/auth/tokens';

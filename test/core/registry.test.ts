@@ -19,7 +19,7 @@ import { catalogHarness, CatalogHarness } from '../support/catalog';
  */
 const SHAPE_HASH = '117d00e7c02fc3d158f0b392f6caeec943d71b86161b8f7baae3b770ecd67e3b';
 
-/** Columns every library row carries besides its items (gateway/store/migrations/columns.ts). */
+/** Columns every library row carries besides its items (gateway/migrations/columns.ts). */
 const BOOKKEEPING = ['source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', 'seen_run'];
 
 function storageShape(lib: Library) {

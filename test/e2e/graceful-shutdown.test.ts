@@ -6,8 +6,8 @@
  */
 import net from 'node:net';
 import { verifyChain } from '../../gateway/auditing/store';
-import { SHUTDOWN_BOUND_MS } from '../../scripts/commands/serve';
-import { ACCEPT_DRAIN_MS } from '../../gateway/server';
+import { SHUTDOWN_BOUND_MS } from '../../scripts/app/run';
+import { ACCEPT_DRAIN_MS } from '../../scripts/app/server';
 import { freshDatabase, STORAGE_TARGETS, tempDir } from '../support/databases';
 import { DEMO_SEED, lookup, LookupResult, patchJobs, prepareDemo, PURPOSE, serveEnv, spawnCli, waitReady } from '../support/serve';
 import { person } from '../../scripts/demo/records';

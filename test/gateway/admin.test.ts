@@ -3,33 +3,28 @@
  * per-consumer statistics; nobody but an operator gets in.
  */
 import { signToken } from '../../core/jwt';
-import { startServer, RunningServer } from '../../gateway/server';
 import { STORAGE_TARGETS } from '../support/databases';
-import { testContext, TestContext } from '../support/context';
-import { CONSUMER, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../support/lookups';
+import type { TestContext } from '../support/context';
+import { testGateway, TestGateway } from '../support/gateway';
+import { CONSUMER, Fixtures, postJson, PURPOSE, tokenFor } from '../support/lookups';
 
 describe.each(STORAGE_TARGETS)('operator API on %s', (target) => {
   let ctx: TestContext;
-  let server: RunningServer;
+  let gw: TestGateway;
   let fx: Fixtures;
   let base: string;
   let operator: Record<string, string>;
 
   beforeAll(async () => {
-    ctx = await testContext(target);
-    fx = await insertFixtures(ctx.db);
-    server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${server.port}`;
+    gw = await testGateway(target);
+    ({ ctx, fx, base } = gw);
     operator = { authorization: `Bearer ${signToken(ctx.config, { sub: 'ops', role: 'operator' })}` };
-    const headers = { authorization: `Bearer ${tokenFor(ctx.config)}`, 'x-purpose': PURPOSE };
+    const headers = gw.headers;
     await postJson(base, 'getRKZP', { xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh }, headers);
     await postJson(base, 'getRKHY', { xm: '别人', gmsfzh: fx.alice.gmsfzh }, headers);
     await postJson(base, 'getFRXX', { tyshxydm: fx.firm.tyshxydm }, headers);
   });
-  afterAll(async () => {
-    await server.close();
-    await ctx.dispose();
-  });
+  afterAll(() => gw.close());
 
   const get = async (path: string, headers: Record<string, string>) => {
     const r = await fetch(base + path, { headers });

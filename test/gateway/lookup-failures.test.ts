@@ -4,33 +4,27 @@
  * name looked up, or SQL text.
  */
 import { createLogger } from '../../core/logger';
-import { startServer, RunningServer } from '../../gateway/server';
 import { STORAGE_TARGETS } from '../support/databases';
-import { testContext, TestContext } from '../support/context';
-import { Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../support/lookups';
+import type { TestContext } from '../support/context';
+import { testGateway, TestGateway } from '../support/gateway';
+import { Fixtures, postJson } from '../support/lookups';
 
 const LEAK = /\n\s*at |\.ts:\d|\.js:\d|node_modules|select |insert into|population|audit_log|SQLITE|ER_/i;
 
 describe.each(STORAGE_TARGETS)('lookup failures and logs on %s', (target) => {
   let ctx: TestContext;
-  let server: RunningServer;
+  let gw: TestGateway;
   let fx: Fixtures;
   let base: string;
   let headers: Record<string, string>;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    ctx = await testContext(target);
-    ctx.log = createLogger('trace', { write: (s: string) => void lines.push(s) });
-    fx = await insertFixtures(ctx.db);
-    server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${server.port}`;
-    headers = { authorization: `Bearer ${tokenFor(ctx.config)}`, 'x-purpose': PURPOSE };
+    gw = await testGateway(target, { log: createLogger('trace', { write: (s: string) => void lines.push(s) }) });
+    ({ ctx, fx, base } = gw);
+    headers = gw.headers;
   });
-  afterAll(async () => {
-    await server.close();
-    await ctx.dispose().catch(() => undefined);
-  });
+  afterAll(() => gw.close());
 
   const soap = async (op: string, inner: string) => {
     const r = await fetch(`${base}/dprs/webService/DataService`, {

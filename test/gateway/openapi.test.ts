@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { LOOKUP_METHODS } from '../../gateway/lookups/methods';
 import { PARAM_SCHEMAS } from '../../schemas/lookup-params';
-import { startServer, RunningServer } from '../../gateway/server';
+import { startServer, RunningServer } from '../../scripts/app/server';
 import { testContext, TestContext } from '../support/context';
 
 describe('OpenAPI and Swagger UI', () => {

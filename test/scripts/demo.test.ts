@@ -1,6 +1,8 @@
 import { checkCreditCode, checkIdNumber, isEthnicityCode } from '../../schemas/checksums';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { entity, licence, person } from '../../scripts/demo/records';
+import { DELIBERATE_DIFFERENCES } from '../../scripts/demo/civil-affairs';
+import { DELIBERATE_INCONSISTENCIES } from '../../scripts/demo/inconsistencies';
 import fs from 'node:fs';
 import { demoConsumerFile, ensureDemo, frontendDemoFile } from '../../scripts/demo';
 import { buildReport, parsePeriod } from '../../catalog/matters/report';
@@ -95,5 +97,11 @@ describe.each(STORAGE_TARGETS)('the demo on %s', (target) => {
     const p = person(SEED, 5);
     const stored = await ctx.db('population').where({ rybh: p.RYBH }).first();
     expect(stored).toMatchObject({ gmsfzh: p.GMSFZH, xm: p.XM, hjd: p.HJD, src_updated_at: p.GXSJ });
+
+    // a newcomer sees 校核差异: 民政's deliberate differences and the inconsistent 公安 records
+    const open = await ctx.db('verification_differences').whereNull('closed_at').select('source');
+    const bySource = (source: string) => open.filter((d) => d.source === source).length;
+    expect(bySource('demo-civil-verify')).toBe(Object.keys(DELIBERATE_DIFFERENCES).length);
+    expect(open.length - bySource('demo-civil-verify')).toBe(Object.keys(DELIBERATE_INCONSISTENCIES).length);
   });
 });

@@ -2,9 +2,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { addConsumer } from '../../catalog/consumers';
-import { verifyToken } from '../../gateway/auth/tokens';
+import { consumerClaims } from '../../gateway/auth/tokens';
 import { loadConfig } from '../../core/config';
-import { migrateLatest, openKnex } from '../../core/db';
+import { openKnex } from '../../core/db';
+import { migrate } from '../../scripts/app/migrations';
 import { ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../../scripts/demo';
 import { tempDir } from '../support/databases';
 
@@ -28,7 +29,7 @@ describe('dprs token issue', () => {
   beforeAll(async () => {
     const db = openKnex({ client: 'sqlite', sqliteFile: path.join(dataDir, 'gateway.db') });
     try {
-      await migrateLatest(db);
+      await migrate(db);
       await addConsumer(db, { id: DEMO_CONSUMER_ID, name: '一窗受理', methods: ALL_LOOKUPS });
       await addConsumer(db, { id: 'other', name: '其他', methods: ['getRKHY'] });
     } finally {
@@ -41,9 +42,9 @@ describe('dprs token issue', () => {
     const demo = await cli(['token', 'issue'], env);
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    expect(verifyToken(config, demo.stdout.trim())).toEqual({ consumerId: DEMO_CONSUMER_ID, methods: ALL_LOOKUPS });
+    expect(consumerClaims(config, demo.stdout.trim())).toEqual({ consumerId: DEMO_CONSUMER_ID, methods: ALL_LOOKUPS });
     const other = await cli(['token', 'issue', '--consumer', 'other'], env);
-    expect(verifyToken(config, other.stdout.trim())).toEqual({ consumerId: 'other', methods: ['getRKHY'] });
+    expect(consumerClaims(config, other.stdout.trim())).toEqual({ consumerId: 'other', methods: ['getRKHY'] });
   });
 
   it('fails for an unknown consumer', async () => {

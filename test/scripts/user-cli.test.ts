@@ -1,7 +1,8 @@
 /** `dprs user add|disable|enable|reset|list`: accounts from the command line, mistakes named in Chinese. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { migrateLatest, openKnex } from '../../core/db';
+import { openKnex } from '../../core/db';
+import { migrate } from '../../scripts/app/migrations';
 import { seedReferenceData } from '../../catalog/seed';
 import { verifySecret } from '../../catalog/secrets';
 import { tempDir } from '../support/databases';
@@ -35,7 +36,7 @@ describe('dprs user', () => {
   beforeAll(async () => {
     const db = openKnex({ client: 'sqlite', sqliteFile: file });
     try {
-      await migrateLatest(db);
+      await migrate(db);
       await seedReferenceData(db);
     } finally {
       await db.destroy();

@@ -1,5 +1,5 @@
 /** Catalogue test helpers: a served app over a fresh database with the catalogue seeded, tokens, calls. */
-import { startServer, RunningServer } from '../../gateway/server';
+import { startServer, RunningServer } from '../../scripts/app/server';
 import { signToken } from '../../core/jwt';
 import { seedCatalogue } from '../../catalog/seed';
 import type { Registration } from '../../catalog/resources';

@@ -2,7 +2,7 @@
 import { loadConfig } from '../../core/config';
 import type { AppContext } from '../../gateway/context';
 import { createLogger } from '../../core/logger';
-import { contextOver } from '../../gateway/bootstrap';
+import { contextOver } from '../../scripts/app/context';
 import { freshDatabase, Target, tempDir, TestDatabase } from './databases';
 
 export interface TestContext extends AppContext {

@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Db, migrateLatest, openKnex } from '../../core/db';
+import { Db, openKnex } from '../../core/db';
+import { migrate } from '../../scripts/app/migrations';
 
 export type Target = 'sqlite' | 'mysql';
 
@@ -53,7 +54,7 @@ export async function freshDatabase(target: Target, opts: { migrate?: boolean } 
       fs.rmSync(dir, { recursive: true, force: true });
     };
   }
-  if (opts.migrate !== false) await migrateLatest(db);
+  if (opts.migrate !== false) await migrate(db);
   return { target, db, url, drop };
 }
 

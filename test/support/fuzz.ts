@@ -4,9 +4,11 @@
  * parameter names each lookup method takes.
  */
 import fc from 'fast-check';
-import { startServer, RunningServer } from '../../gateway/server';
-import { testContext, TestContext } from './context';
-import { Fixtures, insertFixtures, tokenFor } from './lookups';
+import { orgCodeCheckChar } from '../../schemas/checksums';
+import type { RunningServer } from '../../scripts/app/server';
+import type { TestContext } from './context';
+import type { Fixtures } from './lookups';
+import { testGateway } from './gateway';
 import { tableCounts, tableDigest } from './hostile';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -55,7 +57,11 @@ export const idNumber: fc.Arbitrary<string> = fc.oneof(
   validIdNumber.map((v) => ` ${v}\t`),
 );
 
-export const validCreditCode = ccChars(17).map((b) => b + creditCheck(b));
+/** positions 9–17 hold a GB 11714 organisation code with its own check character */
+export const validCreditCode = fc
+  .tuple(ccChars(8), ccChars(8))
+  .map(([head, org]) => head + org + orgCodeCheckChar(org))
+  .map((b) => b + creditCheck(b));
 
 export const creditCode: fc.Arbitrary<string> = fc.oneof(
   validCreditCode,
@@ -182,22 +188,17 @@ const snapshot = (db: TestContext['db']) =>
 export async function startFuzzTarget(): Promise<FuzzTarget> {
   // a 256 KiB body limit (default 1 MiB): the same limit code is exercised, at a quarter of the
   // allocation churn, so the memory bound measures the server rather than the generators
-  const ctx = await testContext('sqlite', { BODY_LIMIT_BYTES: String(256 * 1024) });
-  const fx = await insertFixtures(ctx.db);
-  const server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
-  const before = await snapshot(ctx.db);
+  const gw = await testGateway('sqlite', { env: { BODY_LIMIT_BYTES: String(256 * 1024) } });
+  const before = await snapshot(gw.ctx.db);
   return {
-    ctx,
-    server,
-    fx,
-    base: `http://127.0.0.1:${server.port}`,
-    token: tokenFor(ctx.config),
+    ctx: gw.ctx,
+    server: gw.server,
+    fx: gw.fx,
+    base: gw.base,
+    token: gw.token,
     async expectStoredDataUnchanged() {
-      expect(await snapshot(ctx.db)).toEqual(before);
+      expect(await snapshot(gw.ctx.db)).toEqual(before);
     },
-    async close() {
-      await server.close();
-      await ctx.dispose().catch(() => undefined);
-    },
+    close: gw.close,
   };
 }

@@ -5,8 +5,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig, Config } from '../../core/config';
-import { createContext, destroyContext } from '../../gateway/bootstrap';
-import { migrateLatest } from '../../core/db';
+import { createContext, destroyContext } from '../../scripts/app/context';
+import { migrate } from '../../scripts/app/migrations';
 import { ensureDemo, ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../../scripts/demo';
 import { issueToken } from '../../gateway/auth/tokens';
 import { person } from '../../scripts/demo/records';
@@ -35,7 +35,7 @@ export async function prepareDemo(env: Record<string, string>, size: DemoSize): 
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
   const ctx = createContext(config);
   try {
-    await migrateLatest(ctx.db);
+    await migrate(ctx.db);
     await ensureDemo(ctx, size);
   } finally {
     await destroyContext(ctx);

@@ -13,8 +13,7 @@ import { syncStatus } from '../../../adapters/sync/status';
 import { getWatermark, setWatermark } from '../../../adapters/sync/watermarks';
 import { syncRows } from '../../../core/metrics';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
-import { migrateLatest } from '../../../core/db';
-import { migrationSource } from '../../../gateway/store/migrations';
+import { migrate, migrationSource } from '../../../scripts/app/migrations';
 import { expectConverged, frontEnd, FrontEnd, T0 } from '../../support/sync';
 
 const PAIRS = STORAGE_TARGETS.flatMap((s) => STORAGE_TARGETS.map((t) => [s, t] as const));
@@ -274,8 +273,8 @@ describe.each(STORAGE_TARGETS)('an existing library on %s', (target) => {
   it('migrates to live-only uniqueness with its rows intact', async () => {
     const gw = await freshDatabase(target);
     try {
-      // 501–508 and whatever later migrations stand on top of them (rolled back first, re-applied after)
-      const ours = (await migrationSource.getMigrations([])).filter((m) => m >= '501_');
+      // 501–508 and every migration after them (rolled back newest first, applied again below)
+      const ours = (await migrationSource.getMigrations([])).filter((m: string) => m >= '501_');
       for (let i = 0; i < ours.length; i++) await gw.db.migrate.down({ migrationSource });
       expect(await gw.db.schema.hasColumn('population', 'gmsfzh_live')).toBe(false);
       const row = { xm: '甲', synced_at: 1 };
@@ -283,7 +282,7 @@ describe.each(STORAGE_TARGETS)('an existing library on %s', (target) => {
         { rybh: 'A', gmsfzh: '440524188001010014', deleted: true, ...row },
         { rybh: 'B', gmsfzh: '11010519491231002X', deleted: false, ...row },
       ]);
-      expect(await migrateLatest(gw.db)).toEqual(ours);
+      expect(await migrate(gw.db)).toEqual(ours);
       const live = await gw.db('population').orderBy('rybh').select('rybh', 'gmsfzh_live');
       expect(live).toEqual([{ rybh: 'A', gmsfzh_live: null }, { rybh: 'B', gmsfzh_live: '11010519491231002X' }]);
       await gw.db('population').insert({ rybh: 'C', gmsfzh: '440524188001010014', deleted: false, ...row });

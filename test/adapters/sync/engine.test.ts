@@ -7,7 +7,7 @@ import { FRONTEND_TABLES } from '../../../scripts/demo/frontend';
 import { sourceTime } from '../../../scripts/demo/records';
 import { SyncEngine } from '../../../adapters/sync/engine';
 import { openSource, SourceReader } from '../../../adapters/sources';
-import { Job, parseJob, saveJob } from '../../../adapters/sync/jobs';
+import { Job, parseJob, removeJob, saveJob } from '../../../adapters/sync/jobs';
 import { getWatermark } from '../../../adapters/sync/watermarks';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -191,7 +191,8 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
     ]);
     expect(JSON.parse(rejects[0].raw)).toMatchObject({ RYBH: 'RY000000000002', GMSFZH: '370306199001011234' });
 
-    // another job of the same rows: its rejects are new to it (one job's are counted once)
+    // another job of the same rows (replacing it: 一数一源): its rejects are new to it (one job's are counted once)
+    await removeJob(gw.db, job.id);
     const strict = await setup({ id: 'strict', errorLimit: { records: 1, percent: 50 } });
     const f = await run(strict, 'full');
     expect(f.status).toBe('failed');

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { acquireLease, claimTick, leaseHolder, releaseLease, renewLease } from '../../../adapters/sync/lease';
 import { SyncEngine } from '../../../adapters/sync/engine';
-import { saveJob } from '../../../adapters/sync/jobs';
+import { removeJob, saveJob } from '../../../adapters/sync/jobs';
 import { freshDatabase, STORAGE_TARGETS, tempDir, TestDatabase } from '../../support/databases';
 import { frontEnd, FrontEnd } from '../../support/sync';
 
@@ -54,6 +54,7 @@ describe.each(STORAGE_TARGETS)('leases on %s', (target) => {
 
   it('runs a job in exactly one of two processes started together', async () => {
     // 1,500 rows at 300 rows/s: 5 s, long enough to overlap even when start-up is slow under load
+    await removeJob(gw.db, 'two-engines'); // 一数一源: one authoritative job per item
     await saveJob(gw.db, fe.job({ id: 'two-procs', throttle: 300 }));
     const dataDir = tempDir('dprs-lease-');
     const env = {

@@ -4,7 +4,7 @@
  * starts afterwards.
  */
 import { SyncEngine } from '../../../adapters/sync/engine';
-import { saveJob } from '../../../adapters/sync/jobs';
+import { removeJob, saveJob } from '../../../adapters/sync/jobs';
 import { freshDatabase, TestDatabase } from '../../support/databases';
 import { frontEnd, FrontEnd } from '../../support/sync';
 
@@ -33,6 +33,7 @@ describe('stopping the sync engine', () => {
   it('aborts a long run after the grace, recording it failed and releasing its lease', async () => {
     const engine = new SyncEngine(gw.db);
     // 300 rows at 100 rows/s: 3 s, checkpoints every 20 rows
+    await removeJob(gw.db, 'quick'); // 一数一源: one authoritative job per item
     const job = await saveJob(gw.db, fe.job({ id: 'slow', batchSize: 20, throttle: 100 }));
     const run = engine.run(job, 'full');
     await new Promise((r) => setTimeout(r, 300));

@@ -3,7 +3,7 @@
  * timeout, TOTP for operators, CSRF on every unsafe request, one-time passwords, the session
  * as a catalogue principal, and the person behind a lookup in the audit.
  */
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { addAccount } from '../../../gateway/accounts/accounts';

@@ -9,31 +9,26 @@ import * as access from '../../../catalog/access';
 import { setConsumerDisabled } from '../../../catalog/consumers';
 import { queryKeyHash as hashQueryKey } from '../../../gateway/auditing/chain';
 import { verifyChain } from '../../../gateway/auditing/store';
-import { startServer, RunningServer } from '../../../gateway/server';
 import { STORAGE_TARGETS } from '../../support/databases';
-import { testContext, TestContext } from '../../support/context';
-import { auditCount, CONSUMER, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
+import type { TestContext } from '../../support/context';
+import { testGateway, TestGateway } from '../../support/gateway';
+import { auditCount, CONSUMER, Fixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
 
 const NO_STACK = /\n\s+at |\.ts:\d|\.js:\d|node_modules|\/work\//;
 
 describe.each(STORAGE_TARGETS)('authentication, purpose and audit on %s', (target) => {
   let ctx: TestContext;
-  let server: RunningServer;
+  let gw: TestGateway;
   let fx: Fixtures;
   let base: string;
   let good: Record<string, string>;
 
   beforeAll(async () => {
-    ctx = await testContext(target);
-    fx = await insertFixtures(ctx.db);
-    server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${server.port}`;
-    good = { authorization: `Bearer ${tokenFor(ctx.config)}`, 'x-purpose': PURPOSE };
+    gw = await testGateway(target);
+    ({ ctx, fx, base } = gw);
+    good = gw.headers;
   });
-  afterAll(async () => {
-    await server.close();
-    await ctx.dispose().catch(() => undefined);
-  });
+  afterAll(() => gw.close());
 
   const alice = () => ({ xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh });
   const key = () => ctx.config.jwt.keys[0];

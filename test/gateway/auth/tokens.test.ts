@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../../../core/config';
-import { bearerToken, issueToken, TokenError, verifyToken } from '../../../gateway/auth/tokens';
+import { bearerToken } from '../../../core/jwt';
+import { consumerClaims, issueToken, TokenError } from '../../../gateway/auth/tokens';
 import { tempDir } from '../../support/databases';
 
 const OLD = 'old-key-old-key-old-key-old-key-0123456789';
@@ -13,16 +14,16 @@ describe('tokens', () => {
   it('signs with the first key and verifies with any configured key by kid (rotation)', () => {
     const fresh = issueToken(rotated, 'c1', ['getRKZP']).access_token;
     expect(jwt.decode(fresh, { complete: true })!.header.kid).toBe('k2');
-    expect(verifyToken(rotated, fresh)).toEqual({ consumerId: 'c1', methods: ['getRKZP'] });
+    expect(consumerClaims(rotated, fresh)).toEqual({ consumerId: 'c1', methods: ['getRKZP'] });
     const older = issueToken(previous, 'c1', ['getRKHY']).access_token;
-    expect(verifyToken(rotated, older).methods).toEqual(['getRKHY']);
+    expect(consumerClaims(rotated, older).methods).toEqual(['getRKHY']);
     // a key removed from the configuration no longer verifies
-    expect(() => verifyToken(previous, fresh)).toThrow(TokenError);
+    expect(() => consumerClaims(previous, fresh)).toThrow(TokenError);
   });
 
   it('expires after the configured lifetime', () => {
     const t = issueToken(rotated, 'c1', [], Date.now() - (rotated.jwt.ttlSeconds + 5) * 1000).access_token;
-    expect(() => verifyToken(rotated, t)).toThrow('令牌已过期');
+    expect(() => consumerClaims(rotated, t)).toThrow('令牌已过期');
   });
 
   it('reads only Bearer tokens', () => {

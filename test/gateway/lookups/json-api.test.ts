@@ -2,30 +2,25 @@
  * The lookups over the JSON interface, on every storage target: each method's found / not
  * found / deleted-row cases, validation before any query, the envelope and its status.
  */
-import { startServer, RunningServer } from '../../../gateway/server';
 import { STORAGE_TARGETS } from '../../support/databases';
-import { testContext, TestContext } from '../../support/context';
-import { auditCount, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
+import type { TestContext } from '../../support/context';
+import { testGateway, TestGateway } from '../../support/gateway';
+import { auditCount, Fixtures, postJson } from '../../support/lookups';
 import { idCheckChar } from '../../../schemas/checksums';
 
 describe.each(STORAGE_TARGETS)('JSON lookups on %s', (target) => {
   let ctx: TestContext;
-  let server: RunningServer;
+  let gw: TestGateway;
   let fx: Fixtures;
   let base: string;
   let headers: Record<string, string>;
 
   beforeAll(async () => {
-    ctx = await testContext(target);
-    fx = await insertFixtures(ctx.db);
-    server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${server.port}`;
-    headers = { authorization: `Bearer ${tokenFor(ctx.config)}`, 'x-purpose': PURPOSE };
+    gw = await testGateway(target);
+    ({ ctx, fx, base } = gw);
+    headers = gw.headers;
   });
-  afterAll(async () => {
-    await server.close();
-    await ctx.dispose().catch(() => undefined);
-  });
+  afterAll(() => gw.close());
 
   const call = (method: string, params: unknown, h: Record<string, string> = headers) => postJson(base, method, params, h);
 

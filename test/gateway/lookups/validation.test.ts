@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { LOOKUP_METHODS } from '../../../gateway/lookups/methods';
 import { ApiError } from '../../../core/result-codes';
+import { checkShape, requireCreditCode, requireHolderCode, requireIdNumber, requireName, requireText } from '../../../gateway/lookups/validation';
 import { entity, person } from '../../../scripts/demo/records';
 
 const getRKZP = LOOKUP_METHODS.get('getRKZP')!;
@@ -55,5 +56,69 @@ describe('lookup parameter validation', () => {
     expect(reason(() => getRKZP.parse({ xm: '张三', gmsfzh: 'x'.repeat(19) }))).toBe('参数错误：gmsfzh 长度不能超过18个字符');
     expect(reason(() => getRKZP.parse({ gmsfzh: '1' }))).toBe('参数错误：xm 缺少必填项');
     expect(reason(() => getRKZP.parse(null))).toBe('参数错误：body 应为 JSON 对象');
+  });
+});
+
+describe('what a shape error says', () => {
+  const shape = (method: string, raw: unknown) => reason(() => checkShape(method, raw));
+
+  it('names the parameter and the broken rule, for each kind of rule', () => {
+    expect(shape('getRKZP', { xm: '张三', gmsfzh: '1', sfzh: '1' })).toBe('参数错误：sfzh 不是可识别的字段');
+    expect(shape('getRKZP', { xm: 1, gmsfzh: '1' })).toBe('参数错误：xm 类型错误，应为字符串');
+    expect(shape('batchRKHY', { items: 'x' })).toBe('参数错误：items 类型错误，应为数组');
+    expect(shape('batchRKHY', { items: [1] })).toBe('参数错误：items.0 类型错误，应为对象');
+    expect(shape('getRKZP', { xm: '', gmsfzh: '1' })).toBe('参数错误：xm 不能为空');
+    expect(shape('getFRXX', { jgmc: '名'.repeat(257) })).toBe('参数错误：jgmc 长度不能超过256个字符');
+    expect(shape('getRKZP', { xm: '名'.repeat(65), gmsfzh: '1' })).toBe('参数错误：xm 长度不能超过64个字符');
+    expect(shape('batchRKHY', { items: [] })).toBe('参数错误：items 不能为空列表');
+    expect(shape('batchRKHY', { items: Array.from({ length: 1001 }, () => ({})) })).toBe('参数错误：items 最多1000项');
+    expect(shape('getRKZP', { xm: '张三' })).toBe('参数错误：gmsfzh 缺少必填项');
+    expect(shape('getRKZP', [])).toBe('参数错误：body 应为 JSON 对象');
+    expect(shape('getRKZP', 'x')).toBe('参数错误：body 应为 JSON 对象');
+  });
+
+  it('takes the limits themselves', () => {
+    expect(shape('getFRXX', { jgmc: '名'.repeat(256) })).toBeNull();
+    expect(shape('batchRKHY', { items: Array.from({ length: 1000 }, () => ({})) })).toBeNull();
+    expect(shape('getRKZP', { xm: '名'.repeat(64), gmsfzh: '1' })).toBeNull();
+  });
+
+  it('explains the alternatives of getFRXX and getDZZZ', () => {
+    expect(shape('getFRXX', {})).toBe('参数错误：tyshxydm 须且只能提供 tyshxydm（统一社会信用代码）或 jgmc（机构名称）之一');
+    expect(shape('getDZZZ', { zzbh: 'a', czztdm: 'b' })).toBe('参数错误：zzbh 须提供 zzbh（证照编号），或 czztdm（持证主体代码，可加 zzlxdm），二者不可同时提供');
+    expect(shape('getDZZZ', { zzbh: 'a', zzlxdm: 'b' })).toBe('参数错误：zzbh 须提供 zzbh（证照编号），或 czztdm（持证主体代码，可加 zzlxdm），二者不可同时提供');
+  });
+
+  it('refuses a method without a schema', () => {
+    expect(() => checkShape('getNothing', {})).toThrow('no parameter schema for getNothing');
+  });
+});
+
+describe('the single-parameter rules', () => {
+  it('trims names and free text and refuses blanks', () => {
+    expect(requireName('xm', ' 张三 ')).toBe('张三');
+    expect(reason(() => requireName('xm', ' \t'))).toBe('参数错误：xm 不能为空');
+    expect(requireText('zzbh', ' ZC-1 ')).toBe('ZC-1');
+    expect(reason(() => requireText('zzlxdm', '  '))).toBe('参数错误：zzlxdm 不能为空');
+  });
+
+  it('canonicalises ID numbers and credit codes or names the field', () => {
+    expect(requireIdNumber('gmsfzh', '11010519491231002x')).toBe('11010519491231002X');
+    expect(reason(() => requireIdNumber('sfz', '110105194912310021'))).toBe('参数错误：sfz 公民身份号码校验位错误');
+    expect(requireCreditCode('tyshxydm', '91350100m000100y43')).toBe('91350100M000100Y43');
+    expect(reason(() => requireCreditCode('code', '91350100M000100Y44'))).toBe('参数错误：code 统一社会信用代码校验位错误');
+  });
+
+  it('takes a holder code of either kind, and gives the reason of the rule the value looks closer to', () => {
+    expect(requireHolderCode('czztdm', '110105491231002')).toBe('11010519491231002X');
+    expect(requireHolderCode('czztdm', '91350100m000100y43')).toBe('91350100M000100Y43');
+    const asCode = (why: string) => `参数错误：czztdm 须为统一社会信用代码或公民身份号码（${why}）`;
+    expect(reason(() => requireHolderCode('czztdm', '1101051949123'))).toBe(asCode('统一社会信用代码长度应为18位，实际13位'));
+    expect(reason(() => requireHolderCode('czztdm', '11010519491231'))).toBe('参数错误：czztdm 公民身份号码长度应为18位，实际14位');
+    expect(reason(() => requireHolderCode('czztdm', '11010519491231002'))).toBe('参数错误：czztdm 公民身份号码长度应为18位，实际17位');
+    expect(reason(() => requireHolderCode('czztdm', ' 110105194912310021 '))).toBe('参数错误：czztdm 公民身份号码校验位错误');
+    expect(reason(() => requireHolderCode('czztdm', '11010519491231002x1'))).toBe(asCode('统一社会信用代码长度应为18位，实际19位'));
+    expect(reason(() => requireHolderCode('czztdm', 'A1010519491231002X'))).toBe(asCode('统一社会信用代码校验位错误'));
+    expect(reason(() => requireHolderCode('czztdm', '91350100M000100Y44'))).toBe(asCode('统一社会信用代码校验位错误'));
   });
 });

@@ -4,7 +4,7 @@
  * holder; 证照核验 names the holder it checks; a company found by name has a credit code.
  */
 import { verifyChain } from '../../../gateway/auditing/store';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { signToken } from '../../../core/jwt';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';

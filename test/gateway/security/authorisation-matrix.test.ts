@@ -8,11 +8,11 @@
 import jwt from 'jsonwebtoken';
 import { addConsumer, setConsumerDisabled } from '../../../catalog/consumers';
 import { createGrant, revokeGrant } from '../../../catalog/grants';
-import { startServer, RunningServer } from '../../../gateway/server';
 import { ALL_LOOKUPS } from '../../../scripts/demo';
 import { STORAGE_TARGETS } from '../../support/databases';
-import { testContext, TestContext } from '../../support/context';
-import { auditCount, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
+import type { TestContext } from '../../support/context';
+import { testGateway, TestGateway } from '../../support/gateway';
+import { auditCount, Fixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
 import { EnvelopeBody, postSoap, soapEnvelope, soapReturn, SQL, STACK } from '../../support/hostile';
 
 const POPULATION = '101001/00001';
@@ -34,7 +34,7 @@ interface Cell {
 
 describe.each(STORAGE_TARGETS)('authorisation matrix on %s', (target) => {
   let ctx: TestContext;
-  let server: RunningServer;
+  let gw: TestGateway;
   let fx: Fixtures;
   let base: string;
   let alice: Record<string, string>;
@@ -43,20 +43,15 @@ describe.each(STORAGE_TARGETS)('authorisation matrix on %s', (target) => {
   let aliceRow: { gmsfzh: string; hjd: string; csrq: string };
 
   beforeAll(async () => {
-    ctx = await testContext(target);
-    fx = await insertFixtures(ctx.db);
-    server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${server.port}`;
+    gw = await testGateway(target);
+    ({ ctx, fx, base } = gw);
     alice = { xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh };
     const people = (await ctx.db('population').select('gmsfzh', 'hjd', 'csrq')) as { gmsfzh: string; hjd: string; csrq: string }[];
     others = people.filter((p) => p.gmsfzh !== fx.alice.gmsfzh).map((p) => p.gmsfzh);
     aliceRow = people.find((p) => p.gmsfzh === fx.alice.gmsfzh)!;
     expect(others.length).toBeGreaterThan(3);
   });
-  afterAll(async () => {
-    await server.close();
-    await ctx.dispose().catch(() => undefined);
-  });
+  afterAll(() => gw.close());
 
   const key = () => ctx.config.jwt.keys[0];
   const now = () => Math.floor(Date.now() / 1000);

@@ -9,7 +9,7 @@ import { buildDocument, renderMarkdown } from '../../../catalog/documents';
 import { SYNTHETIC_NOTE, syntheticEntity, syntheticPerson } from '../../../catalog/examples';
 import { createGrant } from '../../../catalog/grants';
 import { publishedVersion } from '../../../catalog/resources';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { checkCreditCode, checkIdNumber } from '../../../schemas/checksums';
 import { ALL_LOOKUPS } from '../../../scripts/demo';
 import { STORAGE_TARGETS } from '../../support/databases';

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../../core/config';
-import { migrateLatest } from '../../../core/db';
-import { createContext, destroyContext } from '../../../gateway/bootstrap';
+import { migrate } from '../../../scripts/app/migrations';
+import { createContext, destroyContext } from '../../../scripts/app/context';
 import { ensureDemo } from '../../../scripts/demo';
 import { freshDatabase, STORAGE_TARGETS, tempDir } from '../../support/databases';
 
@@ -34,7 +34,7 @@ describe.each(STORAGE_TARGETS)('DATA_DIR permissions on %s', (target) => {
       });
       const ctx = createContext(config);
       try {
-        await migrateLatest(ctx.db);
+        await migrate(ctx.db);
         await ensureDemo(ctx, { people: 30, entities: 10, licences: 10, seed: 1 });
         await ctx.db('audit_log').count({ n: '*' }); // the database is open and written
         const seen = modes(dataDir);

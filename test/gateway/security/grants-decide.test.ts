@@ -10,7 +10,7 @@ import { createGrant } from '../../../catalog/grants';
 import { publish, revise } from '../../../catalog/lifecycle';
 import { publishedVersion, Registration } from '../../../catalog/resources';
 import { parseInterfaceTemplate } from '../../../catalog/template';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { ALL_LOOKUPS } from '../../../scripts/demo';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';

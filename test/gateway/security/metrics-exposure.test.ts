@@ -5,7 +5,7 @@
 import { ConfigError, loadConfig } from '../../../core/config';
 import { signToken } from '../../../core/jwt';
 import { MetricsServer, startMetricsServer } from '../../../gateway/metrics-server';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';

@@ -6,15 +6,16 @@
  */
 import { ensureDemoGrants } from '../../../catalog/demo-grants';
 import { addConsumer } from '../../../catalog/consumers';
-import { contextOver } from '../../../gateway/bootstrap';
+import { contextOver } from '../../../scripts/app/context';
 import type { AppContext } from '../../../gateway/context';
 import { createLogger } from '../../../core/logger';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { openKnex } from '../../../core/db';
 import { ALL_LOOKUPS } from '../../../scripts/demo';
 import { STORAGE_TARGETS } from '../../support/databases';
-import { testContext, TestContext } from '../../support/context';
-import { auditCount, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
+import type { TestContext } from '../../support/context';
+import { testGateway, TestGateway } from '../../support/gateway';
+import { auditCount, Fixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
 import { postSoap, soapEnvelope, soapReturn, SQL, STACK } from '../../support/hostile';
 
 const DEFAULT_LIMIT = 5;
@@ -28,20 +29,15 @@ async function freshWindow(): Promise<void> {
 
 describe.each(STORAGE_TARGETS)('rate limits over HTTP on %s', (target) => {
   let ctx: TestContext;
-  let server: RunningServer;
+  let gw: TestGateway;
   let fx: Fixtures;
   let base: string;
 
   beforeAll(async () => {
-    ctx = await testContext(target, { RATE_LIMIT_PER_MINUTE: String(DEFAULT_LIMIT), RATE_LIMITS: `getRKZP:${RKZP_LIMIT}` });
-    fx = await insertFixtures(ctx.db);
-    server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${server.port}`;
+    gw = await testGateway(target, { env: { RATE_LIMIT_PER_MINUTE: String(DEFAULT_LIMIT), RATE_LIMITS: `getRKZP:${RKZP_LIMIT}` } });
+    ({ ctx, fx, base } = gw);
   });
-  afterAll(async () => {
-    await server.close();
-    await ctx.dispose().catch(() => undefined);
-  });
+  afterAll(() => gw.close());
 
   /** A consumer with grants on every base resource, its own budget. */
   const newConsumer = async (id: string) => {

@@ -13,7 +13,7 @@ import { sourcePolicy } from '../../../adapters/sources';
 import { SyncEngine } from '../../../adapters/sync/engine';
 import { defineJob, JobDefinition, JobDefinitionError, saveJob } from '../../../adapters/sync/jobs';
 import { createFrontendTables, FRONTEND_TABLES } from '../../../scripts/demo/frontend';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS, tempDir } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { openKnex } from '../../../core/db';

@@ -3,10 +3,10 @@
  * SOAPAction; business outcomes as envelopes in `return` (HTTP 200); anything that is not
  * valid SOAP as a SOAP 1.1 Fault (HTTP 500) without a stack; DTDs refused before parsing.
  */
-import { startServer, RunningServer } from '../../../gateway/server';
 import { STORAGE_TARGETS } from '../../support/databases';
-import { testContext, TestContext } from '../../support/context';
-import { auditCount, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
+import type { TestContext } from '../../support/context';
+import { testGateway, TestGateway } from '../../support/gateway';
+import { auditCount, Fixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const TNS = 'http://dprs.zhoucun.gov.cn/';
@@ -38,22 +38,17 @@ const envelopes = {
 
 describe.each(STORAGE_TARGETS)('SOAP WebService on %s', (target) => {
   let ctx: TestContext;
-  let server: RunningServer;
+  let gw: TestGateway;
   let fx: Fixtures;
   let base: string;
   let auth: Record<string, string>;
 
   beforeAll(async () => {
-    ctx = await testContext(target, { PUBLIC_URL: 'https://dprs.example.gov.cn:8443' });
-    fx = await insertFixtures(ctx.db);
-    server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${server.port}`;
-    auth = { authorization: `Bearer ${tokenFor(ctx.config)}`, 'x-purpose': PURPOSE };
+    gw = await testGateway(target, { env: { PUBLIC_URL: 'https://dprs.example.gov.cn:8443' } });
+    ({ ctx, fx, base } = gw);
+    auth = gw.headers;
   });
-  afterAll(async () => {
-    await server.close();
-    await ctx.dispose().catch(() => undefined);
-  });
+  afterAll(() => gw.close());
 
   const post = async (body: string, headers: Record<string, string> = auth) => {
     const r = await fetch(`${base}/dprs/webService/DataService`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', ...headers }, body });

@@ -6,10 +6,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { startServer, RunningServer } from '../../../gateway/server';
 import { STORAGE_TARGETS } from '../../support/databases';
-import { testContext, TestContext } from '../../support/context';
-import { Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
+import type { TestContext } from '../../support/context';
+import { testGateway, TestGateway } from '../../support/gateway';
+import { Fixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
 
 const PYTHON = '/usr/bin/python3';
 const CLIENT = path.join(__dirname, 'zeep_client.py');
@@ -51,7 +51,7 @@ const suite = zeepPresent || inCi ? describe.each(STORAGE_TARGETS) : describe.sk
 
 suite('zeep interoperability on %s', (target) => {
   let ctx: TestContext;
-  let server: RunningServer;
+  let gw: TestGateway;
   let fx: Fixtures;
   let base: string;
 
@@ -59,14 +59,10 @@ suite('zeep interoperability on %s', (target) => {
     // the WSDL's soap:address must be where zeep can reach the service
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    ctx = await testContext(target, { PUBLIC_URL: base });
-    fx = await insertFixtures(ctx.db);
-    server = await startServer(ctx, { port, host: '127.0.0.1' });
+    gw = await testGateway(target, { env: { PUBLIC_URL: base }, port });
+    ({ ctx, fx } = gw);
   });
-  afterAll(async () => {
-    await server?.close();
-    await ctx?.dispose().catch(() => undefined);
-  });
+  afterAll(() => gw?.close());
 
   it('zeep is installed (required in CI)', () => {
     expect(zeepPresent).toBe(true);

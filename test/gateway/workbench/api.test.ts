@@ -4,7 +4,7 @@
  * department's libraries and only their department's resources.
  */
 import path from 'node:path';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
 import { seedCatalogue } from '../../../catalog/seed';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
-import { startServer, RunningServer } from '../../../gateway/server';
+import { startServer, RunningServer } from '../../../scripts/app/server';
 import { testContext, TestContext } from '../../support/context';
 import { insertFixtures, Fixtures } from '../../support/lookups';
 import { addAccount } from '../../../gateway/accounts/accounts';

@@ -1,0 +1,52 @@
+/**
+ * What the sync engine calls after writing a batch: the one entry into 多元校核.
+ * A 校核源's batch is stored beside the library and compared; an authoritative batch has its
+ * records compared again (rules and 校核源 values). Differences never block the write: the
+ * comparison runs in a savepoint, and if it fails only it is undone (and counted).
+ */
+import type { Knex } from 'knex';
+import type { Job } from '../sync/jobs';
+import { TARGETS } from '../sync/targets';
+import { verificationCheckFailures } from '../../core/metrics';
+import { mappedItems } from './ownership';
+import { recheckRecords } from './compare';
+import { abortsTransaction } from '../sync/write';
+import { closeDifferencesOfDeleted, removeSourceValues, saveSourceValues, SourceValue } from './store';
+
+export interface VerifiedRow {
+  pk: string;
+  business: Record<string, string | number | null>;
+  /** the source flags the record deleted: the 校核源 withdraws its values */
+  deleted: boolean;
+}
+
+/** A 校核源's batch: its values replace what it said before, then those records are compared. */
+export async function recordSourceValues(trx: Knex.Transaction, job: Job, rows: VerifiedRow[], now = Date.now()): Promise<void> {
+  const items = mappedItems(job);
+  const values: SourceValue[] = [];
+  for (const r of rows) {
+    if (r.deleted) continue;
+    for (const item of items) values.push({ jobId: job.id, recordKey: r.pk, item, value: r.business[item] == null ? null : String(r.business[item]) });
+  }
+  await removeSourceValues(trx, job.id, rows.filter((r) => r.deleted).map((r) => r.pk));
+  await saveSourceValues(trx, job.target, values, now);
+  await recheckRecords(trx, job.target, rows.map((r) => r.pk), now);
+}
+
+/** After an authoritative write: compare the written records again, never failing the batch. */
+export async function recheckAfterWrite(trx: Knex.Transaction, job: Job, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  try {
+    await trx.transaction((savepoint) => recheckRecords(savepoint, job.target, keys));
+  } catch (err) {
+    if (abortsTransaction(err)) throw err; // the database dropped the whole batch: it is retried as usual
+    verificationCheckFailures.inc({ library: TARGETS[job.target].table });
+  }
+}
+
+/** After a full run's sweep soft-deleted records: their differences close (in the sweep's transaction). */
+export async function afterSweep(trx: Knex.Transaction, job: Job, swept: number): Promise<void> {
+  if (swept === 0) return;
+  const lib = TARGETS[job.target];
+  await closeDifferencesOfDeleted(trx, lib.table, lib.table, lib.pk, Date.now());
+}

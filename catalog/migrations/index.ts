@@ -1,0 +1,30 @@
+/**
+ * The catalogue's tables: departments, licensing items, resources with their items and
+ * interfaces, consumers, demands, applications, grants, and the search index. Names are
+ * recorded in existing databases: never rename one (see scripts/app/migrations.ts).
+ */
+import type { Migrations } from '../../core/db';
+
+import * as m004 from './004_departments';
+import * as m005 from './005_licensing_items';
+import * as m006 from './006_resources';
+import * as m007 from './007_resource_items';
+import * as m008 from './008_interfaces';
+import * as m009 from './009_consumers';
+import * as m010 from './010_demands';
+import * as m011 from './011_applications';
+import * as m012 from './012_grants';
+import * as m301 from './301_resource_search';
+
+export const CATALOG_MIGRATIONS: Migrations = {
+  '004_departments': m004,
+  '005_licensing_items': m005,
+  '006_resources': m006,
+  '007_resource_items': m007,
+  '008_interfaces': m008,
+  '009_consumers': m009,
+  '010_demands': m010,
+  '011_applications': m011,
+  '012_grants': m012,
+  '301_resource_search': m301,
+};

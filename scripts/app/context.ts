@@ -1,0 +1,24 @@
+/** Builds a process's AppContext from its configuration, and tears it down. */
+import { Config } from '../../core/config';
+import type { AppContext } from '../../gateway/context';
+import { createLogger } from '../../core/logger';
+import { openDatabase, Db } from '../../core/db';
+import { AuditWriter } from '../../gateway/auditing/writer';
+import { RateLimiter } from '../../gateway/rate-limit';
+import type { Logger } from '../../core/logger';
+
+/** The services every context holds, over a database someone else opened. */
+export function contextOver(config: Config, db: Db, log: Logger): AppContext {
+  return { config, db, log, audit: new AuditWriter(db), rateLimiter: new RateLimiter(db, config.rateLimit) };
+}
+
+export function createContext(config: Config): AppContext {
+  return contextOver(config, openDatabase(config), createLogger(config.logLevel));
+}
+
+/** Flushes what is pending (audit rows, rate counters) before the database closes. */
+export async function destroyContext(ctx: AppContext): Promise<void> {
+  await ctx.audit.flush().catch(() => undefined);
+  await ctx.rateLimiter.close();
+  await ctx.db.destroy();
+}
