@@ -33,9 +33,13 @@ async function providerOfTarget(db: Db, target: string): Promise<string | null> 
   return row?.provider_code ?? null;
 }
 
-/** An officer sees the jobs of their department's libraries; the operator sees every job. */
-async function mayManageJob(db: Db, who: SignedIn, target: string): Promise<boolean> {
-  return who.account.role === 'operator' || (await providerOfTarget(db, target)) === who.account.departmentCode;
+/** An officer sees the jobs their department feeds (the job's department, else its library's provider); the operator every job. */
+async function mayManageJob(db: Db, who: SignedIn, jobId: string): Promise<boolean> {
+  if (who.account.role === 'operator') return true;
+  const stored = await getJob(db, jobId);
+  if (!stored) return false;
+  const department = stored.job.department ?? (await providerOfTarget(db, stored.job.target));
+  return department === who.account.departmentCode;
 }
 
 function intParam(v: unknown, name: string): number {
@@ -87,14 +91,14 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     const me = requireAccountRole(res, 'officer', 'operator');
     const all = await syncStatus(db, 5);
     const mine = [];
-    for (const job of all) if (await mayManageJob(db, me, job.target)) mine.push(job);
+    for (const job of all) if (await mayManageJob(db, me, job.id)) mine.push(job);
     send(res, mine);
   });
 
   r.post(P('/sync/:id/run'), async (req, res) => {
     const me = requireAccountRole(res, 'officer', 'operator');
     const stored = await getJob(db, String(req.params.id));
-    if (!stored || !(await mayManageJob(db, me, stored.job.target))) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
+    if (!stored || !(await mayManageJob(db, me, stored.job.id))) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
     if (engine.isRunning(stored.job.id)) throw new ApiError('BAD_PARAM', '该任务正在运行', 'id');
     const mode = req.query.mode === 'full' ? 'full' : 'incr';
     engine.run(stored.job, mode).catch((err: unknown) => ctx.log.error({ job: stored.job.id, err: (err as Error).message }, 'sync run could not start'));
@@ -105,7 +109,7 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     const me = requireAccountRole(res, 'officer', 'operator');
     const run = (await db('sync_runs').where({ id: intParam(req.params.id, 'id') }).first('job_id')) as { job_id: string } | undefined;
     const stored = run ? await getJob(db, run.job_id) : null;
-    if (!stored || !(await mayManageJob(db, me, stored.job.target))) throw new ApiError('NOT_FOUND', '没有该同步记录', 'id');
+    if (!stored || !(await mayManageJob(db, me, stored.job.id))) throw new ApiError('NOT_FOUND', '没有该同步记录', 'id');
     const rows = (await db('sync_rejects').where({ run_id: Number(req.params.id) }).orderBy('id').limit(200)) as Array<{ row_key: string; reason: string; created_at: number }>;
     // reasons and keys only: the raw rows carry ID numbers, not for a page
     send(res, rows.map((x) => ({ row_key: x.row_key, reason: x.reason, created_at: Number(x.created_at) })));
