@@ -1,7 +1,9 @@
 /**
- * Who is calling the catalogue, from the bearer token (or nobody). Roles: department (acts for
- * the department in `dept`), operator (区电政信息中心), consumer (a registered caller), anonymous.
+ * Who is calling the catalogue, from the bearer token, else the workbench session (or nobody).
+ * Roles: department (acts for the department in `dept`), operator (区电政信息中心), consumer
+ * (a registered caller), auditor (reads the audit), anonymous.
  */
+import type { Request, Response } from 'express';
 import type { Config } from '../core/config';
 import { bearerToken, TokenError, verifyToken } from '../core/jwt';
 import { ApiError } from '../core/result-codes';
@@ -10,7 +12,8 @@ export type Principal =
   | { role: 'anonymous' }
   | { role: 'operator'; sub: string }
   | { role: 'department'; sub: string; dept: string }
-  | { role: 'consumer'; sub: string };
+  | { role: 'consumer'; sub: string }
+  | { role: 'auditor'; sub: string };
 
 const ANONYMOUS: Principal = { role: 'anonymous' };
 
@@ -33,6 +36,16 @@ export function principalFrom(config: Config, authorization: string | undefined)
     return { role, sub: claims.sub, dept: claims.dept };
   }
   throw new ApiError('UNAUTHENTICATED', '令牌角色未知', 'Authorization');
+}
+
+/**
+ * The one adapter for people: a bearer token decides when present; otherwise the principal
+ * the workbench session middleware (gateway/accounts/http.ts) put on res.locals, if any.
+ */
+export function principalOf(config: Config, req: Request, res: Response): Principal {
+  const authorization = req.get('authorization');
+  if (!authorization && res.locals.sessionPrincipal) return res.locals.sessionPrincipal as Principal;
+  return principalFrom(config, authorization);
 }
 
 export function requireRole<R extends Principal['role']>(p: Principal, ...roles: R[]): asserts p is Extract<Principal, { role: R }> {

@@ -14,7 +14,7 @@ import { listGrants, revokeGrant } from './grants';
 import { editDraft, publish, readableVersions, register, reject, retire, revise, showVersion } from './lifecycle';
 import { parseLicensingQuery, searchLicensingItems } from './licensing';
 import { allowedMethods, listMethods } from './metaservices';
-import { Principal, principalFrom, requireRole } from './principal';
+import { Principal, principalOf, requireRole } from './principal';
 import { departmentName, listDepartments, ResourceVersion } from './resources';
 import { parseSearchQuery, searchResources } from './search';
 import { ValidationFailed } from './validation';
@@ -56,7 +56,7 @@ export function catalogRoutes(ctx: AppContext): Router {
   const db = ctx.db;
   r.use(CATALOG_PREFIX, express.json({ limit: ctx.config.bodyLimitBytes }));
   r.use(CATALOG_PREFIX, (req: Request, res: Response, next: NextFunction) => {
-    res.locals.principal = principalFrom(ctx.config, req.get('authorization'));
+    res.locals.principal = principalOf(ctx.config, req, res);
     next();
   });
   const P = (p: string) => CATALOG_PREFIX + p;

@@ -69,6 +69,16 @@ export interface Config {
     /** host names or addresses a job's database source may connect to (the 前置机); empty = none */
     sourceHosts: string[];
   };
+  workbench: {
+    /** a session unused this long is signed out */
+    idleMinutes: number;
+    /** how long five wrong passwords in a row lock an account */
+    lockMinutes: number;
+    /** operator and auditor accounts must give a TOTP code (等保 2.0 三级: two factors for administrators) */
+    totpRequired: boolean;
+  };
+  /** lookups by a system must name the person at the window (X-User-Id) */
+  userIdRequired: boolean;
   /** X-Purpose given as free text instead of a 事项编码: allow (not yet migrated consumers) or deny */
   purposeFreeText: 'allow' | 'deny';
 }
@@ -100,6 +110,15 @@ function enumVar<T extends string>(env: Env, name: string, allowed: readonly T[]
   const v = raw.trim().toLowerCase() as T;
   if (!allowed.includes(v)) throw new ConfigError(name, `必须是 ${allowed.join(' / ')} 之一，收到 "${raw}"`);
   return v;
+}
+
+function boolVar(env: Env, name: string, dflt: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const v = raw.trim().toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new ConfigError(name, `必须是 true 或 false，收到 "${raw}"`);
 }
 
 function urlVar(env: Env, name: string, protocols: string[]): string | null {
@@ -214,6 +233,12 @@ export function loadConfig(env: Env = process.env): Config {
   const metricsListen = listenVar(env, 'METRICS_LISTEN', '127.0.0.1:9464');
   // below 3 s the renewal (every third of the lease, at least 1 s) has no margin left
   const syncLeaseMs = intVar(env, 'SYNC_LEASE_MS', 60000, 3000, 3600000);
+  const workbench = {
+    idleMinutes: intVar(env, 'WORKBENCH_IDLE_MINUTES', 30, 1, 1440),
+    lockMinutes: intVar(env, 'WORKBENCH_LOCK_MINUTES', 15, 1, 1440),
+    totpRequired: boolVar(env, 'WORKBENCH_TOTP_REQUIRED', false),
+  };
+  const userIdRequired = boolVar(env, 'LOOKUP_USER_ID_REQUIRED', false);
   const syncFileDir = path.resolve(env.SYNC_FILE_DIR && env.SYNC_FILE_DIR.trim() !== '' ? env.SYNC_FILE_DIR.trim() : path.join(dataDir, 'exchange'));
   const sourceHosts = (env.SYNC_SOURCE_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter((h) => h !== '');
   for (const h of sourceHosts) if (!/^[a-z0-9.:_-]+$/.test(h)) throw new ConfigError('SYNC_SOURCE_HOSTS', `应为逗号分隔的主机名或 IP 地址，"${h}" 不是`);
@@ -243,5 +268,7 @@ export function loadConfig(env: Env = process.env): Config {
     auditRetentionDays,
     sync: { leaseMs: syncLeaseMs, fileDir: syncFileDir, sourceHosts },
     purposeFreeText,
+    workbench,
+    userIdRequired,
   });
 }

@@ -1,10 +1,10 @@
 /**
  * The operator's API (区电政信息中心) under /dprs/admin: who looked a person or an
- * organisation up, the audit chain's state, and per-consumer statistics. Operator tokens
- * only (role "operator", see catalog/principal.ts); every answer is an envelope.
+ * organisation up, the audit chain's state, and per-consumer statistics. Operators, and for
+ * these reads auditors, by token or workbench session (catalog/principal.ts); every answer is an envelope.
  */
 import { NextFunction, Request, Response, Router } from 'express';
-import { principalFrom, requireRole } from '../catalog/principal';
+import { principalOf, requireRole } from '../catalog/principal';
 import type { AppContext } from './context';
 import { sendEnvelope } from '../core/http';
 import { ApiError, badParam, ok } from '../core/result-codes';
@@ -32,23 +32,33 @@ function readDetail(ctx: AppContext, req: Request): Record<string, unknown> {
   return detail;
 }
 
-/** Operator tokens only; every read is recorded with the person (`sub`) before it is answered. */
-export function requireOperator(ctx: AppContext) {
+/** Admin reads are recorded with the person (`sub`) and role before they are answered. */
+function requireAdminReader(ctx: AppContext, ...roles: Array<'operator' | 'auditor'>) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const p = principalFrom(ctx.config, req.get('authorization'));
-    requireRole(p, 'operator');
+    const p = principalOf(ctx.config, req, res);
+    requireRole(p, ...roles);
     res.locals.operator = p;
     if (req.method === 'GET') {
-      await recordOperatorAction(ctx.db, { actor: (p as { sub: string }).sub, role: 'operator', action: 'admin.read', target: (req.baseUrl + req.path).slice(0, 200), detail: readDetail(ctx, req), requestId: req.id });
+      await recordOperatorAction(ctx.db, { actor: p.sub, role: p.role, action: 'admin.read', target: (req.baseUrl + req.path).slice(0, 200), detail: readDetail(ctx, req), requestId: req.id });
     }
     next();
   };
 }
 
+/** Operators only (tokens or workbench sessions). */
+export function requireOperator(ctx: AppContext) {
+  return requireAdminReader(ctx, 'operator');
+}
+
+/** The audit is also open to auditors (read-only: these routes only read). */
+function requireAuditReader(ctx: AppContext) {
+  return requireAdminReader(ctx, 'operator', 'auditor');
+}
+
 export function adminRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.use('/dprs/admin/audit', requireOperator(ctx));
-  r.use('/dprs/admin/stats', requireOperator(ctx));
+  r.use('/dprs/admin/audit', requireAuditReader(ctx));
+  r.use('/dprs/admin/stats', requireAuditReader(ctx));
 
   /** ?gmsfzh=… (or tyshxydm, czztdm, zzbh, jgmc): every lookup of that key, newest first. */
   r.get('/dprs/admin/audit/lookups', async (req, res) => {

@@ -36,5 +36,6 @@ export function recordLookup(ctx: AppContext, e: LookupAudit): Promise<void> {
     resultCode: e.resultCode,
     rows: e.rows,
     durationMs: Math.round(e.durationMs),
+    userId: e.userId ?? null,
   });
 }

@@ -8,6 +8,7 @@ import type { AppContext } from './context';
 import { sendEnvelope } from '../core/http';
 import { answerLookup } from './pipeline';
 import { PURPOSE_HEADER } from './purpose';
+import { USER_ID_HEADER } from './accounts/user-id';
 import { badParam, errorEnvelope } from '../core/result-codes';
 import { hasValidToken } from './auth/tokens';
 
@@ -24,6 +25,7 @@ export function jsonApiRoutes(ctx: AppContext): Router {
       params,
       authorization: req.get('authorization'),
       purposeHeader: req.get(PURPOSE_HEADER),
+      userIdHeader: req.get(USER_ID_HEADER),
       requestId: req.id,
       log: req.log,
     });

@@ -9,6 +9,7 @@ import type { AppContext } from './context';
 import { LOOKUP_METHODS } from './lookups/methods';
 import { PARAM_SCHEMAS } from '../schemas/lookup-params';
 import { PURPOSE_HEADER } from './purpose';
+import { USER_ID_HEADER } from './accounts/user-id';
 import { RESULT_CODES } from '../core/result-codes';
 
 type Schema = Record<string, unknown>;
@@ -47,6 +48,13 @@ function openApiDocument(ctx: AppContext): Schema {
     description: '事由（百分号编码的 UTF-8）：事项编码 或 事项编码|说明，例如 XK137%7C%E8%AE%BE%E7%AB%8B%E7%99%BB%E8%AE%B0（XK137|设立登记）；PURPOSE_FREE_TEXT=allow 时也可为自由文本',
     schema: { type: 'string' },
   };
+  const userId = {
+    name: USER_ID_HEADER,
+    in: 'header',
+    required: ctx.config.userIdRequired,
+    description: '经办人标识（窗口工作人员的账号或工号，不得使用公民身份号码），与调用方系统一同记入审计',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' },
+  };
   const paths: Record<string, Schema> = {};
   for (const m of LOOKUP_METHODS.values()) {
     if (!m.interfaces.includes('json')) continue;
@@ -62,12 +70,12 @@ function openApiDocument(ctx: AppContext): Schema {
     const props = (schema.properties ?? {}) as Record<string, Schema>;
     const scalarParams = Object.values(props).every((p) => p.type === 'string');
     paths[`/dprs/api/${m.name}`] = {
-      post: op({ parameters: [purpose], requestBody: { required: true, content: { 'application/json': { schema: plain(schema) } } } }),
+      post: op({ parameters: [purpose, userId], requestBody: { required: true, content: { 'application/json': { schema: plain(schema) } } } }),
       ...(scalarParams
         ? {
             get: op({
               operationId: `${m.name}_get`,
-              parameters: [purpose, ...Object.entries(props).map(([name, s]) => ({ name, in: 'query', required: ((schema.required as string[]) ?? []).includes(name), schema: s }))],
+              parameters: [purpose, userId, ...Object.entries(props).map(([name, s]) => ({ name, in: 'query', required: ((schema.required as string[]) ?? []).includes(name), schema: s }))],
             }),
           }
         : {}),

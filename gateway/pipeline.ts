@@ -1,6 +1,6 @@
 /**
  * The one lookup pipeline both interfaces call:
- *   parse → authenticate → purpose + validate → authorise (token methods, resolveAccess)
+ *   parse → authenticate (token, or a signed-in clerk) → purpose, user id + validate → authorise (token methods, resolveAccess)
  *   → lookup → project items / mask → audit → envelope.
  * It never throws: every outcome, including internal failures, is an envelope. The audit row
  * is written before the envelope is returned; if it cannot be written the caller gets 500
@@ -21,6 +21,7 @@ import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/m
 import { BaseLibraries } from './lookups/repository';
 import { projectRecord } from '../catalog/masking';
 import { parsePurpose } from './purpose';
+import { parseUserId } from './accounts/user-id';
 import { resolveMatterPurpose } from './matter-purpose';
 import { ApiError, Envelope, errorEnvelope, ok } from '../core/result-codes';
 import { lookupDuration, lookupRequests } from '../core/metrics';
@@ -33,6 +34,10 @@ export interface LookupCall {
   purposeHeader: string | undefined;
   requestId: string;
   log: Logger;
+  /** X-User-Id: the person the calling system acts for */
+  userIdHeader?: string;
+  /** a signed-in workbench clerk: looks up as the clerk's system, no token, the clerk recorded */
+  clerk?: { consumerId: string; methods: string[]; username: string };
 }
 
 function authenticate(ctx: AppContext, authorization: string | undefined): TokenClaims {
@@ -56,7 +61,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
 
   let claims: TokenClaims;
   try {
-    claims = authenticate(ctx, call.authorization);
+    claims = call.clerk ? { consumerId: call.clerk.consumerId, methods: call.clerk.methods } : authenticate(ctx, call.authorization);
   } catch (err) {
     call.log.warn({ method: method.name, iface: call.iface, reason: err instanceof ApiError ? err.message : 'error' }, 'lookup refused: not authenticated');
     const refused = errorEnvelope(err);
@@ -70,10 +75,12 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   let itemKeys: Array<string | null> | undefined;
   let asked: string[] = [];
   let answered: LookupRecord[] = [];
+  let userId: string | null = call.clerk?.username ?? null;
   let envelope: Envelope<LookupRecord>;
   try {
     purpose = parsePurpose(call.purposeHeader);
     matterCode = (await resolveMatterPurpose(ctx, claims.consumerId, purpose)).matterCode;
+    if (!call.clerk) userId = parseUserId(call.userIdHeader, ctx.config.userIdRequired);
     const params = method.parse(call.params);
     queryKey = method.queryKey(params);
     itemKeys = method.itemKeys?.(params);
@@ -119,6 +126,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
       resultCode: envelope.result_code,
       rows: envelope.data.length,
       durationMs: performance.now() - startedAt,
+      userId,
     });
   } catch (err) {
     call.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'audit write failed: answer withheld');

@@ -15,6 +15,7 @@ import { registerTokenCommand } from './commands/token';
 import { registerCatalogCommand } from './commands/catalog';
 import { registerSyncCommands } from './commands/sync';
 import { registerBenchCommand } from './commands/bench';
+import { registerUserCommands } from './commands/user';
 import { registerVerifyCommands } from './commands/verify';
 import { registerMattersCommand } from './commands/matters';
 
@@ -32,6 +33,7 @@ registerTokenCommand(program);
 registerCatalogCommand(program);
 registerSyncCommands(program);
 registerBenchCommand(program);
+registerUserCommands(program);
 registerVerifyCommands(program);
 registerMattersCommand(program);
 

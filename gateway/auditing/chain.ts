@@ -21,7 +21,7 @@ export function auditChainKey(auditKey: string): Buffer {
 }
 
 /** Column lengths of the text fields (migration 018): the canonical text fits them. */
-export const TEXT_LIMITS = { request_id: 64, consumer_id: 64, method: 64, purpose: 200, matter_code: 32 } as const;
+export const TEXT_LIMITS = { request_id: 64, consumer_id: 64, method: 64, purpose: 200, matter_code: 32, user_id: 64 } as const;
 
 const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const codePoints = (s: string) => [...s].length;
@@ -49,6 +49,8 @@ export interface AuditEntry {
   durationMs: number | null;
   /** for a batch lookup: each item's keyed hash, in order (queryKeyHash is listHash of them) */
   itemKeyHashes?: string[];
+  /** the person the system looked up for: a workbench clerk, or the caller's X-User-Id */
+  userId?: string | null;
   /** the 事项 named by the purpose; not hashed on its own: the hashed purpose starts with it */
   matterCode?: string | null;
 }
@@ -68,6 +70,7 @@ export interface AuditRow {
   prev_hash: string;
   hash: string;
   chain_version: number;
+  user_id?: string | null;
   matter_code?: string | null;
 }
 
@@ -93,11 +96,11 @@ function canonical(row: Hashed): unknown[] {
 
 /**
  * A row's hash under its chain version (1: unkeyed SHA-256; 2: HMAC under the chain key, the
- * 事项 code covered too).
+ * 事项 code and the clerk's user id covered too).
  */
 export function rowHash(row: Hashed, version: number, chainKey: Buffer): string {
   if (version === 1) return crypto.createHash('sha256').update(JSON.stringify(canonical(row))).digest('hex');
-  return crypto.createHmac('sha256', chainKey).update(JSON.stringify([`v${version}`, ...canonical(row), row.matter_code ?? null])).digest('hex');
+  return crypto.createHmac('sha256', chainKey).update(JSON.stringify([`v${version}`, ...canonical(row), row.matter_code ?? null, row.user_id ?? null])).digest('hex');
 }
 
 const text = (s: string | null, max: number) => (s === null ? null : canonicalText(s, max));
@@ -117,6 +120,7 @@ export function toRow(id: number, prevHash: string, e: AuditEntry, chainKey: Buf
     duration_ms: e.durationMs,
     prev_hash: prevHash,
     matter_code: text(e.matterCode ?? null, TEXT_LIMITS.matter_code),
+    user_id: text(e.userId ?? null, TEXT_LIMITS.user_id),
   };
   return { ...base, hash: rowHash(base, CHAIN_VERSION, chainKey), chain_version: CHAIN_VERSION };
 }

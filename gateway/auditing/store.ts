@@ -75,7 +75,7 @@ export async function appendEntries(db: Db, chainKey: Buffer, entries: AuditEntr
       rows.push(row);
       prev = row.hash;
     }
-    const batch = batchRowsFor(db, 14);
+    const batch = batchRowsFor(db, 16);
     for (let i = 0; i < rows.length; i += batch) await trx('audit_log').insert(rows.slice(i, i + batch));
     // a batch lookup's per-person hashes, in the same transaction as its row
     const keys = entries.flatMap((e, i) => (e.itemKeyHashes ? [{ audit_id: rows[i].id, hashes: packKeyHashes(e.itemKeyHashes) }] : []));
@@ -203,6 +203,7 @@ export interface LookupOfKey {
   matterCode: string | null;
   resultCode: string;
   rows: number;
+  userId: string | null;
 }
 
 /** Ids of the batch rows whose packed list holds this hash at a hash boundary. */
@@ -234,6 +235,7 @@ export async function lookupsOfKey(db: Db, keyHash: string, limit = 1000): Promi
     matterCode: r.matter_code ?? null,
     resultCode: r.result_code,
     rows: Number(r.rows),
+    userId: r.user_id ?? null,
   }));
 }
 

@@ -17,6 +17,7 @@ import * as soap from 'soap';
 import type { AppContext } from '../context';
 import { answerLookup } from '../pipeline';
 import { PURPOSE_HEADER } from '../purpose';
+import { USER_ID_HEADER } from '../accounts/user-id';
 import { sendEnvelope } from '../../core/http';
 import { ApiError, errorEnvelope } from '../../core/result-codes';
 import { dataServiceWsdl, SOAP_OPERATIONS, SOAP_PATH } from '../../schemas/wsdl';
@@ -100,6 +101,7 @@ export function soapRoutes(ctx: AppContext): Router {
           params: argumentsOf(args),
           authorization: req.get('authorization'),
           purposeHeader: req.get(PURPOSE_HEADER),
+          userIdHeader: req.get(USER_ID_HEADER),
           requestId: req.id,
           log: req.log,
         });

@@ -22,6 +22,10 @@ import { matterRoutes } from '../../catalog/matters/routes';
 import { portalRoutes } from '../../catalog/portal';
 import { verificationRoutes } from '../../adapters/verification/routes';
 import { openDifferenceCounts } from '../../adapters/verification/store';
+import { sessionMiddleware } from '../../gateway/accounts/http';
+import { accountRoutes } from '../../gateway/accounts/routes';
+import { workbenchRoutes } from '../../gateway/workbench/routes';
+import { workbenchStatic } from '../../gateway/workbench/static';
 
 /** syncEngine: the serving process's engine, so shutdown also stops runs an operator started. */
 export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {}): Express {
@@ -54,6 +58,8 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
   app.use(soapRoutes(ctx));
+  // people signed in to the workbench: the session (and its CSRF check) before every route that honours it
+  app.use(['/dprs/catalog', '/dprs/admin', '/dprs/workbench/api'], sessionMiddleware(ctx));
   app.use(adminRoutes(ctx));
   app.use(matterRoutes(ctx)); // before the catalogue's, whose JSON parser would take its CSV uploads' place
   app.use(catalogRoutes(ctx));
@@ -61,6 +67,9 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
   app.use('/dprs/admin/sync', requireOperator(ctx), syncAdminRoutes(ctx, opts.syncEngine));
   app.use('/dprs/admin/verify', verificationRoutes(ctx)); // operator and owning departments: it authorises itself
   countVerificationDifferencesWith(() => openDifferenceCounts(ctx.db));
+  app.use(accountRoutes(ctx));
+  app.use(workbenchRoutes(ctx, opts.syncEngine));
+  app.use(workbenchStatic());
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

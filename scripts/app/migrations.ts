@@ -7,7 +7,7 @@
  * pick the same name: 001–018 the foundation (base libraries, catalogue, sync, audit log),
  * 13x the 事项 (matters), 3xx the catalogue's search index, 4xx the audit chain and the shared
  * rate limiter, 5xx the sync's second round (live-only uniqueness, run bookkeeping), 6xx
- * verification (多元校核). Hence
+ * verification (多元校核), 7xx the workbench's accounts and sessions. Hence
  * 301 sorts (and on a fresh database runs) before 401 although it was written later; on a
  * database that already had 401, the pending 301 simply runs next. No migration depends on
  * one of another block. A new migration takes the next number of its feature's block (or
@@ -19,6 +19,7 @@ import { CATALOG_MIGRATIONS } from '../../catalog/migrations';
 import { SYNC_MIGRATIONS } from '../../adapters/sync/migrations';
 import { MATTER_MIGRATIONS } from '../../catalog/matters/migrations';
 import { VERIFICATION_MIGRATIONS } from '../../adapters/verification/migrations';
+import { ACCOUNT_MIGRATIONS } from '../../gateway/accounts/migrations';
 
 function assemble(...lists: Migrations[]): Migrations {
   const all: Record<string, Migrations[string]> = {};
@@ -31,7 +32,7 @@ function assemble(...lists: Migrations[]): Migrations {
   return all;
 }
 
-export const MIGRATIONS: Migrations = assemble(GATEWAY_MIGRATIONS, CATALOG_MIGRATIONS, SYNC_MIGRATIONS, MATTER_MIGRATIONS, VERIFICATION_MIGRATIONS);
+export const MIGRATIONS: Migrations = assemble(GATEWAY_MIGRATIONS, CATALOG_MIGRATIONS, SYNC_MIGRATIONS, MATTER_MIGRATIONS, VERIFICATION_MIGRATIONS, ACCOUNT_MIGRATIONS);
 
 /** The whole list as knex reads it (tests step migrations down and up with it). */
 export const migrationSource = migrationSourceOf(MIGRATIONS);

@@ -4,8 +4,20 @@ import type { AppContext } from '../../gateway/context';
 import { serveUntilSignal } from '../app/run';
 import { demoConsumerFile, ensureDemo, DEMO_CONSUMER_ID } from '../demo';
 import { withMigratedContext } from './common';
+import { DemoCredential, ensureDemoAccounts } from '../../gateway/accounts/demo';
 
-function startBanner(ctx: AppContext, secret: string | null): (port: number) => string {
+/** Workbench lines: where to sign in and, on the first start only, the demo accounts' one-time passwords. */
+function workbenchBanner(ctx: AppContext, base: string, accounts: DemoCredential[]): string[] {
+  const lines = [`  workbench      ${base}/dprs/workbench/   (dprs user add|disable|reset|list)`];
+  for (const a of accounts) {
+    const totp = a.totpSecret && ctx.config.workbench.totpRequired ? `  TOTP secret ${a.totpSecret}` : '';
+    lines.push(`    ${a.username.padEnd(14)} ${a.roleName}  one-time password ${a.password}${totp}`);
+  }
+  if (accounts.length > 0) lines.push('    (shown this once; each account sets its own password at first sign-in)');
+  return lines;
+}
+
+function startBanner(ctx: AppContext, secret: string | null, accounts: DemoCredential[]): (port: number) => string {
   return (port) => {
     const base = ctx.config.publicUrl.includes(`:${ctx.config.port}`) ? ctx.config.publicUrl.replace(`:${ctx.config.port}`, `:${port}`) : ctx.config.publicUrl;
     const lines = [
@@ -22,6 +34,7 @@ function startBanner(ctx: AppContext, secret: string | null): (port: number) => 
       `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
       `  catalogue      ${base}/dprs/catalog/resources   (operator token: npm run --silent dprs -- catalog token --role operator)`,
       `  校核差异       npm run --silent dprs -- verify list   or ${base}/dprs/admin/verify/differences (operator token)`,
+      ...workbenchBanner(ctx, base, accounts),
       '',
     ];
     return lines.join('\n') + '\n';
@@ -35,7 +48,8 @@ export function registerStartCommand(program: Command): void {
     .action(() =>
       withMigratedContext(async (ctx) => {
         const demo = await ensureDemo(ctx);
-        await serveUntilSignal(ctx, startBanner(ctx, demo.consumerSecret));
+        const accounts = await ensureDemoAccounts(ctx.db, DEMO_CONSUMER_ID);
+        await serveUntilSignal(ctx, startBanner(ctx, demo.consumerSecret, accounts));
       }),
     );
 }

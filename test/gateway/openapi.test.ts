@@ -40,7 +40,7 @@ describe('OpenAPI and Swagger UI', () => {
     }
     const rkzp = doc.paths['/dprs/api/getRKZP'];
     expect(ajv.validate(rkzp.post.requestBody.content['application/json'].schema, { xm: '张三', gmsfzh: '11010519491231002X' })).toBe(true);
-    expect(rkzp.get.parameters.map((p: { name: string }) => p.name)).toEqual(['X-Purpose', 'xm', 'gmsfzh']);
+    expect(rkzp.get.parameters.map((p: { name: string }) => p.name)).toEqual(['X-Purpose', 'X-User-Id', 'xm', 'gmsfzh']);
     expect(doc.paths['/dprs/api/batchRKHY'].get).toBeUndefined();
   });
 
