@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { parse } from 'csv-parse';
-import type { Config } from '../core/config';
+import { syncSourcePassword, type Config } from '../core/config';
 import { openKnex } from '../core/db';
 import { ensurePrivateDir } from '../core/files';
 import { databaseClockText, isMysqlDriver } from '../core/dialect';
@@ -158,7 +158,7 @@ function requireUnmoved(file: string, what: string): void {
 /** The connection URL with its password, read now from the variable the job names. */
 function connectionUrl(s: DbSource): string {
   if (!s.passwordEnv) return s.connection as string;
-  const password = process.env[s.passwordEnv];
+  const password = syncSourcePassword(s.passwordEnv);
   if (password === undefined) throw new SourceError(`源数据库密码的环境变量 ${s.passwordEnv} 未设置`);
   const u = new URL(s.connection as string);
   u.password = encodeURIComponent(password);

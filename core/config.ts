@@ -208,6 +208,20 @@ function parseMethodLimits(spec: string): Record<string, number> | null {
   return out;
 }
 
+/**
+ * A sync source's database password, from the `SYNC_PASSWORD_…` variable its job names. Read when
+ * the run connects rather than at start, so the definition never holds it; kept here so that the
+ * environment is read in this module only.
+ */
+export function syncSourcePassword(name: string, env: Env = process.env): string | undefined {
+  return env[name];
+}
+
+/** Who sits at the keyboard of a command-line change: the sudo caller if any. */
+export function invokingUser(env: Env = process.env): string | undefined {
+  return env.SUDO_USER || undefined;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = intVar(env, 'PORT', 8080, 0, 65535);
   const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '0.0.0.0';

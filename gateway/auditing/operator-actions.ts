@@ -8,6 +8,7 @@
 import os from 'node:os';
 import type { Db } from '../../core/db';
 import { canonicalText } from './chain';
+import { invokingUser } from '../../core/config';
 
 export interface OperatorAction {
   /** the acting person */
@@ -47,7 +48,7 @@ export async function recordOperatorAction(db: Db, a: OperatorAction): Promise<v
 
 /** The person at the keyboard of a command-line change. */
 export function commandLineActor(): string {
-  let user = process.env.SUDO_USER ?? '';
+  let user = invokingUser() ?? '';
   try {
     user ||= os.userInfo().username;
   } catch {
