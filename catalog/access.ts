@@ -14,7 +14,7 @@
 import type { Db } from '../core/db';
 import { selectRows } from '../core/dialect';
 import { GRANT_IN_FORCE_SQL } from './grants';
-import type { Registration } from './resources';
+import { publishedResourceOfMethod, registrationOfRow, type Registration } from './resources';
 
 export interface Access {
   method: string;
@@ -38,9 +38,8 @@ async function registrationOf(db: Db, id: number, updatedAt: number): Promise<Re
   const key = `${id}:${updatedAt}`;
   let reg = registrations.get(key);
   if (!reg) {
-    const row = (await db('resources').where({ id }).first('body')) as { body: string } | undefined;
-    if (!row) return null;
-    reg = JSON.parse(row.body) as Registration;
+    reg = (await registrationOfRow(db, id)) ?? undefined;
+    if (!reg) return null;
     if (registrations.size >= REGISTRATION_CACHE_MAX) registrations.clear();
     registrations.set(key, reg);
   }
@@ -54,14 +53,12 @@ interface ConsumerGrantRow {
 }
 
 // portable SQL (see selectRows): this runs on every lookup
-const RESOURCE_OF_METHOD =
-  'select r.`id`, r.`code`, r.`updated_at` from `interfaces` i join `resources` r on r.`code` = i.`resource_code` and r.`status` = \'published\' where i.`method` = ? limit 1';
 const CONSUMER_GRANTS =
   'select c.`disabled`, g.`items`, g.`masked_items` from `consumers` c left join `grants` g on g.`consumer_id` = c.`id` and g.`resource_code` = ? ' +
   `and ${GRANT_IN_FORCE_SQL} where c.\`id\` = ?`;
 
 export async function resolveAccess(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
-  const [resource] = await selectRows<{ id: number; code: string; updated_at: number }>(db, RESOURCE_OF_METHOD, [method]);
+  const resource = await publishedResourceOfMethod(db, method);
   // the consumer and its grants in force on the method's resource, in one query
   const rows = await selectRows<ConsumerGrantRow>(db, CONSUMER_GRANTS, [resource?.code ?? '', now, consumerId]);
   if (rows.length === 0 || Boolean(rows[0].disabled)) return { ok: false, reason: '调用方不存在或已停用' };

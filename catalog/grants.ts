@@ -7,6 +7,7 @@ import type { Db } from '../core/db';
 import { ApiError } from '../core/result-codes';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
+import { codesProvidedBy, isProvidedBy } from './resources';
 
 export interface Grant {
   id: number;
@@ -96,7 +97,7 @@ export async function listGrants(db: Db, p: Principal): Promise<Grant[]> {
   requireRole(p, 'operator', 'consumer', 'department');
   const q = db('grants as g').select('g.*').orderBy('g.id');
   if (p.role === 'consumer') q.where('g.consumer_id', p.sub);
-  if (p.role === 'department') q.whereIn('g.resource_code', db('resources').distinct('code').where('provider_code', p.dept));
+  if (p.role === 'department') q.whereIn('g.resource_code', codesProvidedBy(db, p.dept));
   return ((await q) as GrantRow[]).map(toGrant);
 }
 
@@ -106,8 +107,7 @@ export async function revokeGrant(db: Db, p: Principal, id: number): Promise<Gra
   const g = await getGrant(db, id);
   if (!g) throw new ApiError('NOT_FOUND', `授权 ${id} 不存在`, 'id');
   if (p.role === 'department') {
-    const owns = await db('resources').where({ code: g.resource_code, provider_code: p.dept }).first('id');
-    if (!owns) throw new ApiError('FORBIDDEN', '只能撤销本部门资源的授权');
+    if (!(await isProvidedBy(db, g.resource_code, p.dept))) throw new ApiError('FORBIDDEN', '只能撤销本部门资源的授权');
   }
   if (g.revoked_at === null) await db('grants').where({ id }).whereNull('revoked_at').update({ revoked_at: Date.now() });
   return (await getGrant(db, id))!;

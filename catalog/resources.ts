@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
-import { batchRowsFor } from '../core/dialect';
+import { batchRowsFor, selectRows } from '../core/dialect';
 import type { DataType } from '../core/registry';
 
 export type { DataType };
@@ -190,6 +190,38 @@ export async function resourceExists(db: Db | Knex, code: string): Promise<boole
 /** Marks the published version superseded (a new version is being published). */
 export async function supersedePublished(trx: Knex, code: string, now: number): Promise<void> {
   await trx('resources').where({ code, status: 'published' }).update({ status: 'superseded', updated_at: now });
+}
+
+/** Whether some version of the resource is provided by the department. */
+export async function isProvidedBy(db: Db | Knex, code: string, dept: string): Promise<boolean> {
+  return Boolean(await db('resources').where({ code, provider_code: dept }).first('id'));
+}
+
+/** The department providing the newest version of a resource. */
+export async function providerOf(db: Db | Knex, code: string): Promise<string | null> {
+  const row = (await db('resources').where({ code }).orderBy('version', 'desc').first('provider_code')) as { provider_code: string } | undefined;
+  return row?.provider_code ?? null;
+}
+
+/** Codes of the resources with a draft waiting for review, oldest change first. */
+export async function draftCodes(db: Db | Knex): Promise<string[]> {
+  return ((await db('resources').where({ status: 'draft' }).orderBy('updated_at').select('code')) as Array<{ code: string }>).map((r) => r.code);
+}
+
+// portable SQL (see selectRows): this runs on every lookup
+const PUBLISHED_RESOURCE_OF_METHOD =
+  'select r.`id`, r.`code`, r.`updated_at` from `interfaces` i join `resources` r on r.`code` = i.`resource_code` and r.`status` = \'published\' where i.`method` = ? limit 1';
+
+/** The published resource whose interface declares the method (its row id and last change), if any. */
+export async function publishedResourceOfMethod(db: Db, method: string): Promise<{ id: number; code: string; updated_at: number } | undefined> {
+  const [row] = await selectRows<{ id: number; code: string; updated_at: number }>(db, PUBLISHED_RESOURCE_OF_METHOD, [method]);
+  return row;
+}
+
+/** The registration stored in one resource row. */
+export async function registrationOfRow(db: Db, id: number): Promise<Registration | null> {
+  const row = (await db('resources').where({ id }).first('body')) as { body: string } | undefined;
+  return row ? (JSON.parse(row.body) as Registration) : null;
 }
 
 /** The codes of the resources a department provides, as a subquery (for whereIn). */

@@ -17,20 +17,17 @@ import { syncStatus } from '../../adapters/sync/status';
 import { resolveAccess } from '../../catalog/access';
 import { addConsumer, findConsumer, listConsumers, setConsumerDisabled } from '../../catalog/consumers';
 import { diffRegistrations } from '../../catalog/diff';
-import { departmentName, publishedInterfaces, versionsOf } from '../../catalog/resources';
+import { codesProvidedBy, departmentName, draftCodes, providerOf, publishedInterfaces, versionsOf } from '../../catalog/resources';
+import { LIBRARIES, type LibraryName } from '../../core/registry';
 import { requireAccountRole, SignedIn } from '../accounts/http';
 import { WORKBENCH_API } from '../accounts/routes';
 import { answerLookup } from '../pipeline';
 import { LOOKUP_METHODS } from '../lookups/methods';
 
-/** The base resource each sync target fills: its provider department owns the target's jobs. */
-const TARGET_RESOURCE: Record<string, string> = { population: '101001/00001', legal_entity: '102001/00001', licence: '105001/00001' };
-
+/** The provider of the base resource a sync target fills owns the target's jobs. */
 async function providerOfTarget(db: Db, target: string): Promise<string | null> {
-  const code = TARGET_RESOURCE[target];
-  if (!code) return null;
-  const row = (await db('resources').where({ code }).orderBy('version', 'desc').first('provider_code')) as { provider_code: string } | undefined;
-  return row?.provider_code ?? null;
+  const library = LIBRARIES[target as LibraryName];
+  return library ? providerOf(db, library.resource_code) : null;
 }
 
 /** An officer sees the jobs their department feeds (the job's department, else its library's provider); the operator every job. */
@@ -57,7 +54,7 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
   // --- resources
   r.get(P('/resources'), async (_req, res) => {
     const me = requireAccountRole(res, 'officer');
-    const codes = (await db('resources').distinct('code').where({ provider_code: me.account.departmentCode }).orderBy('code')) as Array<{ code: string }>;
+    const codes = (await codesProvidedBy(db, me.account.departmentCode!).orderBy('code')) as Array<{ code: string }>;
     const out = [];
     for (const { code } of codes) {
       const versions = await versionsOf(db, code);
@@ -70,9 +67,8 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
 
   r.get(P('/review-queue'), async (_req, res) => {
     requireAccountRole(res, 'operator');
-    const drafts = (await db('resources').where({ status: 'draft' }).orderBy('updated_at').select('code')) as Array<{ code: string }>;
     const out = [];
-    for (const { code } of drafts) {
+    for (const code of await draftCodes(db)) {
       const versions = await versionsOf(db, code);
       const draft = versions.find((v) => v.status === 'draft')!;
       const published = versions.find((v) => v.status === 'published') ?? null;
