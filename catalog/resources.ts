@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
+import { ApiError } from '../core/result-codes';
 import { batchRowsFor, selectRows } from '../core/dialect';
 import type { DataType } from '../core/registry';
 
@@ -245,6 +246,14 @@ export async function publishedWithProviders(db: Db | Knex): Promise<Array<{ reg
 /** Every department, by code. */
 export async function listDepartments(db: Db | Knex): Promise<Array<{ code: string; name: string; kind: string }>> {
   return db('departments').select('code', 'name', 'kind').orderBy('code');
+}
+
+/** Adds a unit the gazette does not list (区统计局, a 镇/街道 …); code and name must both be new. */
+export async function addDepartment(db: Db | Knex, d: { code: string; name: string; kind: string }): Promise<{ code: string; name: string; kind: string }> {
+  if (await db('departments').where({ code: d.code }).first('code')) throw new ApiError('BAD_PARAM', `部门代码 ${d.code} 已存在`, 'code');
+  if (await db('departments').where({ name: d.name }).first('code')) throw new ApiError('BAD_PARAM', `部门 ${d.name} 已存在`, 'name');
+  await db('departments').insert({ ...d, created_at: Date.now() });
+  return d;
 }
 
 export async function departmentName(db: Db | Knex, code: string): Promise<string | null> {

@@ -60,7 +60,7 @@ export function syncAdminRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     if (!stored) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
     if (engine.isRunning(stored.job.id)) throw new ApiError('BAD_PARAM', '该任务正在运行', 'id');
     await changed(req, res, 'sync.run', `job:${stored.job.id}`, { mode });
-    engine.run(stored.job, mode).catch((err: unknown) => ctx.log.error({ job: stored.job.id, err: (err as Error).message }, 'sync run could not start'));
+    engine.startDetached(stored.job, mode, ctx.log);
     sendEnvelope(res, ok([{ id: stored.job.id, mode, accepted: true }]));
   });
 

@@ -112,6 +112,12 @@ function stamp(ms: number): string {
 }
 
 /** DataX-style summary: 任务启动时刻 … 读出记录总数 …, on one line per run. */
+/** The targets (libraries) some job of which has completed a full run. */
+export async function targetsWithCompletedFullRun(db: Knex): Promise<string[]> {
+  const rows = (await db('sync_runs as r').join('sync_jobs as j', 'j.id', 'r.job_id').where({ 'r.mode': 'full', 'r.status': 'succeeded' }).distinct('j.target')) as Array<{ target: string }>;
+  return rows.map((r) => r.target);
+}
+
 /** The rejected rows of one run, oldest first, at most `limit`. */
 export async function rejectsOfRun(db: Knex, runId: number, limit = 500): Promise<Array<{ row_key: string | null; reason: string; raw: unknown; created_at: number }>> {
   const rows = await db('sync_rejects').where({ run_id: runId }).orderBy('id').limit(limit);

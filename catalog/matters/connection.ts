@@ -6,18 +6,14 @@
  */
 import type { Db } from '../../core/db';
 import { LIBRARIES, LibraryName, lookupSpec } from '../../core/registry';
+import { targetsWithCompletedFullRun } from '../../adapters/sync/runs';
+import { hasLiveRows } from '../../gateway/lookups/repository';
 
 /** The methods that are connected now: a predicate built from a few point queries. */
 export async function connectedMethods(db: Db): Promise<(method: string) => boolean> {
-  const runs = (await db('sync_runs as r')
-    .join('sync_jobs as j', 'j.id', 'r.job_id')
-    .where({ 'r.mode': 'full', 'r.status': 'succeeded' })
-    .distinct('j.target')) as Array<{ target: string }>;
-  const synced = runs.map((r) => r.target).filter((t): t is LibraryName => t in LIBRARIES);
+  const synced = (await targetsWithCompletedFullRun(db)).filter((t): t is LibraryName => t in LIBRARIES);
   const withData = new Set<string>();
-  for (const lib of synced) {
-    if (await db(lib).where('deleted', false).first(LIBRARIES[lib].key)) withData.add(lib);
-  }
+  for (const lib of synced) if (await hasLiveRows(db, lib)) withData.add(lib);
   return (method) => {
     const library = lookupSpec(method)?.library;
     return library !== undefined && withData.has(library);

@@ -64,8 +64,13 @@ export function matterRoutes(ctx: AppContext): Router {
     const format = formatOf(req.query.format, false) as SheetFormat;
     sendFile(res, format, 'matters-survey', '政务服务事项数据共享需求调研表', await exportSurvey(db, format, deptParam(req.query.department)));
   });
-  // the file is the body (text/csv or the XLSX media type), bounded before anything reads it
-  r.post(P('/import'), express.raw({ type: () => true, limit: MAX_SHEET_BYTES }), async (req, res) => {
+  // the file is the body (text/csv or the XLSX media type): the caller is checked before it is
+  // read, and it is bounded before anything parses it
+  const mayImport = (_req: Request, res: Response, next: NextFunction) => {
+    requireRole(who(res), 'operator', 'department');
+    next();
+  };
+  r.post(P('/import'), mayImport, express.raw({ type: () => true, limit: MAX_SHEET_BYTES }), async (req, res) => {
     const p = who(res);
     requireRole(p, 'operator', 'department');
     const format = formatOf(req.query.format, false) as SheetFormat;

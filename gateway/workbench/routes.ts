@@ -13,15 +13,17 @@ import { sendEnvelope } from '../../core/http';
 import { ApiError, ok } from '../../core/result-codes';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { getJob } from '../../adapters/sync/jobs';
+import { getRun, rejectsOfRun } from '../../adapters/sync/runs';
 import { syncStatus } from '../../adapters/sync/status';
 import { resolveAccess } from '../../catalog/access';
 import { addConsumer, findConsumer, listConsumers, setConsumerDisabled } from '../../catalog/consumers';
 import { diffRegistrations } from '../../catalog/diff';
-import { codesProvidedBy, departmentName, draftCodes, providerOf, publishedInterfaces, versionsOf } from '../../catalog/resources';
+import { addDepartment, codesProvidedBy, departmentName, draftCodes, providerOf, publishedInterfaces, versionsOf } from '../../catalog/resources';
 import { LIBRARIES, type LibraryName } from '../../core/registry';
 import { requireAccountRole, SignedIn } from '../accounts/http';
 import { WORKBENCH_API } from '../accounts/routes';
 import { answerLookup } from '../pipeline';
+import { recordOperatorAction } from '../auditing/operator-actions';
 import { LOOKUP_METHODS } from '../lookups/methods';
 
 /** The provider of the base resource a sync target fills owns the target's jobs. */
@@ -97,18 +99,18 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     if (!stored || !(await mayManageJob(db, me, stored.job.id))) throw new ApiError('NOT_FOUND', '没有该同步任务', 'id');
     if (engine.isRunning(stored.job.id)) throw new ApiError('BAD_PARAM', '该任务正在运行', 'id');
     const mode = req.query.mode === 'full' ? 'full' : 'incr';
-    engine.run(stored.job, mode).catch((err: unknown) => ctx.log.error({ job: stored.job.id, err: (err as Error).message }, 'sync run could not start'));
+    await recordOperatorAction(db, { actor: me.account.username, role: me.account.role, action: 'sync.run', target: `job:${stored.job.id}`, detail: { mode }, requestId: req.id });
+    engine.startDetached(stored.job, mode, ctx.log);
     send(res, [{ id: stored.job.id, mode, accepted: true }]);
   });
 
   r.get(P('/sync/runs/:id/rejects'), async (req, res) => {
     const me = requireAccountRole(res, 'officer', 'operator');
-    const run = (await db('sync_runs').where({ id: intParam(req.params.id, 'id') }).first('job_id')) as { job_id: string } | undefined;
-    const stored = run ? await getJob(db, run.job_id) : null;
-    if (!stored || !(await mayManageJob(db, me, stored.job.id))) throw new ApiError('NOT_FOUND', '没有该同步记录', 'id');
-    const rows = (await db('sync_rejects').where({ run_id: Number(req.params.id) }).orderBy('id').limit(200)) as Array<{ row_key: string; reason: string; created_at: number }>;
+    const run = await getRun(db, intParam(req.params.id, 'id'));
+    const stored = run ? await getJob(db, run.jobId) : null;
+    if (!run || !stored || !(await mayManageJob(db, me, stored.job.id))) throw new ApiError('NOT_FOUND', '没有该同步记录', 'id');
     // reasons and keys only: the raw rows carry ID numbers, not for a page
-    send(res, rows.map((x) => ({ row_key: x.row_key, reason: x.reason, created_at: Number(x.created_at) })));
+    send(res, (await rejectsOfRun(db, run.id, 200)).map((x) => ({ row_key: x.row_key, reason: x.reason, created_at: x.created_at })));
   });
 
   // --- consumer systems and departments (operator)
@@ -126,7 +128,7 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     const known = [...LOOKUP_METHODS.keys()];
     const methods = Array.isArray(b.methods) ? b.methods : [];
     if (methods.length === 0 || methods.some((m) => !known.includes(m as string))) throw new ApiError('BAD_PARAM', `可调用方法应为 ${known.join(' / ')} 中的一个或多个`, 'methods');
-    if (b.department_code && !(await db('departments').where({ code: b.department_code }).first('code'))) throw new ApiError('BAD_PARAM', '部门不存在', 'department_code');
+    if (b.department_code && (await departmentName(db, String(b.department_code))) === null) throw new ApiError('BAD_PARAM', '部门不存在', 'department_code');
     if (await findConsumer(db, b.id)) throw new ApiError('BAD_PARAM', `系统标识 ${b.id} 已存在`, 'id');
     const { consumer, secret } = await addConsumer(db, { id: b.id, name: b.name.trim(), departmentCode: (b.department_code as string) || null, methods: methods as string[] });
     send(res, [{ ...consumer, client_secret: secret }]);
@@ -147,10 +149,7 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 128) throw new ApiError('BAD_PARAM', '部门名称应为 1–128 个字符', 'name');
     const kind = b.kind === undefined ? '部门' : b.kind;
     if (!['部门', '镇街', '运营', '应用'].includes(kind as string)) throw new ApiError('BAD_PARAM', '类别应为 部门 / 镇街 / 运营 / 应用', 'kind');
-    if (await db('departments').where({ code: b.code }).first('code')) throw new ApiError('BAD_PARAM', `部门代码 ${b.code} 已存在`, 'code');
-    if (await db('departments').where({ name: b.name.trim() }).first('code')) throw new ApiError('BAD_PARAM', `部门 ${b.name.trim()} 已存在`, 'name');
-    await db('departments').insert({ code: b.code, name: b.name.trim(), kind, created_at: Date.now() });
-    send(res, [{ code: b.code, name: b.name.trim(), kind }]);
+    send(res, [await addDepartment(db, { code: b.code, name: b.name.trim(), kind: kind as string })]);
   });
 
   // --- the clerk's lookup console
