@@ -1,0 +1,198 @@
+/**
+ * The audit chain's rules one by one (issue 17): the hash of a row is defined here from the
+ * chain's specification (HMAC-SHA256 under the derived key of the row's fields in a fixed
+ * order), every hashed column edited alone breaks its row, each text field is cut at its own
+ * column length and made well-formed, query keys hash in one canonical form, and the group
+ * writer keeps order, batch size and failure to the batch that failed.
+ */
+import crypto from 'node:crypto';
+import {
+  AuditEntry,
+  auditChainKey,
+  canonicalText,
+  CHAIN_VERSION,
+  GENESIS_HASH,
+  listHash,
+  queryKeyHash,
+  rowHash,
+  TEXT_LIMITS,
+  toRow,
+} from '../../../gateway/auditing/chain';
+import * as store from '../../../gateway/auditing/store';
+import { AuditWriter } from '../../../gateway/auditing/writer';
+import { auditBatchSize } from '../../../core/metrics';
+import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
+
+const KEY = 'rules-audit-key-0123456789-0123456789';
+const CHAIN = auditChainKey(KEY);
+const hmac = (key: Buffer | string, text: string) => crypto.createHmac('sha256', key).update(text).digest('hex');
+const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
+function entry(i: number, over: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    at: 1_700_000_000_000 + i * 1000,
+    requestId: `req-${i}`,
+    consumerId: 'zc-yichuang',
+    method: 'getRKZP',
+    interface: 'json',
+    purpose: '办理居住证',
+    queryKeyHash: queryKeyHash(KEY, `K${i}`),
+    resultCode: '200',
+    rows: 1,
+    durationMs: 3,
+    userId: `clerk-${i}`,
+    matterCode: 'XK137',
+    ...over,
+  };
+}
+
+describe('the hash of a row, from the specification', () => {
+  it('derives the chain key from AUDIT_KEY', () => {
+    expect(CHAIN.toString('hex')).toBe(hmac(KEY, 'dprs audit chain v2'));
+    expect(auditChainKey(KEY + 'x').equals(CHAIN)).toBe(false);
+  });
+
+  it('version 2: HMAC of every field in order, the 事项 and the user last; version 1: SHA-256 without them', () => {
+    const row = toRow(7, 'a'.repeat(64), entry(7), CHAIN);
+    const fields = [7, row.at, 'req-7', 'zc-yichuang', 'getRKZP', 'json', '办理居住证', row.query_key_hash, '200', 1, 3, 'a'.repeat(64)];
+    expect(CHAIN_VERSION).toBe(2);
+    expect(row.chain_version).toBe(2);
+    expect(row.hash).toBe(hmac(CHAIN, JSON.stringify(['v2', ...fields, 'XK137', 'clerk-7'])));
+    expect(rowHash(row, 1, CHAIN)).toBe(sha256(JSON.stringify(fields)));
+    // absent optional fields hash as null
+    const bare = toRow(8, GENESIS_HASH, entry(8, { userId: undefined, matterCode: undefined, durationMs: null, consumerId: null, purpose: null }), CHAIN);
+    expect(bare).toMatchObject({ user_id: null, matter_code: null, duration_ms: null, consumer_id: null, purpose: null });
+    expect(bare.hash).toBe(hmac(CHAIN, JSON.stringify(['v2', 8, bare.at, 'req-8', null, 'getRKZP', 'json', null, bare.query_key_hash, '200', 1, null, GENESIS_HASH, null, null])));
+    expect(GENESIS_HASH).toBe('0'.repeat(64));
+  });
+
+  it('reads numbers stored as text as numbers', () => {
+    const row = toRow(3, GENESIS_HASH, entry(3), CHAIN);
+    const asText = { ...row, id: '3', at: String(row.at), rows: '1', duration_ms: '3' } as unknown as typeof row;
+    expect(rowHash(asText, 2, CHAIN)).toBe(row.hash);
+    expect(rowHash({ ...row, duration_ms: undefined as unknown as null }, 2, CHAIN)).toBe(rowHash({ ...row, duration_ms: null }, 2, CHAIN));
+  });
+
+  it('a list of item keys hashes as their comma-joined SHA-256', () => {
+    expect(listHash(['a', 'b'])).toBe(sha256('a,b'));
+    expect(listHash([])).toBe(sha256(''));
+  });
+
+  it('a query key hashes trimmed and upper-cased, keyed by AUDIT_KEY', () => {
+    expect(queryKeyHash(KEY, ' 37030619900101123x ')).toBe(hmac(KEY, '37030619900101123X'));
+    expect(queryKeyHash(KEY + 'x', '37030619900101123X')).not.toBe(queryKeyHash(KEY, '37030619900101123X'));
+  });
+});
+
+describe('text as stored and hashed', () => {
+  it.each(Object.entries(TEXT_LIMITS))('%s is cut at %i code points', (field, max) => {
+    expect(TEXT_LIMITS).toEqual({ request_id: 64, consumer_id: 64, method: 64, purpose: 200, matter_code: 32, user_id: 64 });
+    const over = (n: number) => '😀'.repeat(n);
+    const e = entry(1, {
+      requestId: field === 'request_id' ? over(max + 1) : 'r',
+      consumerId: field === 'consumer_id' ? over(max + 1) : 'c',
+      method: field === 'method' ? over(max + 1) : 'm',
+      purpose: field === 'purpose' ? over(max + 1) : 'p',
+      matterCode: field === 'matter_code' ? over(max + 1) : 'XK1',
+      userId: field === 'user_id' ? over(max + 1) : 'u',
+    });
+    const row = toRow(1, GENESIS_HASH, e, CHAIN) as unknown as Record<string, string>;
+    expect(row[field]).toBe(over(max));
+    expect(toRow(1, GENESIS_HASH, { ...e, [camel(field)]: over(max) }, CHAIN)).toHaveProperty(field, over(max));
+  });
+
+  it('replaces controls other than tab, newline and carriage return, and lone surrogates', () => {
+    for (let c = 0; c <= 0x20; c++) {
+      const kept = c === 0x09 || c === 0x0a || c === 0x0d || c === 0x20;
+      expect([c, canonicalText(`a${String.fromCharCode(c)}b`, 10)]).toEqual([c, kept ? `a${String.fromCharCode(c)}b` : 'a\ufffdb']);
+    }
+    expect(canonicalText('a\u007eb\u007fc\u0080', 10)).toBe('a\u007eb\ufffdc\u0080');
+    expect(canonicalText('\ud83d\ude00', 10)).toBe('\ud83d\ude00');
+    expect(canonicalText('a\ud83db', 10)).toBe('a\ufffdb');
+    expect(canonicalText('a\ude00b', 10)).toBe('a\ufffdb');
+    expect(canonicalText('\ude00\ud83d', 10)).toBe('\ufffd\ufffd');
+    expect(canonicalText('e\u0301', 10)).toBe('\u00e9');
+    expect(canonicalText('abc', 3)).toBe('abc');
+    expect(canonicalText('abcd', 3)).toBe('abc');
+  });
+});
+
+function camel(field: string): string {
+  return field === 'request_id' ? 'requestId' : field === 'consumer_id' ? 'consumerId' : field === 'matter_code' ? 'matterCode' : field === 'user_id' ? 'userId' : field;
+}
+
+describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await freshDatabase(target);
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await t.drop();
+  });
+
+  const changed: Record<string, unknown> = {
+    at: 1_700_000_000_001,
+    request_id: 'req-x',
+    consumer_id: 'zc-other',
+    method: 'getRKHY',
+    interface: 'soap',
+    purpose: '随便看看',
+    query_key_hash: 'e'.repeat(64),
+    result_code: '404',
+    rows: 2,
+    duration_ms: 99,
+    prev_hash: 'f'.repeat(64),
+    matter_code: 'XK001',
+    user_id: 'clerk-x',
+  };
+
+  it.each(Object.keys(changed))('an edit of %s alone breaks exactly its row', async (column) => {
+    await store.appendEntries(t.db, CHAIN, Array.from({ length: 5 }, (_, i) => entry(i)));
+    await t.db('audit_log').where({ id: 3 }).update({ [column]: changed[column] });
+    const v = await store.verifyChain(t.db, CHAIN);
+    expect(v).toMatchObject({ ok: false, position: 3, id: 3, rows: 4, problem: '内容被修改（哈希不符）' });
+  });
+
+  it('a row re-linked to another predecessor, its hash recomputed with the key, is reported as a broken link', async () => {
+    const rows = await store.appendEntries(t.db, CHAIN, Array.from({ length: 5 }, (_, i) => entry(i)));
+    const relinked = { ...rows[3], prev_hash: rows[1].hash };
+    await t.db('audit_log').where({ id: 4 }).update({ prev_hash: relinked.prev_hash, hash: rowHash(relinked, 2, CHAIN) });
+    // the next row is left as it was: its link to row 4 breaks too
+    const v = await store.verifyChain(t.db, CHAIN);
+    expect(v).toMatchObject({ ok: false, position: 4, id: 4, problem: '前序记录被删除或顺序被调整（前序哈希不符）' });
+    if (!v.ok) expect(v.problems.map((p) => [p.fromId, p.toId])).toEqual([[4, 5]]);
+  });
+
+  it('the writer commits one batch per tick up to its size, in order, and fails only the batch that failed', async () => {
+    const append = jest.spyOn(store, 'appendEntries');
+    const before = (await auditBatchSize.get()).values.find((v) => v.metricName === 'dprs_audit_batch_rows_count')?.value ?? 0;
+    const w = new AuditWriter(t.db, CHAIN, 3);
+    await Promise.all(Array.from({ length: 7 }, (_, i) => w.append(entry(i))));
+    expect(append.mock.calls.map((c) => c[2].map((e) => e.requestId))).toEqual([['req-0', 'req-1', 'req-2'], ['req-3', 'req-4', 'req-5'], ['req-6']]);
+    const after = (await auditBatchSize.get()).values.find((v) => v.metricName === 'dprs_audit_batch_rows_count')?.value ?? 0;
+    expect(after - before).toBe(3);
+    expect((await t.db('audit_log').orderBy('id')).map((r) => r.request_id)).toEqual(Array.from({ length: 7 }, (_, i) => `req-${i}`));
+
+    // a later append, after the writer went idle, is written too
+    await w.append(entry(7));
+    expect(Number((await t.db('audit_log').count({ n: '*' }).first())!.n)).toBe(8);
+
+    // the first batch fails, the second (queued while it was written) is committed
+    append.mockImplementationOnce(async () => {
+      throw new Error('injected');
+    });
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => w.append(entry(10 + i))));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 10 });
+  });
+
+  it('flush waits for everything queued so far', async () => {
+    const w = new AuditWriter(t.db, CHAIN, 2);
+    const pending = Array.from({ length: 5 }, (_, i) => w.append(entry(i)));
+    await w.flush();
+    expect(Number((await t.db('audit_log').count({ n: '*' }).first())!.n)).toBe(5);
+    await Promise.all(pending);
+    await w.flush(); // idle: returns at once
+  });
+});
