@@ -47,7 +47,8 @@ export const MODULES = {
     tests: ['test/catalog/masking.test.ts', 'test/catalog/masking-rules.test.ts'],
   },
   'audit-chain': {
-    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts'],
+    // store.ts up to lookupsOfKey: appending, verifying, pruning, who looked a key up (not the call statistics)
+    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts', 'gateway/auditing/store.ts:1-246'],
     tests: ['test/gateway/auditing/*.test.ts', 'test/gateway/security/audit-integrity.test.ts'],
     narrow: {
       'gateway/auditing/writer.ts': ['test/gateway/auditing/*.test.ts'],

@@ -36,10 +36,12 @@ function parseTarget(arg) {
   if (!MODULES[name]) fail(`unknown module ${name}; known: ${Object.keys(MODULES).join(', ')}`);
   if (file === undefined) return { name, scope: '' };
   if (extra.length || (lines !== undefined && !/^[0-9]+-[0-9]+$/.test(lines))) fail(`${arg}: expected MODULE:FILE or MODULE:FILE:FROM-TO`);
+  // an entry may carry its own line range (the part of a file the module is about)
   const files = filesOf(MODULES[name]);
-  const match = files.find((f) => f === file || path.basename(f, '.ts') === file || path.basename(f) === file);
+  const pathOf = (entry) => entry.replace(/:[0-9-]+$/, '');
+  const match = files.find((f) => [pathOf(f), path.basename(pathOf(f), '.ts'), path.basename(pathOf(f))].includes(file));
   if (!match) fail(`${file} is not a file of ${name}; its files: ${files.join(', ')}`);
-  return { name, scope: lines ? `${match}:${lines}` : match };
+  return { name, scope: lines ? `${pathOf(match)}:${lines}` : match };
 }
 
 const chosen = targets.map(parseTarget);

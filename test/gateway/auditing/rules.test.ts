@@ -200,4 +200,86 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     await Promise.all(pending);
     await w.flush(); // idle: returns at once
   });
+  it('verifies page by page: a chain of exactly a page, or one row more, verifies whole', async () => {
+    await store.appendEntries(t.db, CHAIN, Array.from({ length: 4 }, (_, i) => entry(i)));
+    expect(await store.verifyChain(t.db, CHAIN, { pageSize: 2 })).toMatchObject({ ok: true, rows: 4, lastId: 4, unkeyedRows: 0, anchorsChecked: 0 });
+    expect(await store.verifyChain(t.db, CHAIN, { pageSize: 4 })).toMatchObject({ ok: true, rows: 4, lastId: 4 });
+    await store.appendEntries(t.db, CHAIN, [entry(4)]);
+    expect(await store.verifyChain(t.db, CHAIN, { pageSize: 4 })).toMatchObject({ ok: true, rows: 5, lastId: 5 });
+    // an edit on the second page is found there
+    await t.db('audit_log').where({ id: 5 }).update({ rows: 9 });
+    expect(await store.verifyChain(t.db, CHAIN, { pageSize: 2 })).toMatchObject({ ok: false, position: 5, id: 5, rows: 4 });
+    expect(await store.verifyChain(t.db, CHAIN, { pageSize: 4 })).toMatchObject({ ok: false, position: 5, id: 5, rows: 4 });
+  });
+
+  it('an empty chain verifies; appending nothing writes nothing', async () => {
+    expect(await store.appendEntries(t.db, CHAIN, [])).toEqual([]);
+    expect(await store.verifyChain(t.db, CHAIN)).toEqual({ ok: true, rows: 0, lastId: 0, unkeyedRows: 0, anchorsChecked: 0 });
+  });
+
+  it('links each appended batch to the head and moves the head to its last row', async () => {
+    const first = await store.appendEntries(t.db, CHAIN, [entry(0), entry(1)]);
+    expect(first.map((r) => [r.id, r.prev_hash === GENESIS_HASH])).toEqual([[1, true], [2, false]]);
+    expect(first[1].prev_hash).toBe(first[0].hash);
+    const head = await t.db('audit_chain').where({ id: 1 }).first();
+    expect([Number(head.last_id), head.last_hash]).toEqual([2, first[1].hash]);
+    const second = await store.appendEntries(t.db, CHAIN, [entry(2)]);
+    expect(second[0]).toMatchObject({ id: 3, prev_hash: first[1].hash });
+    expect(await t.db('audit_log').orderBy('id')).toEqual(expect.arrayContaining([expect.objectContaining({ id: 3, hash: second[0].hash, user_id: 'clerk-2', matter_code: 'XK137' })]));
+  });
+
+  it('reports a batch’s per-person list changed without its row', async () => {
+    const people = [queryKeyHash(KEY, 'P1'), '-', queryKeyHash(KEY, 'P2')];
+    await store.appendEntries(t.db, CHAIN, [entry(0), entry(1, { method: 'batchRKHY', itemKeyHashes: people, queryKeyHash: listHash(people) }), entry(2)]);
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 3 });
+    expect(store.unpackKeyHashes(store.packKeyHashes(people))).toEqual(people);
+    await t.db('audit_batch_keys').where({ audit_id: 2 }).update({ hashes: store.packKeyHashes([people[0], people[2], '-']) });
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: false, position: 2, id: 2, rows: 2, problem: '批量查询的逐项记录被修改（与本条哈希不符）' });
+  });
+
+  it('reports an unkeyed row after keyed ones', async () => {
+    const rows = await store.appendEntries(t.db, CHAIN, [entry(0), entry(1), entry(2)]);
+    const forged = { ...rows[1], chain_version: 1 };
+    await t.db('audit_log').where({ id: 2 }).update({ chain_version: 1, hash: rowHash(forged, 1, CHAIN) });
+    await t.db('audit_log').where({ id: 3 }).update({ prev_hash: rowHash(forged, 1, CHAIN), hash: rowHash({ ...rows[2], prev_hash: rowHash(forged, 1, CHAIN) }, 2, CHAIN) });
+    await t.db('audit_chain').where({ id: 1 }).update({ last_hash: rowHash({ ...rows[2], prev_hash: rowHash(forged, 1, CHAIN) }, 2, CHAIN) });
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: false, position: 2, id: 2, unkeyedRows: 1, problem: '无密钥记录出现在带密钥记录之后（链被无密钥改写）' });
+  });
+
+  it('prunes rows strictly older than the retention, their batch lists with them, keeping at least 180 days', async () => {
+    const day = 86400000;
+    const now = 1_800_000_000_000;
+    const people = [queryKeyHash(KEY, 'P1')];
+    await store.appendEntries(t.db, CHAIN, [
+      entry(1, { at: now - 181 * day, method: 'batchRKHY', itemKeyHashes: people, queryKeyHash: listHash(people) }),
+      entry(2, { at: now - 180 * day, method: 'batchRKHY', itemKeyHashes: people, queryKeyHash: listHash(people) }),
+      entry(3, { at: now - 180 * day + 1 }),
+    ]);
+    await expect(store.pruneAudit(t.db, 179, now)).rejects.toThrow('审计日志保留期不得少于 180 天');
+    expect(await store.pruneAudit(t.db, 181, now)).toBe(0); // the oldest row is exactly 181 days old: kept
+    expect(await store.pruneAudit(t.db, 180, now)).toBe(1);
+    expect((await t.db('audit_log').orderBy('id')).map((r) => Number(r.id))).toEqual([2, 3]);
+    expect((await t.db('audit_batch_keys')).map((r) => Number(r.audit_id))).toEqual([2]);
+    const head = await t.db('audit_chain').where({ id: 1 }).first();
+    expect(Number(head.anchor_id)).toBe(1);
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 2, lastId: 3 });
+    expect((await store.lookupsOfKey(t.db, people[0])).map((r) => r.at)).toEqual([now - 180 * day]);
+  });
+
+  it('answers who looked a key up, newest first, with what the row holds, up to a limit', async () => {
+    const key = queryKeyHash(KEY, 'P1');
+    await store.appendEntries(t.db, CHAIN, [
+      entry(1, { queryKeyHash: key, matterCode: null, userId: null }),
+      entry(2),
+      entry(3, { method: 'batchRKHY', itemKeyHashes: ['-', key], queryKeyHash: listHash(['-', key]), interface: 'soap', resultCode: '404', rows: 0, purpose: '核对' }),
+      entry(4, { queryKeyHash: key }),
+    ]);
+    const seen = await store.lookupsOfKey(t.db, key);
+    expect(seen).toEqual([
+      { at: entry(4).at, consumerId: 'zc-yichuang', method: 'getRKZP', interface: 'json', purpose: '办理居住证', matterCode: 'XK137', resultCode: '200', rows: 1, userId: 'clerk-4' },
+      { at: entry(3).at, consumerId: 'zc-yichuang', method: 'batchRKHY', interface: 'soap', purpose: '核对', matterCode: 'XK137', resultCode: '404', rows: 0, userId: 'clerk-3' },
+      { at: entry(1).at, consumerId: 'zc-yichuang', method: 'getRKZP', interface: 'json', purpose: '办理居住证', matterCode: null, resultCode: '200', rows: 1, userId: null },
+    ]);
+    expect((await store.lookupsOfKey(t.db, key, 2)).map((r) => r.at)).toEqual([entry(4).at, entry(3).at]);
+  });
 });
