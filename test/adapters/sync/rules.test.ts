@@ -128,6 +128,36 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
     });
   });
 
+  describe('a batch that lost to contention', () => {
+    /** the first `times` writes of a full run's batches meet a deadlock (the database rolled the batch back) */
+    const deadlocks = (times: number) => {
+      let n = 0;
+      return async (s: BatchStep, m: RunMode) => {
+        if (m === 'full' && s === 'written' && ++n <= times) throw Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
+      };
+    };
+
+    // one batch only, so that the deadlocks are its own on MariaDB too (where two batches are written at once)
+    it.each([1, 2])('is written again after %i deadlock(s), and counted once', async (times) => {
+      await fe.insertPeople(0, 25);
+      const r = await run(await setup({ batchSize: 100 }), 'full', new SyncEngine(gw.db, { onStep: deadlocks(times) }));
+      expect(r).toMatchObject({ status: 'succeeded', read: 25, written: 25, rejected: 0 });
+      await expectConverged(fe.db, gw.db);
+    });
+
+    it('fails the run at the third deadlock of one batch, having swept nothing and moved no watermark', async () => {
+      await fe.insertPeople(0, 25);
+      const job = await setup({ batchSize: 100 });
+      await run(job, 'full');
+      const wm = await getWatermark(gw.db, job.id);
+      await fe.db(P).where({ RYBH: key(3) }).del();
+      const r = await run(job, 'full', new SyncEngine(gw.db, { onStep: deadlocks(3) }));
+      expect(r).toMatchObject({ status: 'failed', written: 0 });
+      expect(await liveCount({ rybh: key(3) })).toBe(1);
+      expect(await getWatermark(gw.db, job.id)).toEqual(wm);
+    });
+  });
+
   describe('the watermark under failure at every step of a batch', () => {
     /** every source row the watermark covers is stored as the source has it now */
     async function expectCovered(mark: Cursor): Promise<void> {
