@@ -223,4 +223,36 @@ describe.each(STORAGE_TARGETS)('rate limits on %s', (target) => {
     await rl.close();
     expect((await counters()).map((c) => c.count)).toEqual([0, 10]);
   });
+  it('syncs once per interval, however many takes it admitted', async () => {
+    const now = () => W * MINUTE;
+    const rl = new RateLimiter(t.db, rule, 30, now);
+    const sync = jest.spyOn(rl, 'sync');
+    for (let i = 0; i < 5; i++) rl.take('a', 'getRKZP');
+    await synced(5);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sync).toHaveBeenCalledTimes(1);
+    await rl.close();
+  });
+
+  it('shares units admitted in a window even when the first sync comes two windows later, then forgets the window', async () => {
+    let now = W * MINUTE + 1000;
+    const rl = new RateLimiter(t.db, rule, 60000, () => now);
+    for (let i = 0; i < 3; i++) rl.take('a', 'getRKZP');
+    now = (W + 2) * MINUTE + 1000;
+    await rl.sync();
+    expect((await counters()).filter((c) => c.count > 0)).toEqual([{ bucket: `a|getRKZP|${W}`, count: 3, expires_at: (W + 3) * MINUTE }]);
+    // nothing left to share: the next sync does not write its counter again
+    const writes: string[] = [];
+    const listen = (q: { sql: string }) => {
+      if (/rate_limit_counters/.test(q.sql) && /^insert/i.test(q.sql)) writes.push(q.sql);
+    };
+    t.db.on('query', listen);
+    try {
+      await rl.sync();
+    } finally {
+      t.db.removeListener('query', listen);
+    }
+    expect(writes).toEqual([]);
+    await rl.close();
+  });
 });
