@@ -61,8 +61,8 @@ export const MODULES = {
     narrow: {
       'adapters/sync/watermarks.ts': ['test/adapters/sync/watermarks.test.ts'],
       'adapters/sync/write.ts': ['test/adapters/sync/write.test.ts', 'test/adapters/sync/write-batch.test.ts', 'test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
-      'adapters/sync/full.ts': ['test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts'],
-      'adapters/sync/incremental.ts': ['test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts'],
+      'adapters/sync/full.ts': ['test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
+      'adapters/sync/incremental.ts': ['test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
     },
   },
 };
