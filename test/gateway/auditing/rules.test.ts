@@ -282,4 +282,23 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     ]);
     expect((await store.lookupsOfKey(t.db, key, 2)).map((r) => r.at)).toEqual([entry(4).at, entry(3).at]);
   });
+  it('appends again after a deadlock, up to five attempts, and not after any other error', async () => {
+    const failing = (failures: number, err: object) => {
+      let attempts = 0;
+      const transaction = (fn: never) => (++attempts <= failures ? Promise.reject(Object.assign(new Error('injected'), err)) : t.db.transaction(fn));
+      const db = new Proxy(t.db, { get: (target, prop) => (prop === 'transaction' ? transaction : Reflect.get(target, prop)) });
+      return { db, attempts: () => attempts };
+    };
+    const deadlock = { code: 'ER_LOCK_DEADLOCK', errno: 1213 };
+    const four = failing(4, deadlock);
+    expect(await store.appendEntries(four.db, CHAIN, [entry(0)])).toHaveLength(1);
+    expect(four.attempts()).toBe(5);
+    const five = failing(5, deadlock);
+    await expect(store.appendEntries(five.db, CHAIN, [entry(1)])).rejects.toThrow('injected');
+    expect(five.attempts()).toBe(5);
+    const other = failing(1, { code: 'ER_DUP_ENTRY' });
+    await expect(store.appendEntries(other.db, CHAIN, [entry(1)])).rejects.toThrow('injected');
+    expect(other.attempts()).toBe(1);
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 1 });
+  });
 });
