@@ -213,7 +213,9 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
   });
 
   it('an empty chain verifies; appending nothing writes nothing', async () => {
+    const head = await t.db('audit_chain').where({ id: 1 }).first();
     expect(await store.appendEntries(t.db, CHAIN, [])).toEqual([]);
+    expect(await t.db('audit_chain').where({ id: 1 }).first()).toEqual(head);
     expect(await store.verifyChain(t.db, CHAIN)).toEqual({ ok: true, rows: 0, lastId: 0, unkeyedRows: 0, anchorsChecked: 0 });
   });
 
@@ -300,5 +302,77 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     await expect(store.appendEntries(other.db, CHAIN, [entry(1)])).rejects.toThrow('injected');
     expect(other.attempts()).toBe(1);
     expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 1 });
+  });
+  it('refuses to append without the head row', async () => {
+    await t.db('audit_chain').del();
+    await expect(store.appendEntries(t.db, CHAIN, [entry(0)])).rejects.toThrow('audit_chain head row missing (migration 401 not applied?)');
+  });
+
+  it('reports adjacent problems of different kinds as separate ranges', async () => {
+    await store.appendEntries(t.db, CHAIN, Array.from({ length: 6 }, (_, i) => entry(i)));
+    await t.db('audit_log').where({ id: 3 }).update({ purpose: '改过' });
+    await t.db('audit_log').where({ id: 4 }).del();
+    const v = await store.verifyChain(t.db, CHAIN);
+    expect(v.ok).toBe(false);
+    if (!v.ok) {
+      expect(v.problems).toEqual([
+        { position: 3, fromId: 3, toId: 3, problem: '内容被修改（哈希不符）' },
+        { position: 4, fromId: 5, toId: 5, problem: '前序记录被删除或顺序被调整（前序哈希不符）' },
+      ]);
+    }
+  });
+
+  it('reports a gap in the ids even when the next row was re-linked and re-hashed with the key', async () => {
+    const rows = await store.appendEntries(t.db, CHAIN, Array.from({ length: 4 }, (_, i) => entry(i)));
+    await t.db('audit_log').where({ id: 3 }).del();
+    const relinked = { ...rows[3], prev_hash: rows[1].hash };
+    await t.db('audit_log').where({ id: 4 }).update({ prev_hash: relinked.prev_hash, hash: rowHash(relinked, 2, CHAIN) });
+    await t.db('audit_chain').where({ id: 1 }).update({ last_hash: rowHash(relinked, 2, CHAIN) });
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: false, position: 3, id: 4, problems: [{ position: 3, fromId: 4, toId: 4, problem: '记录缺失（编号从 2 跳到 4）' }] });
+  });
+
+  it('reports the rows after the last one left, up to the head: deleted, or the last row replaced', async () => {
+    const rows = await store.appendEntries(t.db, CHAIN, Array.from({ length: 5 }, (_, i) => entry(i)));
+    await t.db('audit_log').whereIn('id', [4, 5]).del();
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: false, rows: 3, problems: [{ position: 4, fromId: 4, toId: 5, problem: '链尾记录被删除（与链头不符）' }] });
+    // the head's id matches again, its hash does not: the last row was replaced (re-hashed with the key)
+    await t.db('audit_chain').where({ id: 1 }).update({ last_id: 3 });
+    const replaced = { ...rows[2], rows: 7 };
+    await t.db('audit_log').where({ id: 3 }).update({ rows: 7, hash: rowHash(replaced, 2, CHAIN) });
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: false, rows: 3, problems: [{ fromId: 4, toId: 3, problem: '链尾记录被删除（与链头不符）' }] });
+  });
+
+  it('compares each anchor not pruned since, and names the range an anchor no longer matches', async () => {
+    const day = 86400000;
+    const now = 1_800_000_000_000;
+    const rows = await store.appendEntries(t.db, CHAIN, Array.from({ length: 5 }, (_, i) => entry(i, { at: i < 2 ? now - 300 * day : now - day })));
+    const anchor = (r: (typeof rows)[number]) => ({ at: now, lastId: r.id, hash: r.hash, count: r.id });
+    expect(await store.verifyChain(t.db, CHAIN, { anchors: [anchor(rows[1]), anchor(rows[3])] })).toMatchObject({ ok: true, anchorsChecked: 2 });
+    const forged = { ...anchor(rows[3]), hash: 'f'.repeat(64) };
+    expect(await store.verifyChain(t.db, CHAIN, { anchors: [forged] })).toMatchObject({ ok: false, problems: [{ position: 0, fromId: 1, toId: 4 }] });
+    // rows 1–2 pruned: an anchor at row 2 has nothing left to compare; one at row 4 still counts, from row 3
+    expect(await store.pruneAudit(t.db, 200, now)).toBe(2);
+    expect(await store.verifyChain(t.db, CHAIN, { anchors: [anchor(rows[1]), anchor(rows[3])] })).toMatchObject({ ok: true, anchorsChecked: 1 });
+    expect(await store.verifyChain(t.db, CHAIN, { anchors: [forged] })).toMatchObject({ ok: false, problems: [{ position: 0, fromId: 3, toId: 4 }] });
+  });
+
+  it('the writer starts the next batch only once the one being committed is done', async () => {
+    const real = store.appendEntries;
+    const log: string[] = [];
+    let n = 0;
+    jest.spyOn(store, 'appendEntries').mockImplementation(async (db, key, entries) => {
+      const call = ++n;
+      log.push(`start ${call}: ${entries.length}`);
+      if (call === 1) await new Promise((r) => setTimeout(r, 50));
+      const out = await real(db, key, entries);
+      log.push(`end ${call}`);
+      return out;
+    });
+    const w = new AuditWriter(t.db, CHAIN);
+    const first = [0, 1, 2].map((i) => w.append(entry(i)));
+    await new Promise((r) => setTimeout(r, 10)); // the first batch is being committed
+    const second = [3, 4].map((i) => w.append(entry(i)));
+    await Promise.all([...first, ...second]);
+    expect(log).toEqual(['start 1: 3', 'end 1', 'start 2: 2', 'end 2']);
   });
 });
