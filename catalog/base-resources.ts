@@ -10,17 +10,17 @@ import { publish, register } from './lifecycle';
 import type { Principal } from './principal';
 import { resourceExists } from './resources';
 import type { InterfaceField, InterfaceParam, LibraryDeclaration, Registration, ResourceItem } from './resources';
-import { columnOf, LibraryName, LIBRARIES, LOOKUPS, VerdictSet, verdictLegend } from '../core/registry';
+import { LibraryName, LIBRARIES, LOOKUPS, VerdictSet, verdictLegend } from '../core/registry';
 import { parseInterfaceTemplate } from './template';
+import { baseLibrary } from './libraries';
 
 const NETWORK = '政务外网（行政服务域）';
 const STR = '字符串';
 
-/** A base library's key and unique items as a registration declares them (fields, not columns). */
+/** A base library's key, unique and required items as a registration declares them. */
 function libraryOf(lib: LibraryName): LibraryDeclaration {
-  const { key, unique, items } = LIBRARIES[lib];
-  const fieldOf = (column: string) => items.find((i) => columnOf(i) === column)!.field;
-  return { key: [fieldOf(key)], unique: unique.map(fieldOf) };
+  const { key, unique, required } = baseLibrary(lib);
+  return { key, unique, required };
 }
 
 /** A library's items as a registration lists them. */

@@ -12,7 +12,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
 import { addLiveValueColumn, itemColumn, ItemStorage, itemStorage, widenStringColumn } from '../core/dialect';
-import { columnOf, DataType, LIBRARIES } from '../core/registry';
+import { columnOf, DataType, LIBRARIES, LibraryName } from '../core/registry';
 import { syncBookkeeping } from '../gateway/migrations/columns';
 import { authoritativeFullRunCompleted } from '../adapters/sync/runs';
 import type { Registration } from './resources';
@@ -37,6 +37,8 @@ export interface ResourceLibrary {
   key: string[];
   /** item fields unique among live records */
   unique: string[];
+  /** item fields every record must have besides the key: the job mapping them creates the records */
+  required: string[];
   /** visible columns in the registration's order, then the hidden ones */
   columns: LibraryColumn[];
   /** retired with its resource: the table and data stay */
@@ -86,6 +88,10 @@ export function libraryDeclarationErrors(reg: Registration): FieldError[] {
     else if (!indexable(storageOf(item))) errs.push({ field: `library.key.${i}`, reason: `库表主键 ${f} 须为长度不超过 ${MAX_INDEXED_LENGTH} 的字符、日期类信息项或货币（整数）` });
   });
   const seen = new Set<string>();
+  (reg.library.required ?? []).forEach((f, i) => {
+    if (!items.has(f)) errs.push({ field: `library.required.${i}`, reason: `必填信息项 ${f} 不是本资源的信息项` });
+    else if (reg.library!.key.includes(f)) errs.push({ field: `library.required.${i}`, reason: `必填信息项 ${f} 已是主键（主键总是必填）` });
+  });
   (reg.library.unique ?? []).forEach((f, i) => {
     const item = items.get(f);
     if (!item) errs.push({ field: `library.unique.${i}`, reason: `唯一信息项 ${f} 不是本资源的信息项` });
@@ -115,6 +121,10 @@ export function libraryChangeErrors(current: ResourceLibrary, reg: Registration)
   if (!sameSet(current.key, reg.library.key)) errs.push({ field: 'library.key', reason: `库表主键不能修改（已发布为 ${current.key.join('、')}）` });
   if (!sameSet(current.unique, reg.library.unique ?? [])) {
     errs.push({ field: 'library.unique', reason: `唯一信息项不能修改（已发布为 ${current.unique.join('、') || '无'}）` });
+  }
+  // which job creates the records follows from the required items (adapters/verification/ownership.ts)
+  if (!sameSet(current.required, reg.library.required ?? [])) {
+    errs.push({ field: 'library.required', reason: `必填信息项不能修改（已发布为 ${current.required.join('、') || '无'}）` });
   }
   const columns = new Map(current.columns.map((c) => [c.field, c]));
   reg.items.forEach((it, i) => {
@@ -199,7 +209,13 @@ export async function recordLibrary(trx: Knex, reg: Registration, now = Date.now
   if (!hasLibrary(reg) || !reg.library) return;
   const code = reg.code;
   const current = await libraryOfResource(trx, code);
-  const row = { key_fields: JSON.stringify(reg.library.key), unique_fields: JSON.stringify(reg.library.unique ?? []), state: 'active', updated_at: now };
+  const row = {
+    key_fields: JSON.stringify(reg.library.key),
+    unique_fields: JSON.stringify(reg.library.unique ?? []),
+    required_fields: JSON.stringify(reg.library.required ?? []),
+    state: 'active',
+    updated_at: now,
+  };
   if (current) await trx('libraries').where({ resource_code: code }).update(row);
   else await trx('libraries').insert({ resource_code: code, table_name: libraryTableName(code), ...row, created_at: now });
   const listed = new Set(reg.items.map((i) => i.field));
@@ -222,6 +238,7 @@ interface LibraryRow {
   table_name: string;
   key_fields: string;
   unique_fields: string;
+  required_fields: string;
   state: 'active' | 'retired';
 }
 
@@ -241,6 +258,7 @@ function toLibrary(row: LibraryRow, columns: ColumnRow[]): ResourceLibrary {
     table: row.table_name,
     key: JSON.parse(row.key_fields) as string[],
     unique: JSON.parse(row.unique_fields) as string[],
+    required: JSON.parse(row.required_fields) as string[],
     columns: columns.map((c) => ({
       field: c.field,
       column: c.column_name,
@@ -251,6 +269,51 @@ function toLibrary(row: LibraryRow, columns: ColumnRow[]): ResourceLibrary {
       hidden: Boolean(Number(c.hidden)),
     })),
     state: row.state,
+  };
+}
+
+/**
+ * A base library as the registry describes it, in catalogue terms: what its seeded
+ * registration declares (a test pins the two equal) and what migration 803 records.
+ */
+export function baseLibrary(name: LibraryName): ResourceLibrary {
+  const lib = LIBRARIES[name];
+  const fieldOf = (column: string) => lib.items.find((i) => columnOf(i) === column)!.field;
+  return {
+    resourceCode: lib.resource_code,
+    table: lib.name,
+    key: [fieldOf(lib.key)],
+    unique: lib.unique.map(fieldOf),
+    required: lib.items.filter((i) => i.required && columnOf(i) !== lib.key).map((i) => i.field),
+    columns: lib.items.map((i) => ({ field: i.field, column: columnOf(i), name: i.name, data_type: i.data_type, ...(i.length ? { length: i.length } : {}), sensitive: i.sensitive, hidden: false })),
+    state: 'active',
+  };
+}
+
+/** The rows recording a library (libraries, library_columns), for a migration. */
+export function libraryRows(lib: ResourceLibrary, now: number) {
+  return {
+    library: {
+      resource_code: lib.resourceCode,
+      table_name: lib.table,
+      key_fields: JSON.stringify(lib.key),
+      unique_fields: JSON.stringify(lib.unique),
+      required_fields: JSON.stringify(lib.required),
+      state: lib.state,
+      created_at: now,
+      updated_at: now,
+    },
+    columns: lib.columns.map((c, position) => ({
+      resource_code: lib.resourceCode,
+      field: c.field,
+      column_name: c.column,
+      name: c.name,
+      data_type: c.data_type,
+      length: c.length ?? null,
+      sensitive: c.sensitive,
+      hidden: c.hidden,
+      position,
+    })),
   };
 }
 

@@ -50,11 +50,13 @@ export interface InterfaceSpec {
 
 /**
  * The library (table) of a resource shared by 接口 or 库表: its key (the item that names a
- * record; one item for now) and the items unique among live records.
+ * record; one item for now), the items unique among live records, and the items every record
+ * must have besides the key (the sync job mapping them creates the records).
  */
 export interface LibraryDeclaration {
   key: string[];
   unique?: string[];
+  required?: string[];
 }
 
 export interface Registration {

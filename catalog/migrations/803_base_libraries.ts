@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { LIBRARIES } from '../../core/registry';
+import { LIBRARY_NAMES } from '../../core/registry';
+import { baseLibrary, libraryRows } from '../libraries';
 
 /**
  * The three base libraries (population, legal_entity, licence: tables of 001–003) become
@@ -9,34 +10,15 @@ import { LIBRARIES } from '../../core/registry';
  */
 export async function up(knex: Knex): Promise<void> {
   const now = Date.now();
-  for (const lib of Object.values(LIBRARIES)) {
-    await knex('libraries').insert({
-      resource_code: lib.resource_code,
-      table_name: lib.name,
-      key_fields: JSON.stringify(lib.items.filter((i) => i.field.toLowerCase() === lib.key).map((i) => i.field)),
-      unique_fields: JSON.stringify(lib.items.filter((i) => lib.unique.includes(i.field.toLowerCase())).map((i) => i.field)),
-      state: 'active',
-      created_at: now,
-      updated_at: now,
-    });
-    await knex('library_columns').insert(
-      lib.items.map((i, position) => ({
-        resource_code: lib.resource_code,
-        field: i.field,
-        column_name: i.field.toLowerCase(),
-        name: i.name,
-        data_type: i.data_type,
-        length: i.length ?? null,
-        sensitive: i.sensitive,
-        hidden: false,
-        position,
-      })),
-    );
+  for (const name of LIBRARY_NAMES) {
+    const rows = libraryRows(baseLibrary(name), now);
+    await knex('libraries').insert(rows.library);
+    await knex('library_columns').insert(rows.columns);
   }
 }
 
 export async function down(knex: Knex): Promise<void> {
-  const codes = Object.values(LIBRARIES).map((lib) => lib.resource_code);
+  const codes = LIBRARY_NAMES.map((name) => baseLibrary(name).resourceCode);
   await knex('library_columns').whereIn('resource_code', codes).delete();
   await knex('libraries').whereIn('resource_code', codes).delete();
 }

@@ -8,7 +8,7 @@ import { testContext, TestContext } from '../support/context';
 import { sampleRegistration } from '../support/catalog';
 import { seedCatalogue } from '../../catalog/seed';
 import { editDraft, publish, register, retire, revise } from '../../catalog/lifecycle';
-import { isConnected, libraryOfResource } from '../../catalog/libraries';
+import { baseLibrary, isConnected, libraryOfResource } from '../../catalog/libraries';
 import { baseResources } from '../../catalog/base-resources';
 import { columnOf, LIBRARIES } from '../../core/registry';
 import { ValidationFailed } from '../../catalog/validation';
@@ -34,20 +34,23 @@ describe.each(STORAGE_TARGETS)('resource libraries on %s', (target) => {
   });
   afterAll(() => ctx.dispose());
 
-  it('the seeded base registrations are the registry: items, types, lengths, key and unique, on the existing tables', async () => {
+  it('the seeded base registrations are the registry: items, types, lengths, key, unique and required, on the existing tables', async () => {
     for (const reg of baseResources()) {
       const lib = Object.values(LIBRARIES).find((l) => l.resource_code === reg.code)!;
       const stored = (await libraryOfResource(ctx.db, reg.code))!;
+      expect(stored).toEqual(baseLibrary(lib.name));
       expect(stored.table).toBe(lib.name);
       expect(stored.key.map((f) => f.toLowerCase())).toEqual([lib.key]);
       expect(stored.unique.map((f) => f.toLowerCase())).toEqual(lib.unique);
-      const fromRegistry = lib.items.map((i) => ({ field: i.field, column: columnOf(i), name: i.name, data_type: i.data_type, ...(i.length ? { length: i.length } : {}), sensitive: i.sensitive, hidden: false }));
-      expect(stored.columns).toEqual(fromRegistry);
+      expect(stored.required).toEqual(lib.items.filter((i) => i.required && columnOf(i) !== lib.key).map((i) => i.field));
+      expect(stored.columns.map((c) => c.column)).toEqual(lib.items.map(columnOf));
+      // the registration says the same, item by item
       expect(reg.items.map(({ field, name, data_type, length, sensitive }) => ({ field, name, data_type, length, sensitive }))).toEqual(
         lib.items.map(({ field, name, data_type, length, sensitive }) => ({ field, name, data_type, length, sensitive })),
       );
-      expect(reg.library).toEqual({ key: stored.key, unique: stored.unique });
+      expect(reg.library).toEqual({ key: stored.key, unique: stored.unique, required: stored.required });
     }
+    expect(baseLibrary('population')).toMatchObject({ key: ['RYBH'], unique: ['GMSFZH'], required: ['GMSFZH', 'XM'] });
   });
 
   it('a registration shared by 接口 must declare its key, an existing short item; reasons name the field', async () => {
@@ -137,9 +140,10 @@ describe.each(STORAGE_TARGETS)('resource libraries on %s', (target) => {
     expect(await refusal(revise(ctx.db, RSJ, CODE, shorter))).toEqual([{ field: 'items.1.length', reason: '信息项 XM 的长度不能由 64 缩短为 32（库表中的数据可能放不下）' }]);
     const retyped = { ...reg, items: reg.items.map((i) => (i.field === 'CBZT' ? { ...i, data_type: 'N' as const } : i)) };
     expect(await refusal(revise(ctx.db, RSJ, CODE, retyped))).toEqual([{ field: 'items.2.data_type', reason: '信息项 CBZT 的数据类型不能由 C 改为 N（库表中已有该列）' }]);
-    expect(await refusal(revise(ctx.db, RSJ, CODE, { ...reg, library: { key: ['XM'] } }))).toEqual([
+    expect(await refusal(revise(ctx.db, RSJ, CODE, { ...reg, library: { key: ['XM'], required: ['CBZT'] } }))).toEqual([
       { field: 'library.key', reason: '库表主键不能修改（已发布为 GMSFZH）' },
       { field: 'library.unique', reason: '唯一信息项不能修改（已发布为 XM）' },
+      { field: 'library.required', reason: '必填信息项不能修改（已发布为 无）' },
     ]);
     // a longer item is fine
     const longer = { ...reg, items: reg.items.map((i) => (i.field === 'XZLX' ? { ...i, length: 128 } : i)) };
