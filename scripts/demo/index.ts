@@ -130,7 +130,7 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
     ctx.log.info({ job: job.id }, summaryLine(outcome.run));
     if (outcome.status === 'failed') throw new Error(`演示数据首次全量同步失败：${outcome.run.error ?? ''}`);
     // rows per library: counted from the jobs that create its records
-    if (ownsRecords(job)) synced = { ...(synced ?? {}), [job.target]: outcome.run.written };
+    if (ownsRecords(job, job.library)) synced = { ...(synced ?? {}), [job.target]: outcome.run.written };
   }
   return { frontendFile, builtFrontend, synced, consumerSecret };
 }
