@@ -313,3 +313,8 @@ export async function publishedInterfaceVersions(db: Db | Knex): Promise<Array<{
     .select('i.method', 'r.id', 'r.updated_at')) as Array<{ method: string; id: number | string; updated_at: number | string }>;
   return rows.map((r) => ({ method: r.method, id: Number(r.id), updated_at: Number(r.updated_at) }));
 }
+
+/** The published interfaces' versions as one comparable string. */
+export function interfacesFingerprint(versions: ReadonlyArray<{ method: string; id: number; updated_at: number }>): string {
+  return versions.map((v) => `${v.method}@${v.id}:${v.updated_at}`).join(',');
+}

@@ -14,7 +14,7 @@ import { badParam } from '../../core/result-codes';
 import { compileSchema } from '../../core/validation';
 import { registrationOf } from '../../catalog/access';
 import { publishedResourceOfMethod, type InterfaceSpec, type QueryParam, type Registration } from '../../catalog/resources';
-import { declaredParamSchema, type DeclaredParam, type JsonSchema } from '../../schemas/lookup-params';
+import { declaredParams, declaredSchema } from '../../catalog/lookup-declarations';
 import { declaredQueryKey, KEY_KIND_OF_CHECK } from '../auditing/query-key';
 import { isConnected, libraryOfResource, notConnected } from './libraries-shim';
 import type { LookupMethod } from './methods';
@@ -35,22 +35,6 @@ export interface DeclaredLookup extends LookupMethod<DeclaredParams> {
   maskKinds: ReadonlyMap<string, MaskKind | 'date'>;
   /** throws 503 数据尚未接入 unless its library has completed a full sync */
   ensureConnected(): Promise<void>;
-}
-
-/** A generic lookup's parameters with their items' names, in declaration order. */
-export function declaredParams(reg: Registration, spec: InterfaceSpec): DeclaredParam[] {
-  const items = new Map(reg.items.map((i) => [i.field, i]));
-  return (spec.query?.params ?? []).map((p) => ({ ...p, itemName: items.get(p.item)?.name ?? p.item, itemLength: items.get(p.item)?.length }));
-}
-
-/** The declared JSON Schema of a generic lookup's parameters (OpenAPI shows it; validation uses it without oneOf). */
-export function declaredSchema(reg: Registration, spec: InterfaceSpec): JsonSchema {
-  return declaredParamSchema(spec.method, spec.name, declaredParams(reg, spec), spec.query?.one_of);
-}
-
-/** Whether an interface is a generic lookup: declared with a query, and none of the six fixed methods. */
-export function isDeclaredLookup(spec: InterfaceSpec): boolean {
-  return spec.query !== undefined && !lookupSpec(spec.method);
 }
 
 interface Compiled {

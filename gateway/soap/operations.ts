@@ -17,9 +17,9 @@ import * as soap from 'soap';
 import type { Db } from '../../core/db';
 import type { Logger } from '../../core/logger';
 import { registrationOf } from '../../catalog/access';
-import { publishedInterfaceVersions } from '../../catalog/resources';
+import { interfacesFingerprint, publishedInterfaceVersions } from '../../catalog/resources';
 import { dataServiceWsdl, SOAP_PATH, soapOperations, SoapOperations } from '../../schemas/wsdl';
-import { isDeclaredLookup } from '../lookups/declared';
+import { isDeclaredLookup } from '../../catalog/lookup-declarations';
 
 type XmlObject = Record<string, unknown>;
 export interface XmlParser {
@@ -114,7 +114,7 @@ export class SoapCatalogue {
   private async check(): Promise<SoapSnapshot> {
     const startedAt = this.now();
     const versions = await publishedInterfaceVersions(this.db);
-    const fingerprint = versions.map((v) => `${v.method}@${v.id}:${v.updated_at}`).join(',');
+    const fingerprint = interfacesFingerprint(versions);
     let next = this.snapshot;
     if (!next || next.fingerprint !== fingerprint) {
       next = await buildSnapshot(fingerprint, soapOperations(await declaredOperations(this.db, versions)), this.address, this.handle);
