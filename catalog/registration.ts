@@ -57,10 +57,13 @@ function queryErrors(reg: Registration, f: InterfaceSpec, at: string): FieldErro
   if (f.params) errs.push({ field: `${at}.params`, reason: '声明了查询（query）的接口，请求参数由查询声明生成，不再另填 params' });
   const items = new Map(reg.items.map((it) => [it.field, it]));
   const names = new Set<string>();
+  const queried = new Map<string, string>();
   q.params.forEach((p, j) => {
     const here = `${at}.query.params.${j}`;
     if (names.has(p.name)) errs.push({ field: `${here}.name`, reason: `参数名 ${p.name} 重复` });
+    else if (queried.has(p.item)) errs.push({ field: `${here}.item`, reason: `信息项 ${p.item} 已由参数 ${queried.get(p.item)} 查询` });
     names.add(p.name);
+    if (!queried.has(p.item)) queried.set(p.item, p.name);
     const item = items.get(p.item);
     if (!item) errs.push({ field: `${here}.item`, reason: `信息项 ${p.item} 不是本资源的信息项` });
     else if (!QUERYABLE_TYPES.has(item.data_type)) errs.push({ field: `${here}.item`, reason: `信息项 ${p.item}（${item.name}）不是字符、日期或日期时间型，不能精确查询` });
