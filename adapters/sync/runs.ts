@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import type { Knex } from 'knex';
+import { isVerificationSource } from '../verification/ownership';
 
 export type RunMode = 'full' | 'incr';
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -111,7 +112,6 @@ function stamp(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-/** DataX-style summary: 任务启动时刻 … 读出记录总数 …, on one line per run. */
 /** The targets (libraries) some job of which has completed a full run. */
 export async function targetsWithCompletedFullRun(db: Knex): Promise<string[]> {
   const rows = (await db('sync_runs as r').join('sync_jobs as j', 'j.id', 'r.job_id').where({ 'r.mode': 'full', 'r.status': 'succeeded' }).distinct('j.target')) as Array<{ target: string }>;
@@ -124,6 +124,18 @@ export async function rejectsOfRun(db: Knex, runId: number, limit = 500): Promis
   return rows.map((x) => ({ row_key: x.row_key, reason: x.reason, raw: JSON.parse(x.raw), created_at: Number(x.created_at) }));
 }
 
+/**
+ * Whether an authoritative job into the library (table) `target` has completed a full run: a
+ * 校核源 fills nothing, so its runs do not count.
+ */
+export async function authoritativeFullRunCompleted(db: Knex, target: string): Promise<boolean> {
+  const jobs = (await db('sync_jobs').where({ target }).select('id', 'definition')) as Array<{ id: string; definition: string }>;
+  const ids = jobs.filter((j) => !isVerificationSource(JSON.parse(j.definition) as { role?: 'verify' })).map((j) => j.id);
+  if (ids.length === 0) return false;
+  return Boolean(await db('sync_runs').whereIn('job_id', ids).where({ mode: 'full', status: 'succeeded' }).first('id'));
+}
+
+/** DataX-style summary: 任务启动时刻 … 读出记录总数 …, on one line per run. */
 export function summaryLine(r: RunRecord): string {
   const end = r.endedAt ?? Date.now();
   const secs = Math.max(0.001, (end - r.startedAt) / 1000);

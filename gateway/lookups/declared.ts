@@ -10,13 +10,13 @@
 import type { ValidateFunction } from 'ajv';
 import type { Db } from '../../core/db';
 import { lookupSpec, type AuditKeyKind, type MaskKind } from '../../core/registry';
-import { badParam } from '../../core/result-codes';
+import { ApiError, badParam } from '../../core/result-codes';
 import { compileSchema } from '../../core/validation';
 import { registrationOf } from '../../catalog/access';
 import { publishedResourceOfMethod, type InterfaceSpec, type QueryParam, type Registration } from '../../catalog/resources';
 import { declaredParams, declaredSchema } from '../../catalog/lookup-declarations';
 import { declaredQueryKey, KEY_KIND_OF_CHECK } from '../auditing/query-key';
-import { isConnected, libraryOfResource, notConnected } from './libraries-shim';
+import { isConnected, libraryOfResource } from '../../catalog/libraries';
 import type { LookupMethod } from './methods';
 import { answerColumns, findByItems } from './resource-libraries';
 import { checkWith, requireDeclared } from './validation';
@@ -105,7 +105,7 @@ export async function declaredLookup(db: Db, method: string): Promise<DeclaredLo
       keyKinds: [],
       maskKinds: new Map(),
       parse: () => {
-        throw notConnected('接口未声明查询参数');
+        throw new ApiError('NOT_CONNECTED', '接口未声明查询参数');
       },
       queryKey: () => method,
       ensureConnected: async () => undefined,
@@ -129,7 +129,7 @@ export async function declaredLookup(db: Db, method: string): Promise<DeclaredLo
     },
     queryKey: (p) => declaredQueryKey(method, p.given),
     async ensureConnected() {
-      if (!library || !(await isConnected(db, code))) throw notConnected();
+      if (!library || !(await isConnected(db, code))) throw new ApiError('NOT_CONNECTED');
     },
     async run(_base, p) {
       return findByItems(db, library!, new Map(p.given.map((g) => [g.item, g.value])));

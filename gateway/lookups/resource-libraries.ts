@@ -5,7 +5,8 @@
  * and are checked to be plain identifiers before they reach SQL; values are bound parameters.
  */
 import type { Db } from '../../core/db';
-import type { LibraryColumn, ResourceLibrary } from './libraries-shim';
+import type { LibraryColumn, ResourceLibrary } from '../../catalog/libraries';
+import { columnOf } from '../../core/registry';
 import { exactly, MAX_ROWS } from './repository';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,63}$/;
@@ -47,7 +48,7 @@ export async function findByItems(db: Db, lib: ResourceLibrary, match: ReadonlyM
     .where(where)
     .andWhere('deleted', false)
     .limit(MAX_ROWS);
-  for (const k of lib.key) q.orderBy(identifier(k));
+  for (const field of lib.key) q.orderBy(identifier(columnOf({ field })));
   const rows = (await q) as Record<string, unknown>[];
   // under a case-blind collation the query only narrows: equality decides
   return exactly(rows, where).map((row) => Object.fromEntries(cols.map((c) => [c.field, valueOf(c, row[c.column])])));
