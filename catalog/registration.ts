@@ -9,7 +9,7 @@ import type { Db } from '../core/db';
 import type { InterfaceSpec, Registration } from './resources';
 import { FieldError, schemaErrors, ValidationFailed } from './validation';
 import { lookupSpec } from '../core/registry';
-import { libraryChangeErrorsOf, libraryDeclarationErrors } from './libraries';
+import { hasLibrary, libraryChangeErrorsOf, libraryDeclarationErrors } from './libraries';
 
 const CATEGORY_LEI: Record<string, string> = { 基础: '1', 主题: '2', 部门: '3' };
 
@@ -56,7 +56,7 @@ function queryErrors(reg: Registration, f: InterfaceSpec, at: string): FieldErro
   if (!q) return [];
   const errs: FieldError[] = [];
   if (lookupSpec(f.method)) errs.push({ field: `${at}.method`, reason: `方法 ${f.method} 是网关内置的附件3接口，不能声明通用查询` });
-  if (reg.share_mode === '文件') errs.push({ field: `${at}.query`, reason: '共享方式为文件的资源没有资源库，不能声明查询' });
+  if (!hasLibrary(reg)) errs.push({ field: `${at}.query`, reason: `共享方式为${reg.share_mode}的资源没有库表，不能声明查询` });
   if (f.params) errs.push({ field: `${at}.params`, reason: '声明了查询（query）的接口，请求参数由查询声明生成，不再另填 params' });
   const items = new Map(reg.items.map((it) => [it.field, it]));
   const names = new Set<string>();

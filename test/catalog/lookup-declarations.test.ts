@@ -69,7 +69,7 @@ describe.each(STORAGE_TARGETS)('generic lookup declarations on %s', (target) => 
     expect(await errorsOf(both)).toEqual([{ field: 'interfaces.0.params', reason: '声明了查询（query）的接口，请求参数由查询声明生成，不再另填 params' }]);
     const fixed = await errorsOf(withQuery(VALID, { method: 'getRKZP' }));
     expect(fixed).toContainEqual({ field: 'interfaces.0.method', reason: '方法 getRKZP 是网关内置的附件3接口，不能声明通用查询' });
-    expect(await errorsOf(withQuery(VALID, {}, { share_mode: '文件' }))).toEqual([{ field: 'interfaces.0.query', reason: '共享方式为文件的资源没有资源库，不能声明查询' }]);
+    expect(await errorsOf(withQuery(VALID, {}, { share_mode: '文件', library: undefined }))).toEqual([{ field: 'interfaces.0.query', reason: '共享方式为文件的资源没有库表，不能声明查询' }]);
   });
 
   it('refuses a malformed declaration by the schema, in Chinese', async () => {
