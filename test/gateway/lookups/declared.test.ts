@@ -102,6 +102,16 @@ describe.each(STORAGE_TARGETS)('generic lookups on %s', (target) => {
     expect(rows[0].query_key_hash).toBe(queryKeyHash(gw.ctx.config.auditKey, ZHANG));
   });
 
+  it('an interface published without a query declaration has no data path: 503, and no WebService operation', async () => {
+    const reg = sampleRegistration({ code: '301010/00009', name: '社会保险待遇信息', interfaces: [{ method: 'getSBDY', name: '社保待遇信息', function: '用于查询社会保险待遇' }] });
+    await register(gw.ctx.db, RSJ, reg);
+    await publish(gw.ctx.db, OPERATOR, reg.code);
+    const a = await postJson(gw.base, 'getSBDY', { gmsfzh: ZHANG }, granted);
+    expect(a.status).toBe(503);
+    expect(a.body).toEqual({ msg: '数据尚未接入：接口未声明查询参数', result_code: '503', data: [] });
+    expect(await wsdl()).not.toContain('getSBDY');
+  });
+
   it('is not callable without a token (401), and an undeclared name is no method (404) once authenticated', async () => {
     const anon = await postJson(gw.base, 'getSBCB', { gmsfzh: ZHANG }, { 'x-purpose': PURPOSE });
     expect(anon.status).toBe(401);
