@@ -9,14 +9,14 @@
  */
 import type { ValidateFunction } from 'ajv';
 import type { Db } from '../../core/db';
-import { lookupSpec, type AuditKeyKind, type MaskKind } from '../../core/registry';
+import { lookupSpec, type MaskKind } from '../../core/registry';
 import { ApiError, badParam } from '../../core/result-codes';
 import { compileSchema } from '../../core/validation';
 import { registrationOf } from '../../catalog/access';
 import { publishedResourceOfMethod, type InterfaceSpec, type QueryParam, type Registration } from '../../catalog/resources';
 import { declaredParams, declaredSchema } from '../../catalog/lookup-declarations';
-import { declaredQueryKey, KEY_KIND_OF_CHECK } from '../auditing/query-key';
-import { isConnected, libraryOfResource } from '../../catalog/libraries';
+import { declaredQueryKey } from '../auditing/query-key';
+import { isConnected, libraryOfResource, type ResourceLibrary } from '../../catalog/libraries';
 import type { LookupMethod } from './methods';
 import { answerColumns, findByItems } from './resource-libraries';
 import { checkWith, requireDeclared } from './validation';
@@ -29,12 +29,17 @@ export interface DeclaredLookup extends LookupMethod<DeclaredParams> {
   /** authorised by grants alone: a token's method list names the fixed methods of its consumer */
   declared: true;
   resourceCode: string;
-  /** the kinds of key its audit rows are found by (from the checks of its parameters) */
-  keyKinds: readonly AuditKeyKind[];
   /** how its items are masked where the registry does not say */
   maskKinds: ReadonlyMap<string, MaskKind | 'date'>;
   /** throws 503 数据尚未接入 unless its library has completed a full sync */
   ensureConnected(): Promise<void>;
+}
+
+/** One cache per store (a process, or a test, may hold several). */
+function cacheOf<V>(caches: WeakMap<Db, Map<string, V>>, db: Db): Map<string, V> {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = new Map()));
+  return c;
 }
 
 interface Compiled {
@@ -45,11 +50,12 @@ interface Compiled {
   label: (name: string) => string;
 }
 
-/** Compiled declarations by resource row, its last change and method (a published row does not change). */
-const compiled = new Map<string, Compiled>();
+/** Compiled declarations by store, resource row, its last change and method (a published row does not change). */
+const compiledByDb = new WeakMap<Db, Map<string, Compiled>>();
 const COMPILED_MAX = 1000;
 
-function compile(key: string, reg: Registration, spec: InterfaceSpec): Compiled {
+function compile(db: Db, key: string, reg: Registration, spec: InterfaceSpec): Compiled {
+  const compiled = cacheOf(compiledByDb, db);
   let c = compiled.get(key);
   if (c) return c;
   const { oneOf: _groupsAreCheckedBelow, ...shape } = declaredSchema(reg, spec);
@@ -63,6 +69,34 @@ function compile(key: string, reg: Registration, spec: InterfaceSpec): Compiled 
   if (compiled.size >= COMPILED_MAX) compiled.clear();
   compiled.set(key, c);
   return c;
+}
+
+/**
+ * A published row's library: recorded in the transaction that published the row, changed only
+ * by publishing another row (a new id) — so it is read once per row and last change.
+ */
+const libraries = new WeakMap<Db, Map<string, ResourceLibrary | null>>();
+
+async function libraryOfRow(db: Db, key: string, code: string): Promise<ResourceLibrary | null> {
+  const cache = cacheOf(libraries, db);
+  if (cache.has(key)) return cache.get(key)!;
+  const lib = await libraryOfResource(db, code);
+  if (cache.size >= COMPILED_MAX) cache.clear();
+  cache.set(key, lib);
+  return lib;
+}
+
+/** Libraries seen connected, until when: a library stays connected once its job ran, so this is only re-asked now and then. */
+const connectedUntil = new WeakMap<Db, Map<string, number>>();
+const CONNECTED_RECHECK_MS = 1000;
+
+async function connected(db: Db, code: string, now = Date.now()): Promise<boolean> {
+  const cache = cacheOf(connectedUntil, db);
+  if ((cache.get(code) ?? 0) > now) return true;
+  const yes = await isConnected(db, code);
+  if (yes) cache.set(code, now + CONNECTED_RECHECK_MS);
+  else cache.delete(code);
+  return yes;
 }
 
 /** Exactly one group given whole, and no parameter of another group: otherwise a 400 naming the groups. */
@@ -102,7 +136,6 @@ export async function declaredLookup(db: Db, method: string): Promise<DeclaredLo
       ...base,
       interfaces: ['json'],
       fields: reg.items.map((i) => i.field),
-      keyKinds: [],
       maskKinds: new Map(),
       parse: () => {
         throw new ApiError('NOT_CONNECTED', '接口未声明查询参数');
@@ -112,13 +145,13 @@ export async function declaredLookup(db: Db, method: string): Promise<DeclaredLo
       run: async () => [],
     };
   }
-  const c = compile(`${resource.id}:${resource.updated_at}:${method}`, reg, spec);
-  const library = await libraryOfResource(db, code);
+  const row = `${resource.id}:${resource.updated_at}`;
+  const c = compile(db, `${row}:${method}`, reg, spec);
+  const library = await libraryOfRow(db, row, code);
   return {
     ...base,
     // the answer: the library's items that are not hidden (before its first sync, the registration's)
     fields: library ? answerColumns(library).map((col) => col.field) : reg.items.map((i) => i.field),
-    keyKinds: [...new Set(c.params.flatMap((p) => (p.check && Object.hasOwn(KEY_KIND_OF_CHECK, p.check) ? [KEY_KIND_OF_CHECK[p.check]] : [])))],
     maskKinds: maskKindsOf(reg, c.params),
     parse(raw) {
       const p = checkWith<Record<string, string>>(c.validate, raw, undefined, c.label);
@@ -127,9 +160,10 @@ export async function declaredLookup(db: Db, method: string): Promise<DeclaredLo
         given: c.params.filter((d) => p[d.name] !== undefined).map((d) => ({ name: d.name, item: d.item, check: d.check, value: requireDeclared(c.label(d.name), p[d.name], d) })),
       };
     },
+    // audited under the kind of key its declaration checks (公民身份号码 …), so "who looked me up" finds it
     queryKey: (p) => declaredQueryKey(method, p.given),
     async ensureConnected() {
-      if (!library || !(await isConnected(db, code))) throw new ApiError('NOT_CONNECTED');
+      if (!library || !(await connected(db, code))) throw new ApiError('NOT_CONNECTED');
     },
     async run(_base, p) {
       return findByItems(db, library!, new Map(p.given.map((g) => [g.item, g.value])));
