@@ -93,26 +93,32 @@ export class SoapCatalogue {
   }
 
   /**
-   * A snapshot no older than maxAgeMs against the catalogue. If the catalogue cannot be read or
-   * node-soap refuses the WSDL, the snapshot in use stays (and the failure is logged).
+   * A snapshot checked against the catalogue no earlier than maxAgeMs before this call (0: a
+   * check that started after it — one already running from before does not do). Concurrent
+   * callers share one check. If the catalogue cannot be read or node-soap refuses the WSDL, the
+   * snapshot in use stays (and the failure is logged).
    */
   async fresh(maxAgeMs = FRESH_MS): Promise<SoapSnapshot | null> {
-    if (this.snapshot && this.now() - this.checkedAt < maxAgeMs) return this.snapshot;
-    if (!this.checking) {
-      this.checking = this.check().finally(() => {
-        this.checking = null;
-      });
-    }
+    const since = this.now() - maxAgeMs;
     try {
-      return await this.checking;
+      for (;;) {
+        if (this.snapshot && this.checkedAt >= since) return this.snapshot;
+        if (!this.checking) {
+          const startedAt = this.now();
+          this.checking = this.check(startedAt).finally(() => {
+            this.checking = null;
+          });
+        }
+        await this.checking;
+      }
     } catch (err) {
       this.log.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'soap operations could not be rebuilt: the previous ones stay');
       return this.snapshot;
     }
   }
 
-  private async check(): Promise<SoapSnapshot> {
-    const startedAt = this.now();
+  /** Reads the fingerprint (started at startedAt) and rebuilds if it changed; checkedAt is when the read started. */
+  private async check(startedAt: number): Promise<SoapSnapshot> {
     const versions = await publishedInterfaceVersions(this.db);
     const fingerprint = interfacesFingerprint(versions);
     let next = this.snapshot;

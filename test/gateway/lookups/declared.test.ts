@@ -137,6 +137,9 @@ describe.each(STORAGE_TARGETS)('generic lookups on %s', (target) => {
       }
       const byGroup = await json({ xm: '张三', cbrq: '20100101' });
       expect(byGroup.body.data).toEqual([{ GMSFZH: ZHANG, XM: '张*', CBZT: '1' }]);
+      // GET with a query string is the same call
+      const got = await fetch(`${gw.base}/dprs/api/getSBCB?xm=${encodeURIComponent('张三')}&cbrq=20100101`, { headers: granted });
+      expect(await got.json()).toEqual(byGroup.body);
     });
 
     it('404 未查询到数据 only when connected and no live record matches exactly', async () => {

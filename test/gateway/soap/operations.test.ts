@@ -62,6 +62,31 @@ describe.each(STORAGE_TARGETS)('WebService operations from the catalogue on %s',
     expect(reads).not.toHaveBeenCalled();
   });
 
+  it('a WSDL read after a publication shows it, even while a check that read the catalogue before is still running', async () => {
+    const real = resources.publishedInterfaceVersions;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    jest.spyOn(resources, 'publishedInterfaceVersions').mockImplementation(async (db) => {
+      const versions = await real(db);
+      if (first) {
+        first = false;
+        await gate; // read before the publication, finished after it
+      }
+      return versions;
+    });
+    const early = wsdl();
+    await new Promise((r) => setTimeout(r, 50));
+    await register(gw.ctx.db, RSJ, numbered(7));
+    await publish(gw.ctx.db, OPERATOR, numbered(7).code);
+    const late = wsdl();
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    expect(await early).not.toContain('getSB7');
+    expect(await late).toContain('<wsdl:operation name="getSB7">');
+    await retire(gw.ctx.db, RSJ, numbered(7).code, '测试停用');
+  });
+
   it('adds and removes operations as resources are published and retired; calls in flight meanwhile are answered normally', async () => {
     const before = await wsdl();
     const headers = { authorization: `Bearer ${tokenFor(gw.ctx.config)}`, 'x-purpose': PURPOSE };
