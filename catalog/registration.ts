@@ -58,6 +58,7 @@ function queryErrors(reg: Registration, f: InterfaceSpec, at: string): FieldErro
   if (lookupSpec(f.method)) errs.push({ field: `${at}.method`, reason: `方法 ${f.method} 是网关内置的附件3接口，不能声明通用查询` });
   if (!hasLibrary(reg)) errs.push({ field: `${at}.query`, reason: `共享方式为${reg.share_mode}的资源没有库表，不能声明查询` });
   if (f.params) errs.push({ field: `${at}.params`, reason: '声明了查询（query）的接口，请求参数由查询声明生成，不再另填 params' });
+  if (f.fields) errs.push({ field: `${at}.fields`, reason: '声明了查询（query）的接口返回本资源的信息项，不再另填 fields' });
   const items = new Map(reg.items.map((it) => [it.field, it]));
   const names = new Set<string>();
   const queried = new Map<string, string>();

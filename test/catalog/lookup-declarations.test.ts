@@ -64,9 +64,11 @@ describe.each(STORAGE_TARGETS)('generic lookup declarations on %s', (target) => 
     expect(await errorsOf(withQuery(query, {}, reg as Partial<Registration>))).toEqual([{ field, reason }]);
   });
 
-  it('refuses free-text params beside a declaration, a query on a fixed method, and a query on a file resource', async () => {
+  it('refuses free-text params or fields beside a declaration, a query on a fixed method, and a query on a file resource', async () => {
     const both = withQuery(VALID, { params: [{ name: 'gmsfzh', description: '身份证号', data_type: '字符串' }] });
     expect(await errorsOf(both)).toEqual([{ field: 'interfaces.0.params', reason: '声明了查询（query）的接口，请求参数由查询声明生成，不再另填 params' }]);
+    const withFields = withQuery(VALID, { fields: [{ field: 'HYJG', name: '核验结果', db_type: 'VARCHAR2' }] });
+    expect(await errorsOf(withFields)).toEqual([{ field: 'interfaces.0.fields', reason: '声明了查询（query）的接口返回本资源的信息项，不再另填 fields' }]);
     const fixed = await errorsOf(withQuery(VALID, { method: 'getRKZP' }));
     expect(fixed).toContainEqual({ field: 'interfaces.0.method', reason: '方法 getRKZP 是网关内置的附件3接口，不能声明通用查询' });
     expect(await errorsOf(withQuery(VALID, {}, { share_mode: '文件', library: undefined }))).toEqual([{ field: 'interfaces.0.query', reason: '共享方式为文件的资源没有库表，不能声明查询' }]);
