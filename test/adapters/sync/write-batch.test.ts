@@ -6,6 +6,8 @@
  */
 import type { Knex } from 'knex';
 import { parseJob } from '../../../adapters/sync/jobs';
+import { targetOf } from '../../../adapters/sync/targets';
+import { baseLibrary } from '../../../catalog/libraries';
 import { BatchOptions, writeBatch } from '../../../adapters/sync/write';
 import { RunCounters, zeroCounters } from '../../../adapters/sync/runs';
 import { entity, person } from '../../../scripts/demo/records';
@@ -19,7 +21,7 @@ const firms = parseJob({
   columns: { CODE: 'tyshxydm', NAME: 'jgmc', CAPITAL: 'zczb' },
   deleteFlag: { column: 'DEL', value: 1 },
   updateTime: 'GXSJ',
-});
+}, targetOf(baseLibrary('legal_entity')));
 const CODES = Array.from({ length: 6 }, (_, i) => entity(1, i).TYSHXYDM);
 const firm = (i: number, over: Record<string, unknown> = {}) => ({ CODE: CODES[i], NAME: `测试公司${i}`, CAPITAL: 100 + i, GXSJ: `2026-01-0${i + 1} 00:00:00`, ...over });
 
@@ -114,8 +116,8 @@ describe.each(STORAGE_TARGETS)('writeBatch on %s', (target) => {
   });
 
   it('a job filling items of another job’s records updates those that exist and rejects the others', async () => {
-    const owner = parseJob({ id: 'ga', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', SFZH: 'gmsfzh', XM: 'xm', CSD: 'csd' } });
-    const fill = parseJob({ id: 'wj', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', CSD: 'csd' } });
+    const owner = parseJob({ id: 'ga', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', SFZH: 'gmsfzh', XM: 'xm', CSD: 'csd' } }, targetOf(baseLibrary('population')));
+    const fill = parseJob({ id: 'wj', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', CSD: 'csd' } }, targetOf(baseLibrary('population')));
     const [a, b] = [person(1, 0), person(1, 1)];
     const run = async (job: typeof owner, rows: Record<string, unknown>[]) => {
       const c = zeroCounters();
