@@ -52,5 +52,8 @@ describe.each(STORAGE_TARGETS)('base-library repository on %s', (target) => {
     expect(many).toHaveLength(MAX_ROWS);
     expect(many.map((e) => e.TYSHXYDM)).toEqual([...many.map((e) => e.TYSHXYDM)].sort());
     expect(Object.keys(many[0])).toEqual(itemFields('legal_entity'));
+    // each row read back in full, under its template name
+    expect(many[0]).toMatchObject({ TYSHXYDM: 'T00000000000000000', JGMC: '重名' });
+    expect(many.every((e) => e.JGMC === '重名' && /^T\d{17}$/.test(e.TYSHXYDM))).toBe(true);
   });
 });
