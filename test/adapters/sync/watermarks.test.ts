@@ -32,6 +32,7 @@ describe('where an incremental run starts (incrementalStart)', () => {
   it('without a look-back: at the watermark, key included', () => {
     expect(incrementalStart(mark, 0, null)).toBe(mark);
     expect(incrementalStart(mark, -5, '2026-03-01 11:00:00')).toBe(mark);
+    expect(incrementalStart(mark, 0, '2026-03-01 11:00:00')).toBe(mark);
   });
 
   it('before the first completed run: a whole look-back before the watermark, from the first key', () => {
@@ -93,7 +94,7 @@ describe('time texts at their edges', () => {
   it('refuse anything else, naming the text (cut)', () => {
     for (const bad of ['2026-03-01', '2026-03-01 10:20', 'x2026-03-01 10:20:30', '2026-03-01 10:20:30x', '2026-03-01_10:20:30', '2026-3-01 10:20:30'])
       expect(() => shiftTimeText(bad, 1)).toThrow(`无法识别的更新时间格式: ${bad}`);
-    expect(() => shiftTimeText('y'.repeat(40), 1)).toThrow(`无法识别的更新时间格式: ${'y'.repeat(32)}`);
+    expect(() => shiftTimeText('y'.repeat(40), 1)).toThrow(new RegExp(`^无法识别的更新时间格式: y{32}$`));
   });
 
   it('a clock written like a sample that is no time text stays as it is', () => {
