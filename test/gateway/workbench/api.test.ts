@@ -46,7 +46,7 @@ describe.each(STORAGE_TARGETS)('workbench API on %s', (target) => {
   beforeAll(async () => {
     ctx = await testContext(target);
     await seedCatalogue(ctx.db);
-    await ensureSocialInsuranceResource(ctx.db); // its library is the target of 区人社局's demo job
+    await ensureSocialInsuranceResource(ctx.db); // the demo's 区人社局 job fills its library
     for (const def of demoJobs(path.join(ctx.config.dataDir, 'frontend-demo.db'))) await saveJob(ctx.db, def);
     await addAccount(ctx.db, { username: 'ops', role: 'operator', password: PASSWORD });
     await addAccount(ctx.db, { username: 'gaj', role: 'officer', departmentCode: departmentCodeByName('区公安分局'), password: PASSWORD });
