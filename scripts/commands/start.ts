@@ -10,8 +10,7 @@ import { DemoCredential, ensureDemoAccounts } from '../../gateway/accounts/demo'
 function workbenchBanner(ctx: AppContext, base: string, accounts: DemoCredential[]): string[] {
   const lines = [`  workbench      ${base}/dprs/workbench/   (dprs user add|disable|reset|list)`];
   for (const a of accounts) {
-    const totp = a.totpSecret && ctx.config.workbench.totpRequired ? `  TOTP secret ${a.totpSecret}` : '';
-    lines.push(`    ${a.username.padEnd(14)} ${a.roleName}  one-time password ${a.password}${totp}`);
+    lines.push(`    ${a.username.padEnd(14)} ${a.roleName}  one-time password ${a.password}`);
   }
   if (accounts.length > 0) lines.push('    (shown this once; each account sets its own password at first sign-in)');
   return lines;
