@@ -154,3 +154,23 @@ export function runWarnings(r: RunCounters): string[] {
   }
   return out;
 }
+
+export interface JobRunSummary {
+  jobId: string;
+  /** runs started since `since`, and how many of them succeeded */
+  runs: number;
+  succeeded: number;
+  /** when the job last finished a run successfully (ever), or null */
+  lastSucceededAt: number | null;
+}
+
+/** Per job: its runs since a time and its last success — the department report's sync figures. */
+export async function runSummaries(db: Knex, since: number): Promise<JobRunSummary[]> {
+  const rows = (await db('sync_runs')
+    .select('job_id')
+    .select(db.raw('sum(case when started_at >= ? then 1 else 0 end) as runs', [since]))
+    .select(db.raw("sum(case when started_at >= ? and status = 'succeeded' then 1 else 0 end) as ok", [since]))
+    .select(db.raw("max(case when status = 'succeeded' then ended_at end) as last_ok"))
+    .groupBy('job_id')) as Array<{ job_id: string; runs: unknown; ok: unknown; last_ok: unknown }>;
+  return rows.map((r) => ({ jobId: r.job_id, runs: Number(r.runs ?? 0), succeeded: Number(r.ok ?? 0), lastSucceededAt: r.last_ok == null ? null : Number(r.last_ok) }));
+}
