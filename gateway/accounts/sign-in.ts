@@ -1,5 +1,5 @@
 /**
- * Signing in: password, then (for an operator or auditor who enrolled an authenticator) a TOTP
+ * Signing in: password, then (for operator and auditor when WORKBENCH_TOTP_REQUIRED) a TOTP
  * code. Five failures in a row lock the account for WORKBENCH_LOCK_MINUTES; failures from one
  * address, whatever the accounts, are limited to WORKBENCH_ADDRESS_FAILURES per sliding 15
  * minutes (shared through the database), so names cannot be sprayed with common passwords.
@@ -81,8 +81,8 @@ export async function signIn(db: Db, config: Config, req: SignInRequest, now = D
     await recordSignInEvent(db, { username, event: 'failure', reason: '账号已停用', ip }, now);
     throw new ApiError('FORBIDDEN', '账号已停用，请联系运维管理员', 'username');
   }
-  // an enrolled authenticator is always asked for; when required but not yet enrolled, the session can only enrol (http.ts)
-  if (TOTP_ROLES.includes(row.role) && row.totp_secret) {
+  // when required but not yet enrolled, the session can only enrol (http.ts)
+  if (config.workbench.totpRequired && TOTP_ROLES.includes(row.role) && row.totp_secret) {
     if (req.totp === undefined || req.totp === null || req.totp === '') return { ok: false, totpRequired: true };
     const step = typeof req.totp === 'string' ? matchTotp(row.totp_secret, req.totp.trim(), now) : null;
     const last = row.totp_last_step === null ? -1 : Number(row.totp_last_step);
