@@ -5,23 +5,19 @@
  * Gathered from the owning modules (catalog/resources, catalog/demands, adapters/sync) and
  * exportable as CSV or XLSX.
  *
- * "With data" is what the exchange knows today: a published base resource (人口 / 法人 / 证照)
- * whose library an authoritative sync job has filled at least once; freshness is that job's
- * last success against the resource's 更新周期. Other resources have no data state yet.
+ * "With data" and freshness are each published resource's data state (catalog/data-state.ts, as
+ * the portal shows it): 已接入, and overdue or not against its 更新周期.
  */
 import type { Db } from '../../core/db';
-import { LIBRARIES, LIBRARY_NAMES } from '../../core/registry';
 import { listJobs } from '../../adapters/sync/jobs';
 import { runSummaries } from '../../adapters/sync/runs';
+import { dataStateOf } from '../../catalog/data-state';
 import { addressedDemandCounts } from '../../catalog/demands';
-import { listDepartments, publishedVersion, resourceCountsByProvider } from '../../catalog/resources';
+import { listDepartments, providerOf, publishedRegistrations, resourceCountsByProvider } from '../../catalog/resources';
 import { SheetFormat, writeSheet } from '../../catalog/matters/sheets';
 
 export const SYNC_WINDOW_DAYS = 30;
 const DAY_MS = 86400000;
-
-/** How old the data may be for each 更新周期 (其他: no promise to check). */
-export const CYCLE_DAYS: Readonly<Record<string, number | null>> = { 实时: 1, 每日: 1, 每周: 7, 每月: 31, 每季度: 92, 每年: 366, 其他: null };
 
 export interface DepartmentRow {
   department_code: string;
@@ -29,7 +25,7 @@ export interface DepartmentRow {
   registered: number;
   published: number;
   with_data: number;
-  /** with data and updated within their 更新周期 */
+  /** with data and updated within their 更新周期, or overdue */
   fresh: number;
   stale: number;
   sync_runs: number;
@@ -65,26 +61,20 @@ export async function departmentReport(db: Db, only?: string, now = Date.now()):
     }),
   );
 
-  // the base resources: with data when an authoritative job filled their library, fresh when recently enough
-  const providerOfLibrary = new Map<string, string>();
-  for (const lib of LIBRARY_NAMES) {
-    const published = await publishedVersion(db, LIBRARIES[lib].resource_code);
-    if (!published) continue;
-    providerOfLibrary.set(lib, published.registration.provider_code);
-    const row = rows.get(published.registration.provider_code);
-    const filled = jobs.filter((j) => j.job.target === lib && (j.job.role ?? 'authoritative') === 'authoritative');
-    const lastOk = Math.max(0, ...filled.map((j) => summaryOf.get(j.job.id)?.lastSucceededAt ?? 0));
-    if (!row || lastOk === 0) continue;
+  // with data: 已接入; fresh unless overdue against the 更新周期
+  for (const reg of await publishedRegistrations(db, only)) {
+    const row = rows.get(reg.provider_code);
+    const state = row ? await dataStateOf(db, reg.code, reg.update_cycle, now) : null;
+    if (!row || state?.state !== '已接入') continue;
     row.with_data += 1;
-    const days = CYCLE_DAYS[published.registration.update_cycle] ?? null;
-    if (days !== null && now - lastOk > days * DAY_MS) row.stale += 1;
+    if (state.overdue) row.stale += 1;
     else row.fresh += 1;
   }
 
-  // sync runs: a job belongs to the department it names, else to its library's provider (as the sync page does)
+  // sync runs: a job belongs to the department it names, else to the provider of the resource it fills (as the sync page does)
   for (const j of jobs) {
-    const row = rows.get(j.job.department ?? providerOfLibrary.get(j.job.target) ?? '');
     const s = summaryOf.get(j.job.id);
+    const row = s ? rows.get(j.job.department ?? (await providerOf(db, j.job.library.resourceCode)) ?? '') : undefined;
     if (!row || !s) continue;
     row.sync_runs += s.runs;
     row.sync_succeeded += s.succeeded;
@@ -101,7 +91,7 @@ export async function writeDepartmentReport(r: DepartmentReport, format: SheetFo
   return writeSheet(
     {
       title: '部门资源与数据情况统计表',
-      notes: [`统计日期：${date}；“有数据”“按周期更新”仅统计人口、法人、电子证照三个基础库的资源`],
+      notes: [`统计日期：${date}；“有数据”指已接入数据的已发布资源，“超期未更新”指最近一次同步成功距今超过其更新周期`],
       header: HEADER,
       rows: r.departments.map((d) => [
         d.department_code, d.department_name, d.registered, d.published, d.with_data, d.fresh, d.stale,

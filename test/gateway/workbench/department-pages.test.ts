@@ -15,6 +15,7 @@ import { saveJob } from '../../../adapters/sync/jobs';
 import { finishRun, startRun, zeroCounters } from '../../../adapters/sync/runs';
 import { insertDifferences } from '../../../adapters/verification/store';
 import { demoJobs } from '../../../scripts/demo/jobs';
+import { ensureSocialInsuranceResource } from '../../../scripts/demo/social-insurance';
 import { addMaterial, seedMatters } from '../../../catalog/matters/service';
 
 const PASSWORD = 'Zhoucun-2018-ok';
@@ -60,6 +61,7 @@ describe.each(STORAGE_TARGETS)('officer and operator pages at the API on %s', (t
   beforeAll(async () => {
     ctx = await testContext(target);
     await seedCatalogue(ctx.db);
+    await ensureSocialInsuranceResource(ctx.db); // 区人社局's resource, whose library a demo job fills
     for (const def of demoJobs(path.join(ctx.config.dataDir, 'frontend-demo.db'))) await saveJob(ctx.db, def);
     await seedMatters(ctx.db);
     // 社会团体登记 (区民政局) needs a 验资证明 no resource provides
