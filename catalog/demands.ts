@@ -166,19 +166,23 @@ function namesDepartment(providerName: string, department: string): boolean {
   return a === b || (a.length >= 2 && b.includes(a));
 }
 
+async function openDemands(db: Db): Promise<Demand[]> {
+  return ((await db('demands').where({ status: 'open' }).orderBy('id')) as DemandRow[]).map(toDemand);
+}
+
 /** The open demands addressed to one department, matched: its officer's or the operator's view. */
 export async function demandsAddressedTo(db: Db, p: Principal, code: string): Promise<DemandMatch[]> {
   requireOwnDepartment(p, code, '查看');
   const name = await departmentName(db, code);
   if (name === null) throw new ApiError('NOT_FOUND', '部门不存在', 'department');
-  const open = ((await db('demands').where({ status: 'open' }).orderBy('id')) as DemandRow[]).map(toDemand).filter((d) => namesDepartment(d.body.provider_name, name));
+  const open = (await openDemands(db)).filter((d) => namesDepartment(d.body.provider_name, name));
   const published = await publishedWithProviders(db);
   return open.map((d) => matchDemand(d, published));
 }
 
 /** Per department: the open demands addressed to it and how many are met (the department report). Reads each table once. */
 export async function addressedDemandCounts(db: Db, departments: Array<{ code: string; name: string }>): Promise<Map<string, { total: number; met: number }>> {
-  const open = ((await db('demands').where({ status: 'open' })) as DemandRow[]).map(toDemand);
+  const open = await openDemands(db);
   const published = await publishedWithProviders(db);
   const matched = open.map((d) => ({ provider: d.body.provider_name, met: isMet(matchDemand(d, published)) }));
   const out = new Map<string, { total: number; met: number }>();
