@@ -9,26 +9,25 @@
  * envelope. With one,
  * the body is buffered with the configured limit (node-soap has none), scanned (no DTD: no
  * XXE or entity expansion; a SOAP 1.1 envelope naming a known operation), parsed once to
- * confirm, and SOAPAction dropped so node-soap routes by the body element.
+ * confirm, and SOAPAction dropped so node-soap routes by the body element. The operations,
+ * the WSDL and node-soap itself follow the published catalogue (./operations): a request
+ * keeps the snapshot it was checked against; without a token none is read from storage.
  * Everything that is not valid SOAP is a soap:Fault from ./faults, HTTP 500, no stack.
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
-import * as soap from 'soap';
 import type { AppContext } from '../context';
 import { answerLookup } from '../pipeline';
 import { PURPOSE_HEADER } from '../purpose';
 import { USER_ID_HEADER } from '../accounts/user-id';
 import { sendEnvelope } from '../../core/http';
 import { ApiError, errorEnvelope } from '../../core/result-codes';
-import { dataServiceWsdl, SOAP_OPERATIONS, SOAP_PATH } from '../../schemas/wsdl';
+import { SOAP_PATH } from '../../schemas/wsdl';
+import { OperationHandler, SoapCatalogue, SoapSnapshot } from './operations';
 import { sendFault } from './faults';
 import { scanSoapRequest } from './scan';
 import { hasValidToken } from '../auth/tokens';
 
 type XmlObject = Record<string, unknown>;
-interface XmlParser {
-  xmlToObject(xml: string): XmlObject;
-}
 
 /**
  * Parameter values from node-soap's object: an element with attributes (xsi:type="xsd:string",
@@ -78,52 +77,44 @@ function responseXml(operation: string, envelope: unknown): string {
 
 export function soapRoutes(ctx: AppContext): Router {
   const r = Router();
-  const wsdl = dataServiceWsdl(ctx.config.publicUrl + SOAP_PATH);
 
-  r.get(SOAP_PATH, (req, res) => {
+  const answer: OperationHandler = async (op, args, req) => {
+    let envelope;
+    try {
+      envelope = await answerLookup(ctx, {
+        method: op,
+        iface: 'soap',
+        params: argumentsOf(args),
+        authorization: req.get('authorization'),
+        purposeHeader: req.get(PURPOSE_HEADER),
+        userIdHeader: req.get(USER_ID_HEADER),
+        requestId: req.id,
+        log: req.log,
+      });
+    } catch {
+      // answerLookup does not throw; if it ever did, node-soap would leak error.toString()
+      envelope = errorEnvelope(new Error('soap handler'));
+    }
+    return { return: JSON.stringify(envelope) };
+  };
+  const operations = new SoapCatalogue(ctx.db, ctx.log, ctx.config.publicUrl + SOAP_PATH, answer);
+  // the first snapshot is built now, so that the first call finds it ready
+  void operations.fresh(0);
+
+  r.get(SOAP_PATH, async (req, res) => {
     const wantsWsdl = Object.keys(req.query).some((k) => k.toLowerCase() === 'wsdl');
     if (!wantsWsdl) {
       sendEnvelope(res, errorEnvelope(new ApiError('NOT_FOUND', '请以 POST 提交 SOAP 请求，或以 ?wsdl 获取服务描述', 'path')));
       return;
     }
-    res.type('text/xml; charset=utf-8').send(wsdl);
+    // a client reading the WSDL sees the catalogue as it is now (one small query, shared by concurrent readers)
+    const snapshot = await operations.fresh(0);
+    if (!snapshot) {
+      sendEnvelope(res, errorEnvelope(new Error('wsdl')));
+      return;
+    }
+    res.type('text/xml; charset=utf-8').send(snapshot.wsdl);
   });
-
-  const services: soap.IServices = { DataService: { DataServicePort: {} } };
-  const port = services.DataService.DataServicePort;
-  for (const op of Object.keys(SOAP_OPERATIONS)) {
-    port[op] = async (args: unknown, _cb: unknown, _headers: unknown, req: Request) => {
-      let envelope;
-      try {
-        envelope = await answerLookup(ctx, {
-          method: op,
-          iface: 'soap',
-          params: argumentsOf(args),
-          authorization: req.get('authorization'),
-          purposeHeader: req.get(PURPOSE_HEADER),
-          userIdHeader: req.get(USER_ID_HEADER),
-          requestId: req.id,
-          log: req.log,
-        });
-      } catch {
-        // answerLookup does not throw; if it ever did, node-soap would leak error.toString()
-        envelope = errorEnvelope(new Error('soap handler'));
-      }
-      return { return: JSON.stringify(envelope) };
-    };
-  }
-
-  // node-soap registers its route on this router once its WSDL object is ready; mounting the
-  // router now keeps it ahead of the app's not-found and error handlers
-  const soapRouter = Router();
-  const server = soap.listen(soapRouter as unknown as express.Express, {
-    path: SOAP_PATH,
-    services,
-    xml: wsdl,
-    suppressStack: true,
-    returnFault: true,
-  } as soap.IServerOptions & { returnFault: boolean });
-  const parser = (server as unknown as { wsdl: XmlParser }).wsdl;
 
   const readBody = express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes });
   const readPlainBody = express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes, inflate: false });
@@ -147,7 +138,10 @@ export function soapRoutes(ctx: AppContext): Router {
     const scan = scanSoapRequest(xml);
     if ('fault' in scan) return sendFault(res, scan.fault, scan.reason);
     const named = scan.operation;
-    if (!Object.prototype.hasOwnProperty.call(SOAP_OPERATIONS, named)) return sendFault(res, 'soap:Client', '未知的操作');
+    // without a token no storage is touched: the operations as last read
+    const snapshot = res.locals.authenticated ? await operations.fresh() : operations.current();
+    if (!snapshot) return sendFault(res, 'soap:Server', '服务暂不可用');
+    if (!snapshot.operations.has(named)) return sendFault(res, 'soap:Client', '未知的操作');
     if (!res.locals.authenticated) {
       // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
       const envelope = await answerLookup(ctx, { method: named, iface: 'soap', params: {}, authorization: req.get('authorization'), purposeHeader: undefined, requestId: req.id, log: req.log });
@@ -156,17 +150,21 @@ export function soapRoutes(ctx: AppContext): Router {
     }
     let parsed: XmlObject;
     try {
-      parsed = parser.xmlToObject(xml);
+      parsed = snapshot.parser.xmlToObject(xml);
     } catch {
       return sendFault(res, 'soap:Client', '请求不是合法的XML');
     }
     if (operationOf(parsed) !== named) return sendFault(res, 'soap:Client', 'SOAP Body 须且只能包含一个操作元素');
     delete req.headers.soapaction;
+    res.locals.soap = snapshot;
     next();
   };
 
-  r.post(SOAP_PATH, gate, preflight, soapRouter, (req: Request, res: Response) => {
-    // node-soap did not take the request (its WSDL not ready yet)
+  // the request is served by the node-soap of the snapshot it was checked against, whatever replaces it meanwhile
+  const serve = (req: Request, res: Response, next: NextFunction) => (res.locals.soap as SoapSnapshot).router(req, res, next);
+
+  r.post(SOAP_PATH, gate, preflight, serve, (req: Request, res: Response) => {
+    // node-soap did not take the request
     sendFault(res, 'soap:Server', '服务暂不可用');
   });
   r.all(SOAP_PATH, (req: Request, res: Response) => sendFault(res, 'soap:Client', '仅支持 POST（SOAP）与 GET ?wsdl'));
