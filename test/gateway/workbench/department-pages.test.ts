@@ -159,6 +159,12 @@ describe.each(STORAGE_TARGETS)('officer and operator pages at the API on %s', (t
     expect(xlsx.type).toContain('spreadsheetml');
     expect(xlsx.raw.subarray(0, 2).toString()).toBe('PK');
 
+    // the last success long ago: the same data is now overdue against its 更新周期
+    await ctx.db('sync_runs').where({ id: ok }).update({ ended_at: Date.now() - 400 * 86400000 });
+    const later = (await call('GET', '/dprs/workbench/api/report', operator)).body.data[0].departments.find((d: { department_code: string }) => d.department_code === POLICE);
+    expect(later).toMatchObject({ with_data: 1, fresh: 0, stale: 1 });
+    await ctx.db('sync_runs').where({ id: ok }).update({ ended_at: Date.now() });
+
     const own = await call('GET', `/dprs/workbench/api/report?department=${CIVIL}`, civil);
     expect(own.body.data[0].departments.map((d: { department_code: string }) => d.department_code)).toEqual([CIVIL]);
     for (const asked of [`?department=${POLICE}`, '']) {
