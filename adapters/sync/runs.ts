@@ -172,3 +172,21 @@ export function runWarnings(r: RunCounters): string[] {
   }
   return out;
 }
+
+export interface JobRunSummary {
+  jobId: string;
+  /** runs started since `since`, and how many of them succeeded */
+  runs: number;
+  succeeded: number;
+}
+
+/** Per job: its runs since a time and how many succeeded — the department report's sync figures. */
+export async function runSummaries(db: Knex, since: number): Promise<JobRunSummary[]> {
+  const rows = (await db('sync_runs')
+    .where('started_at', '>=', since)
+    .select('job_id')
+    .count({ runs: '*' })
+    .select(db.raw("sum(case when status = 'succeeded' then 1 else 0 end) as ok"))
+    .groupBy('job_id')) as Array<{ job_id: string; runs: unknown; ok: unknown }>;
+  return rows.map((r) => ({ jobId: r.job_id, runs: Number(r.runs ?? 0), succeeded: Number(r.ok ?? 0) }));
+}
