@@ -133,6 +133,21 @@ export async function authoritativeFullRunCompleted(db: Knex, target: string): P
   return Boolean(await db('sync_runs').whereIn('job_id', ids).where({ mode: 'full', status: 'succeeded' }).first('id'));
 }
 
+/**
+ * The libraries (tables) into which an authoritative job has completed a full run: one query
+ * for the jobs, then one indexed point query per job not yet settled (a job's first run is
+ * full, so it is found near the start of the job's history, however long that is).
+ */
+export async function targetsWithAuthoritativeFullRun(db: Knex): Promise<Set<string>> {
+  const jobs = (await db('sync_jobs').select('id', 'target', 'definition')) as Array<{ id: string; target: string; definition: string }>;
+  const filled = new Set<string>();
+  for (const j of jobs) {
+    if (filled.has(j.target) || isVerificationSource(JSON.parse(j.definition) as { role?: 'verify' })) continue;
+    if (await db('sync_runs').where({ job_id: j.id, mode: 'full', status: 'succeeded' }).first('id')) filled.add(j.target);
+  }
+  return filled;
+}
+
 /** When the last successful run (full or incremental) of an authoritative job into `target` ended, or null. */
 export async function lastAuthoritativeSuccess(db: Knex, target: string): Promise<number | null> {
   const ids = await authoritativeJobIds(db, target);

@@ -94,6 +94,26 @@ describe.each(STORAGE_TARGETS)('a job into a resource library on %s', (target) =
     await expect(saveJob(ctx.db, { ...claim, columns: { GMSFZH: 'gmsfzh', NOPE: 'jfjs' } })).rejects.toThrow(`目标列 jfjs 不在 ${LIB} 中`);
   });
 
+  it('a 校核源 on a resource library: its values are compared with the owner\'s, differences listed, the library unchanged', async () => {
+    const src = (await fe.db(SOCIAL_INSURANCE_TABLE).where({ SCBZ: 0 }).orderBy('GMSFZH').limit(5)) as Array<{ GMSFZH: string; XM: string }>;
+    await fe.db.schema.createTable('MZ_SBXM', (t) => {
+      t.string('SFZH', 18).primary();
+      t.string('XM', 64);
+    });
+    await fe.db('MZ_SBXM').insert(src.map((r, i) => ({ SFZH: r.GMSFZH, XM: i === 2 ? `${r.XM}华` : r.XM })));
+    const before = await ctx.db(LIB).orderBy('gmsfzh');
+    await saveJob(ctx.db, {
+      id: 'mz-sb-verify', department: departmentCodeByName('区民政局'), role: 'verify',
+      source: { ...source(), table: 'MZ_SBXM' } as JobDefinition['source'],
+      target: `resource:${SOCIAL_INSURANCE_CODE}`, key: 'SFZH', columns: { SFZH: 'gmsfzh', XM: 'xm' },
+    });
+    await run('mz-sb-verify', 'full');
+    const open = await ctx.db('verification_differences').where({ source: 'mz-sb-verify' }).whereNull('closed_at').select('library', 'record_key', 'item', 'authoritative_value', 'authoritative_job', 'other_value', 'state');
+    expect(open).toEqual([{ library: LIB, record_key: src[2].GMSFZH, item: 'xm', authoritative_value: src[2].XM, authoritative_job: 'demo-social-insurance', other_value: `${src[2].XM}华`, state: '待核实' }]);
+    expect(await ctx.db(LIB).orderBy('gmsfzh')).toEqual(before);
+    expect(await stateOfGetSBCB()).toBe('已接入'); // a 校核源's run connects nothing, and disconnects nothing
+  });
+
   it('in a library declaring no required items, its one authoritative job creates the records; a second is refused naming it', async () => {
     const op = OPERATOR;
     await register(ctx.db, op, sampleRegistration({ interfaces: [{ method: 'getSBCX', name: '社保参保查询', function: '用于查询社会保险参保状态' }] })); // 301010/00001: key GMSFZH, nothing required
