@@ -3,13 +3,13 @@
  * each operation hands its arguments and the HTTP headers to the lookup pipeline and puts the
  * envelope JSON into `return` (HTTP 200 for every business outcome).
  *
- * node-soap is only trusted with well-formed requests. The bearer token is checked first,
- * from the header: without a valid one the body is neither decompressed nor parsed — one
- * linear scan (./scan) of its first 64 kB finds the operation so the caller gets the 401
- * envelope. With one,
- * the body is buffered with the configured limit (node-soap has none), scanned (no DTD: no
- * XXE or entity expansion; a SOAP 1.1 envelope naming a known operation), parsed once to
- * confirm, and SOAPAction dropped so node-soap routes by the body element.
+ * The bearer token is checked first, from the header: without a valid one the body is neither
+ * decompressed nor parsed — one linear scan (./scan) of its first 64 kB finds the operation so
+ * the caller gets the 401 envelope. With one, the body is buffered with the configured limit,
+ * scanned (no DTD: no XXE or entity expansion; a SOAP 1.1 envelope naming a known operation)
+ * and parsed once, by node-soap's parser for this WSDL: the operation and its arguments are
+ * taken from that parse and the answer is written as node-soap writes it (a test compares the
+ * two), so node-soap's server does not parse the body a second time.
  * Everything that is not valid SOAP is a soap:Fault from ./faults, HTTP 500, no stack.
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
@@ -67,11 +67,12 @@ const UNAUTHENTICATED_SCAN_BYTES = 64 * 1024;
 
 const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-/** An operation's answer as node-soap writes it, for the requests answered without it. */
-function responseXml(operation: string, envelope: unknown): string {
+/** An operation's answer, byte for byte as node-soap writes it (test/gateway/soap/soap.test.ts compares). */
+export function soapAnswerXml(operation: string, envelope: unknown): string {
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
-    `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tns="http://dprs.zhoucun.gov.cn/"><soap:Body>` +
+    // two spaces before xmlns:tns, as node-soap writes them
+    `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"  xmlns:tns="http://dprs.zhoucun.gov.cn/"><soap:Body>` +
     `<tns:${operation}Response><return>${xmlText(JSON.stringify(envelope))}</return></tns:${operation}Response></soap:Body></soap:Envelope>`
   );
 }
@@ -89,41 +90,31 @@ export function soapRoutes(ctx: AppContext): Router {
     res.type('text/xml; charset=utf-8').send(wsdl);
   });
 
-  const services: soap.IServices = { DataService: { DataServicePort: {} } };
-  const port = services.DataService.DataServicePort;
-  for (const op of Object.keys(SOAP_OPERATIONS)) {
-    port[op] = async (args: unknown, _cb: unknown, _headers: unknown, req: Request) => {
-      let envelope;
-      try {
-        envelope = await answerLookup(ctx, {
-          method: op,
-          iface: 'soap',
-          params: argumentsOf(args),
-          authorization: req.get('authorization'),
-          purposeHeader: req.get(PURPOSE_HEADER),
-          userIdHeader: req.get(USER_ID_HEADER),
-          requestId: req.id,
-          log: req.log,
-        });
-      } catch {
-        // answerLookup does not throw; if it ever did, node-soap would leak error.toString()
-        envelope = errorEnvelope(new Error('soap handler'));
-      }
-      return { return: JSON.stringify(envelope) };
-    };
-  }
+  /** what every operation does: the lookup pipeline, its envelope as the SOAP answer */
+  const operate = async (req: Request, res: Response, operation: string, args: unknown) => {
+    const envelope = await answerLookup(ctx, {
+      method: operation,
+      iface: 'soap',
+      params: argumentsOf(args),
+      authorization: req.get('authorization'),
+      purposeHeader: req.get(PURPOSE_HEADER),
+      userIdHeader: req.get(USER_ID_HEADER),
+      requestId: req.id,
+      log: req.log,
+    });
+    res.status(200).type('text/xml; charset=utf-8').send(soapAnswerXml(operation, envelope));
+  };
 
-  // node-soap registers its route on this router once its WSDL object is ready; mounting the
-  // router now keeps it ahead of the app's not-found and error handlers
-  const soapRouter = Router();
-  const server = soap.listen(soapRouter as unknown as express.Express, {
+  // node-soap's server for this WSDL, used for its parser only (ready once the WSDL is read)
+  let parser: XmlParser | null = null;
+  void soap.createServerless({
     path: SOAP_PATH,
-    services,
+    services: {},
     xml: wsdl,
-    suppressStack: true,
-    returnFault: true,
-  } as soap.IServerOptions & { returnFault: boolean });
-  const parser = (server as unknown as { wsdl: XmlParser }).wsdl;
+    callback: (err: unknown, server: { wsdl: XmlParser }) => {
+      if (!err) parser = server.wsdl;
+    },
+  });
 
   const readBody = express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes });
   const readPlainBody = express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes, inflate: false });
@@ -148,12 +139,9 @@ export function soapRoutes(ctx: AppContext): Router {
     if ('fault' in scan) return sendFault(res, scan.fault, scan.reason);
     const named = scan.operation;
     if (!Object.prototype.hasOwnProperty.call(SOAP_OPERATIONS, named)) return sendFault(res, 'soap:Client', '未知的操作');
-    if (!res.locals.authenticated) {
-      // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
-      const envelope = await answerLookup(ctx, { method: named, iface: 'soap', params: {}, authorization: req.get('authorization'), purposeHeader: undefined, requestId: req.id, log: req.log });
-      res.status(200).type('text/xml; charset=utf-8').send(responseXml(named, envelope));
-      return;
-    }
+    // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
+    if (!res.locals.authenticated) return operate(req, res, named, {});
+    if (!parser) return sendFault(res, 'soap:Server', '服务暂不可用');
     let parsed: XmlObject;
     try {
       parsed = parser.xmlToObject(xml);
@@ -161,14 +149,15 @@ export function soapRoutes(ctx: AppContext): Router {
       return sendFault(res, 'soap:Client', '请求不是合法的XML');
     }
     if (operationOf(parsed) !== named) return sendFault(res, 'soap:Client', 'SOAP Body 须且只能包含一个操作元素');
-    delete req.headers.soapaction;
-    next();
+    try {
+      await operate(req, res, named, (parsed.Body as XmlObject)[named]);
+    } catch (err) {
+      // answerLookup does not throw; should sending fail, the error handler below answers
+      next(err);
+    }
   };
 
-  r.post(SOAP_PATH, gate, preflight, soapRouter, (req: Request, res: Response) => {
-    // node-soap did not take the request (its WSDL not ready yet)
-    sendFault(res, 'soap:Server', '服务暂不可用');
-  });
+  r.post(SOAP_PATH, gate, preflight);
   r.all(SOAP_PATH, (req: Request, res: Response) => sendFault(res, 'soap:Client', '仅支持 POST（SOAP）与 GET ?wsdl'));
 
   // body-parser failures on this path are SOAP faults, not envelopes. Its 4xx errors (too
