@@ -42,7 +42,7 @@ describe('dprs sync against a database that refuses it', () => {
 describe('a dprs process that does not serve', () => {
   it('does not load the web stack (a sync run keeps its memory for rows)', () => {
     // the command line with every command registered, as `dprs sync run` starts it
-    const probe = `process.argv = [process.argv[0], ${JSON.stringify(CLI)}, '--version']; process.exit = () => {};
+    const probe = `process.argv = [process.argv[0], ${JSON.stringify(CLI)}, '--help']; process.exit = () => {};
       require(${JSON.stringify(CLI)});
       const web = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](express|helmet|soap)[\\\\/]/.test(f));
       process.stderr.write('web modules: ' + web.length + '\\n');`;
