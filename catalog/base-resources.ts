@@ -9,12 +9,19 @@ import { departmentCodeByName } from './gazette';
 import { publish, register } from './lifecycle';
 import type { Principal } from './principal';
 import { resourceExists } from './resources';
-import type { InterfaceField, InterfaceParam, Registration, ResourceItem } from './resources';
+import type { InterfaceField, InterfaceParam, LibraryDeclaration, Registration, ResourceItem } from './resources';
 import { LibraryName, LIBRARIES, LOOKUPS, VerdictSet, verdictLegend } from '../core/registry';
 import { parseInterfaceTemplate } from './template';
+import { baseLibrary } from './libraries';
 
 const NETWORK = '政务外网（行政服务域）';
 const STR = '字符串';
+
+/** A base library's key, unique and required items as a registration declares them. */
+function libraryOf(lib: LibraryName): LibraryDeclaration {
+  const { key, unique, required } = baseLibrary(lib);
+  return { key, unique, required };
+}
 
 /** A library's items as a registration lists them. */
 function itemsOf(lib: LibraryName): ResourceItem[] {
@@ -45,6 +52,7 @@ function population(): Registration {
     summary: '全区户籍人口的身份与户籍信息（人口基础库），通过前置机库表交换全量归集、增量更新，供政务服务事项办理时核验身份、查询户籍。',
     format: '数据库',
     items: itemsOf('population'),
+    library: libraryOf('population'),
     share_type: '2',
     share_condition: '仅用于政务服务事项办理中的身份核验和户籍信息查询，须经区公安分局审核同意；敏感信息项脱敏提供。',
     share_mode: '接口',
@@ -75,6 +83,7 @@ function legalEntity(): Registration {
     summary: '全区企业等法人单位的登记信息（法人单位基础库），以统一社会信用代码为标识。',
     format: '数据库',
     items: itemsOf('legal_entity'),
+    library: libraryOf('legal_entity'),
     share_type: '1',
     share_mode: '接口',
     open_type: '有条件开放',
@@ -99,6 +108,7 @@ function licence(): Registration {
     summary: '区级行政许可事项（周政字〔2018〕45号附件4，214项）颁发的证照信息（电子证照库）。',
     format: '数据库',
     items: itemsOf('licence'),
+    library: libraryOf('licence'),
     share_type: '1',
     share_mode: '接口',
     open_type: '不予开放',
@@ -118,7 +128,7 @@ function licence(): Registration {
   };
 }
 
-function baseResources(): Registration[] {
+export function baseResources(): Registration[] {
   return [population(), legalEntity(), licence()];
 }
 

@@ -1,7 +1,8 @@
 /**
  * The life of a resource: a department registers and edits drafts of its own resources; the
  * operator publishes or rejects them; a published resource is revised (a new version, the
- * old one stays readable) or retired. Every rule about who may do what is here.
+ * old one stays readable) or retired. Every rule about who may do what is here. Publishing
+ * builds the resource's library (catalog/libraries.ts).
  */
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
@@ -15,6 +16,7 @@ import {
 } from './resources';
 import { ValidationFailed } from './validation';
 import { reindexResource } from './search-index';
+import { assertNoLibraryChange, buildLibraryTable, libraryOfResource, recordLibrary, retireLibrary } from './libraries';
 
 const OPEN_DRAFT = ['draft', 'rejected'];
 
@@ -92,10 +94,20 @@ export async function editDraft(db: Db, p: Principal, code: string, body: unknow
 /** Operator: the open draft becomes the published version; the previous one is superseded. */
 export async function publish(db: Db, p: Principal, code: string): Promise<ResourceVersion> {
   requireRole(p, 'operator');
+  // the library's table first, outside the transaction (MariaDB commits one at any DDL); it
+  // only ever grows, so a publication that fails below leaves nothing wrong behind
+  const pending = await openDraft(db, code);
+  if (pending?.status === 'draft') {
+    assertNoLibraryChange(await libraryOfResource(db, code), pending.registration);
+    await buildLibraryTable(db, pending.registration);
+  }
   return db.transaction(async (trx) => {
     const draft = await openDraft(trx, code);
     if (!draft || draft.status !== 'draft') throw new ApiError('BAD_PARAM', `资源 ${code} 没有待发布的草稿`, 'code');
     const now = Date.now();
+    assertNoLibraryChange(await libraryOfResource(trx, code), draft.registration);
+    if (draft.id !== pending?.id || draft.updated_at !== pending.updated_at) await buildLibraryTable(trx, draft.registration); // edited meanwhile
+    await recordLibrary(trx, draft.registration, now);
     await supersedePublished(trx, code, now);
     await setStatus(trx, draft.id, 'published', { published_at: now, review_note: null });
     const ifaces = draft.registration.interfaces ?? [];
@@ -154,6 +166,7 @@ export async function retire(db: Db, p: Principal, code: string, reason: unknown
     if (!current) throw versions.length === 0 ? notFound(code) : new ApiError('BAD_PARAM', `资源 ${code} 没有已发布的版本`, 'code');
     if (!ownsOrOperates(p, current.registration.provider_code)) throw new ApiError('FORBIDDEN', '只能停用本部门的资源');
     await setStatus(trx, current.id, 'retired', { review_note: typeof reason === 'string' && reason.trim() ? reason.trim() : null });
+    await retireLibrary(trx, code);
     await reindexResource(trx, code);
     return (await getVersion(trx, code, current.version))!;
   });

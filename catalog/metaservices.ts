@@ -1,10 +1,16 @@
 /**
  * Metaservices in X-Road's spirit: listMethods (every interface of a published resource) and
- * allowedMethods (those the calling consumer holds a grant in force for).
+ * allowedMethods (those the calling consumer holds a grant in force for). Each method says
+ * whether it can be called: 已接入 once its library has completed a full sync run, 待接入
+ * before (no data path, no promise — a call answers 503 数据尚未接入; applications may still
+ * be filed).
  */
 import type { Db } from '../core/db';
 import { GRANT_IN_FORCE_SQL } from './grants';
+import { isConnected } from './libraries';
 import { publishedInterfaces } from './resources';
+
+export type MethodState = '已接入' | '待接入';
 
 export interface MethodInfo {
   method: string;
@@ -15,10 +21,14 @@ export interface MethodInfo {
   resource_name: string;
   provider_code: string;
   share_type: string;
+  state: MethodState;
 }
 
 export async function listMethods(db: Db): Promise<MethodInfo[]> {
-  return publishedInterfaces(db);
+  const methods = await publishedInterfaces(db);
+  const connected = new Map<string, boolean>();
+  for (const code of new Set(methods.map((m) => m.resource_code))) connected.set(code, await isConnected(db, code));
+  return methods.map((m) => ({ ...m, state: connected.get(m.resource_code) ? '已接入' : '待接入' }));
 }
 
 export async function allowedMethods(db: Db, consumerId: string, now = Date.now()): Promise<MethodInfo[]> {

@@ -1,12 +1,14 @@
 /**
  * A registration is valid when it passes the JSON Schema and the rules a schema cannot say:
  * the code agrees with the classification, the provider exists, fields and methods are unique,
- * no method has a reserved name, and no method already belongs to another resource.
+ * no method has a reserved name, no method already belongs to another resource, the library
+ * (key, unique items) is declared when the resource has one and a revision does not narrow it.
  */
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
 import type { Registration } from './resources';
 import { FieldError, schemaErrors, ValidationFailed } from './validation';
+import { libraryChangeErrorsOf, libraryDeclarationErrors } from './libraries';
 
 const CATEGORY_LEI: Record<string, string> = { 基础: '1', 主题: '2', 部门: '3' };
 
@@ -35,6 +37,7 @@ function crossFieldErrors(reg: Registration): FieldError[] {
     methods.add(f.method);
   });
   if (reg.share_mode === '接口' && (reg.interfaces ?? []).length === 0) errs.push({ field: 'interfaces', reason: '共享方式为接口时至少登记 1 个服务接口' });
+  errs.push(...libraryDeclarationErrors(reg));
   return errs;
 }
 
@@ -49,6 +52,7 @@ async function storeErrors(db: Db | Knex, reg: Registration): Promise<FieldError
       if (t) errs.push({ field: `interfaces.${i}.method`, reason: `方法名 ${f.method} 已属于资源 ${t.resource_code}` });
     });
   }
+  errs.push(...(await libraryChangeErrorsOf(db, reg))); // a revision may not narrow its published library
   return errs;
 }
 

@@ -48,6 +48,17 @@ export interface InterfaceSpec {
   fields?: InterfaceField[];
 }
 
+/**
+ * The library (table) of a resource shared by 接口 or 库表: its key (the item that names a
+ * record; one item for now), the items unique among live records, and the items every record
+ * must have besides the key (the sync job mapping them creates the records).
+ */
+export interface LibraryDeclaration {
+  key: string[];
+  unique?: string[];
+  required?: string[];
+}
+
 export interface Registration {
   code: string;
   name: string;
@@ -66,6 +77,8 @@ export interface Registration {
   update_cycle: string;
   release_date?: string;
   related_codes?: string[];
+  /** required when share_mode is 接口 or 库表 */
+  library?: LibraryDeclaration;
   interfaces?: InterfaceSpec[];
 }
 

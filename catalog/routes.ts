@@ -15,7 +15,8 @@ import { editDraft, publish, readableVersions, register, reject, retire, revise,
 import { parseLicensingQuery, searchLicensingItems } from './licensing';
 import { allowedMethods, listMethods } from './metaservices';
 import { Principal, principalOf, requireRole } from './principal';
-import { departmentName, listDepartments, ResourceVersion } from './resources';
+import { departmentName, listDepartments, PUBLIC_STATUSES, ResourceVersion } from './resources';
+import { dataStateOf } from './data-state';
 import { parseSearchQuery, searchResources } from './search';
 import { ValidationFailed } from './validation';
 import { recordOperatorAction } from '../gateway/auditing/operator-actions';
@@ -73,7 +74,10 @@ export function catalogRoutes(ctx: AppContext): Router {
   r.post(P('/resources'), async (req, res) => send(res, [await view(ctx, await register(db, who(res), req.body))]));
   r.get(RES, async (req, res) => {
     const version = req.query.version === undefined ? undefined : intParam(req.query.version, 'version');
-    send(res, [await view(ctx, await showVersion(db, who(res), codeOf(req), version))]);
+    const v = await showVersion(db, who(res), codeOf(req), version);
+    // the resource's data (its library), whichever version is shown: rows, last run, freshness
+    const data_state = PUBLIC_STATUSES.includes(v.status) ? await dataStateOf(db, v.code, v.registration.update_cycle) : null;
+    send(res, [{ ...(await view(ctx, v)), data_state }]);
   });
   r.put(RES, async (req, res) => send(res, [await view(ctx, await editDraft(db, who(res), codeOf(req), req.body))]));
   r.get(RES + '/versions', async (req, res) => {

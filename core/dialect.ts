@@ -221,3 +221,61 @@ export async function addToCounter(
     return Number(row[c.countColumn]);
   });
 }
+
+/** 信息项 data types (编制指南) that are stored as text of at most their length. */
+const TEXT_DEFAULT_LENGTH: Readonly<Record<string, number>> = { C: 255, D: 8, T: 14, I: 1024, F: 1024 };
+/** Longer text goes into an unbounded text column (a MySQL row holds at most 64 KB of VARCHAR). */
+const MAX_VARCHAR = 2000;
+
+/** How a library column of one 信息项 is stored: the one mapping of data_type/length to SQL types. */
+export type ItemStorage = { kind: 'string'; length: number } | { kind: 'text' } | { kind: 'integer' } | { kind: 'decimal'; precision: number } | { kind: 'boolean' };
+
+export function itemStorage(dataType: string, length?: number): ItemStorage {
+  switch (dataType) {
+    case 'Y':
+      return { kind: 'integer' }; // money in whole 元: no floats
+    case 'N':
+      return { kind: 'decimal', precision: Math.min(length ?? 20, 38) };
+    case 'L':
+      return { kind: 'boolean' };
+    case 'M':
+    case 'G':
+    case 'B':
+      return { kind: 'text' };
+    default: {
+      const n = length ?? TEXT_DEFAULT_LENGTH[dataType] ?? 255;
+      return n > MAX_VARCHAR ? { kind: 'text' } : { kind: 'string', length: n };
+    }
+  }
+}
+
+/** Digits after the point of a 数值 (N) column. */
+export const DECIMAL_SCALE = 4;
+
+/** Declares the column of one 信息项 in a create/alter table builder. */
+export function itemColumn(t: Knex.CreateTableBuilder | Knex.AlterTableBuilder, name: string, s: ItemStorage): Knex.ColumnBuilder {
+  switch (s.kind) {
+    case 'integer':
+      return t.bigInteger(name);
+    case 'decimal':
+      return t.decimal(name, s.precision, Math.min(DECIMAL_SCALE, s.precision - 1));
+    case 'boolean':
+      return t.boolean(name);
+    case 'text':
+      return t.text(name);
+    case 'string':
+      return t.string(name, s.length);
+  }
+}
+
+/**
+ * Lengthens a text column to `length`. SQLite does not enforce VARCHAR lengths (and knex would
+ * rebuild the table to alter one), so there nothing is done; the sync checks the length.
+ */
+export async function widenStringColumn(db: Knex, table: string, column: string, s: ItemStorage, notNull: boolean): Promise<void> {
+  if (isSqlite(db)) return;
+  await db.schema.alterTable(table, (t) => {
+    const col = itemColumn(t, column, s);
+    (notNull ? col.notNullable() : col.nullable()).alter();
+  });
+}

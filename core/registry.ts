@@ -145,8 +145,8 @@ export const LIBRARIES: Readonly<Record<LibraryName, Library>> = {
 
 export const LIBRARY_NAMES = Object.keys(LIBRARIES) as LibraryName[];
 
-/** The column that stores an item. */
-export function columnOf(i: LibraryItem): string {
+/** The column that stores an item (of a base library or of any resource's library). */
+export function columnOf(i: Pick<LibraryItem, 'field'>): string {
   return i.field.toLowerCase();
 }
 

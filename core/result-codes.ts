@@ -11,6 +11,8 @@ export const RESULT_CODES = {
   NOT_FOUND: { code: '404', msg: '未查询到数据', http: 404 },
   RATE_LIMITED: { code: '429', msg: '请求过于频繁', http: 429 },
   INTERNAL: { code: '500', msg: '系统错误', http: 500 },
+  /** the method's library has never completed a full sync run: no answer can be trusted yet (not 404, "no such record") */
+  NOT_CONNECTED: { code: '503', msg: '数据尚未接入', http: 503 },
 } as const;
 
 export type ResultKind = keyof typeof RESULT_CODES;

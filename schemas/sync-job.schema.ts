@@ -1,5 +1,6 @@
 /**
- * JSON Schema of a sync job definition (前置机库表交换 / 文件上传 → one base library).
+ * JSON Schema of a sync job definition (前置机库表交换 / 文件上传 → one library: a base library or
+ * a published resource's).
  * Checked by ajv in adapters/sync/jobs.ts; semantic checks (mapping covers the target's key,
  * cron syntax) follow there.
  */
@@ -49,11 +50,16 @@ export const syncJobSchema = {
         },
       ],
     },
-    target: { enum: LIBRARY_NAMES },
+    // a library's table (population, lib_301010_00001) or resource:<资源代码>; which exist is the catalogue's to say
+    target: {
+      type: 'string',
+      pattern: '^(resource:[1-3][0-9]{2}([0-9]{3}){0,2}/[0-9]{5}|[a-z][a-z0-9_]{0,31})$',
+      errorReason: `应为库表名（${LIBRARY_NAMES.join(' / ')} 或 lib_<资源代码>）或 resource:<资源代码>`,
+    },
     columns: {
       type: 'object',
       minProperties: 1,
-      additionalProperties: { type: 'string', pattern: '^[a-z_]+$' },
+      additionalProperties: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' },
     },
     key: {
       oneOf: [

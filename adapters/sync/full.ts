@@ -13,7 +13,6 @@ import { isRetryable } from '../../core/db-errors';
 import { writeBatch } from './write';
 import { isCsvSource } from './jobs';
 import { FUTURE_TOLERANCE_SECONDS, getWatermark, likeSource, setWatermark, shiftTimeText } from './watermarks';
-import { TARGETS } from './targets';
 import { addCounters, zeroCounters, RunCounters } from './runs';
 import { afterSweep } from '../verification/hook';
 
@@ -62,7 +61,7 @@ export async function runFull(rc: RunContext): Promise<void> {
   // (a CSV file may repeat a key in a later batch: there the last version must win, in order)
   const depth = !allowsConcurrentTransactions(db) || isCsvSource(job.source) ? 1 : 2;
   // a first load into an empty library need not look up keys that cannot be there
-  const targetWasEmpty = !(await db(TARGETS[job.target].table).first(TARGETS[job.target].pk));
+  const targetWasEmpty = !(await db(job.library.table).first(job.library.pk));
   const inflight: Promise<void>[] = [];
   try {
     for await (const rows of reader.fullBatches(job.batchSize)) {
@@ -80,7 +79,7 @@ export async function runFull(rc: RunContext): Promise<void> {
   }
   // the limit is checked before anything is swept or the watermark moves
   rc.checkErrorLimit(true);
-  const lib = TARGETS[job.target];
+  const lib = job.library;
   const now = Date.now();
   await db.transaction(async (trx) => {
     const swept = await trx(lib.table)

@@ -7,8 +7,8 @@ import type { Knex } from 'knex';
 import { isMysqlDriver } from '../../core/dialect';
 import { compileSchema, describeFieldError, mostTellingError } from '../../core/validation';
 import { syncJobSchema } from '../../schemas/sync-job.schema';
-import { TARGETS, TargetName, targetColumnNames } from './targets';
-import { isVerificationSource, mappedItems, ownershipConflict } from '../verification/ownership';
+import { resolveTarget, TargetLibrary, targetColumnNames } from './targets';
+import { mappedItems, ownershipConflict, ownsRecords } from '../verification/ownership';
 import { withdrawSource } from '../verification/store';
 import { confineSource, SourcePolicy } from '../sources';
 
@@ -34,8 +34,9 @@ export interface JobDefinition {
   role?: 'authoritative' | 'verify';
   enabled?: boolean;
   source: DbSource | CsvSource;
-  target: TargetName;
-  /** source column → target column */
+  /** the library: its table (population, lib_301010_00001) or resource:<资源代码> */
+  target: string;
+  /** source column → library column (an item's field in lower case) */
   columns: Record<string, string>;
   key: string | string[];
   updateTime?: string;
@@ -50,6 +51,9 @@ export interface JobDefinition {
 
 /** A definition with defaults applied, as the engine uses it. */
 export interface Job extends JobDefinition {
+  /** the library's table, however the definition named it */
+  target: string;
+  library: TargetLibrary;
   keys: string[];
   batchSize: number;
   errorLimit: { records: number; percent: number };
@@ -70,25 +74,40 @@ export function isCsvSource(s: DbSource | CsvSource): s is CsvSource {
 
 const check = compileSchema(syncJobSchema);
 
-/** Validates a parsed JSON value as a job definition and applies defaults. */
-export function parseJob(value: unknown): Job {
+function checkShape(value: unknown): JobDefinition {
   if (!check(value)) {
     throw new JobDefinitionError(`同步任务定义无效：${describeFieldError(mostTellingError(check.errors))}`);
   }
-  const def = value as unknown as JobDefinition;
-  const target = TARGETS[def.target];
-  const allowed = new Set(targetColumnNames(def.target));
+  return value as unknown as JobDefinition;
+}
+
+/**
+ * The library a definition's target names, from the catalogue. Unknown: refused, naming the
+ * target (a resource must be published and shared by 接口 or 库表 to have one).
+ */
+export async function libraryOfJob(db: Knex, value: unknown): Promise<TargetLibrary> {
+  const def = checkShape(value);
+  const lib = await resolveTarget(db, def.target);
+  if (!lib) throw new JobDefinitionError(`同步任务定义无效：字段 target 的库表 ${def.target} 不存在（资源须已发布，且共享方式为接口或库表）`);
+  return lib;
+}
+
+/** Validates a parsed JSON value as a job definition into `library` and applies defaults. */
+export function parseJob(value: unknown, library: TargetLibrary): Job {
+  const def = checkShape(value);
+  const target = library;
+  const allowed = new Set(targetColumnNames(target));
   for (const [src, dst] of Object.entries(def.columns)) {
-    if (!allowed.has(dst)) throw new JobDefinitionError(`同步任务定义无效：字段 columns.${src} 的目标列 ${dst} 不在 ${def.target} 中`);
+    if (!allowed.has(dst)) throw new JobDefinitionError(`同步任务定义无效：字段 columns.${src} 的目标列 ${dst} 不在 ${target.table} 中`);
   }
   const mapped = new Set(Object.values(def.columns));
   // the job creating records maps every required item; a 校核源, or a job filling only other
   // items of records that exist, maps none of them besides the key
-  const createsRecords = !isVerificationSource(def) && target.columns.some((c) => c.required && c.name !== target.pk && mapped.has(c.name));
+  const createsRecords = ownsRecords(def, target);
   for (const col of target.columns) {
-    if (createsRecords && col.required && !mapped.has(col.name)) throw new JobDefinitionError(`同步任务定义无效：字段 columns 未映射 ${def.target} 的必填列 ${col.name}`);
+    if (createsRecords && col.required && !mapped.has(col.name)) throw new JobDefinitionError(`同步任务定义无效：字段 columns 未映射 ${target.table} 的必填列 ${col.name}`);
   }
-  if (mappedItems(def).length === 0) throw new JobDefinitionError('同步任务定义无效：字段 columns 除主键外至少映射一个信息项');
+  if (mappedItems(def, target).length === 0) throw new JobDefinitionError('同步任务定义无效：字段 columns 除主键外至少映射一个信息项');
   const keys = Array.isArray(def.key) ? def.key : [def.key];
   for (const k of keys) {
     if (!(k in def.columns)) throw new JobDefinitionError(`同步任务定义无效：字段 key 的列 ${k} 不在 columns 中`);
@@ -110,6 +129,8 @@ export function parseJob(value: unknown): Job {
   if (def.deleteFlag && !def.deleteFlag.column) throw new JobDefinitionError('同步任务定义无效：字段 deleteFlag.column 不能为空');
   return {
     ...def,
+    target: target.table,
+    library: target,
     keys,
     batchSize: def.batchSize ?? 1000,
     errorLimit: { records: def.errorLimit?.records ?? 1000, percent: def.errorLimit?.percent ?? 5 },
@@ -144,19 +165,22 @@ export function redactedJob<T extends JobDefinition>(job: T): T {
  * checked, then confined to what this gateway may read (adapters/sources.ts).
  */
 export async function defineJob(db: Knex, def: JobDefinition, policy: SourcePolicy): Promise<Job> {
-  parseJob(def);
+  parseJob(def, await libraryOfJob(db, def));
   return saveJob(db, confineSource(def, policy));
 }
 
-/** Parses JSON text; a syntax error is reported without echoing the input. */
-export function parseJobText(text: string): Job {
-  let value: unknown;
+/** Parses a definition's JSON text; a syntax error is reported without echoing the input. */
+export function parseJobText(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     throw new JobDefinitionError('同步任务定义无效：不是合法的 JSON');
   }
-  return parseJob(value);
+}
+
+/** A definition checked against the library it names (read from the catalogue). */
+export async function loadJob(db: Knex, value: unknown): Promise<Job> {
+  return parseJob(value, await libraryOfJob(db, value));
 }
 
 export interface StoredJob {
@@ -171,13 +195,15 @@ export interface StoredJob {
  * through defineJob, which confines their source first.
  */
 export async function saveJob(db: Knex, def: JobDefinition): Promise<Job> {
-  const job = parseJob(def);
+  const job = await loadJob(db, def);
   await db.transaction(async (trx) => {
-    const conflict = await ownershipConflict(trx, job);
+    const conflict = await ownershipConflict(trx, job, job.library);
     if (conflict) {
       const owner = `${conflict.owner.job}（${conflict.departmentName ?? conflict.owner.department ?? '未登记部门'}）`;
       throw new JobDefinitionError(
-        `同步任务定义无效：字段 columns 的信息项 ${conflict.item.toUpperCase()} 已由任务 ${owner}作为权威来源（一数一源）；如仅用于比对，请声明 "role": "verify" 作为校核源`,
+        conflict.item === null
+          ? `同步任务定义无效：字段 target 的库表 ${job.target} 未声明必填信息项，其记录只能由一个权威任务建立，已由任务 ${owner}建立；请在资源登记中声明 library.required，或声明 "role": "verify" 作为校核源`
+          : `同步任务定义无效：字段 columns 的信息项 ${conflict.item.toUpperCase()} 已由任务 ${owner}作为权威来源（一数一源）；如仅用于比对，请声明 "role": "verify" 作为校核源`,
       );
     }
     const now = Date.now();
@@ -189,18 +215,20 @@ export async function saveJob(db: Knex, def: JobDefinition): Promise<Job> {
   return job;
 }
 
-function fromRow(r: { definition: string; enabled: unknown; created_at: unknown; updated_at: unknown }): StoredJob {
-  return { job: parseJob(JSON.parse(r.definition)), enabled: Boolean(Number(r.enabled)), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) };
+async function fromRow(db: Knex, r: { definition: string; enabled: unknown; created_at: unknown; updated_at: unknown }): Promise<StoredJob> {
+  return { job: await loadJob(db, JSON.parse(r.definition)), enabled: Boolean(Number(r.enabled)), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) };
 }
 
 export async function listJobs(db: Knex): Promise<StoredJob[]> {
   const rows = await db('sync_jobs').orderBy('id');
-  return rows.map(fromRow);
+  const out: StoredJob[] = [];
+  for (const row of rows) out.push(await fromRow(db, row));
+  return out;
 }
 
 export async function getJob(db: Knex, id: string): Promise<StoredJob | null> {
   const row = await db('sync_jobs').where({ id }).first();
-  return row ? fromRow(row) : null;
+  return row ? fromRow(db, row) : null;
 }
 
 /** Removes the job and its watermark (and a 校核源's values); run history and rejects stay for the record. */

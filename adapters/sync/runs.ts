@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import type { Knex } from 'knex';
+import { isVerificationSource } from '../verification/ownership';
 
 export type RunMode = 'full' | 'incr';
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -111,19 +112,36 @@ function stamp(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-/** DataX-style summary: 任务启动时刻 … 读出记录总数 …, on one line per run. */
-/** The targets (libraries) some job of which has completed a full run. */
-export async function targetsWithCompletedFullRun(db: Knex): Promise<string[]> {
-  const rows = (await db('sync_runs as r').join('sync_jobs as j', 'j.id', 'r.job_id').where({ 'r.mode': 'full', 'r.status': 'succeeded' }).distinct('j.target')) as Array<{ target: string }>;
-  return rows.map((r) => r.target);
-}
-
 /** The rejected rows of one run, oldest first, at most `limit`. */
 export async function rejectsOfRun(db: Knex, runId: number, limit = 500): Promise<Array<{ row_key: string | null; reason: string; raw: unknown; created_at: number }>> {
   const rows = await db('sync_rejects').where({ run_id: runId }).orderBy('id').limit(limit);
   return rows.map((x) => ({ row_key: x.row_key, reason: x.reason, raw: JSON.parse(x.raw), created_at: Number(x.created_at) }));
 }
 
+/** The jobs filling the library (table) `target`: a 校核源 fills nothing. */
+async function authoritativeJobIds(db: Knex, target: string): Promise<string[]> {
+  const jobs = (await db('sync_jobs').where({ target }).select('id', 'definition')) as Array<{ id: string; definition: string }>;
+  return jobs.filter((j) => !isVerificationSource(JSON.parse(j.definition) as { role?: 'verify' })).map((j) => j.id);
+}
+
+/**
+ * Whether an authoritative job into the library (table) `target` has completed a full run.
+ */
+export async function authoritativeFullRunCompleted(db: Knex, target: string): Promise<boolean> {
+  const ids = await authoritativeJobIds(db, target);
+  if (ids.length === 0) return false;
+  return Boolean(await db('sync_runs').whereIn('job_id', ids).where({ mode: 'full', status: 'succeeded' }).first('id'));
+}
+
+/** When the last successful run (full or incremental) of an authoritative job into `target` ended, or null. */
+export async function lastAuthoritativeSuccess(db: Knex, target: string): Promise<number | null> {
+  const ids = await authoritativeJobIds(db, target);
+  if (ids.length === 0) return null;
+  const row = (await db('sync_runs').whereIn('job_id', ids).where({ status: 'succeeded' }).max({ at: 'ended_at' }).first()) as { at: number | string | null } | undefined;
+  return row?.at == null ? null : Number(row.at);
+}
+
+/** DataX-style summary: 任务启动时刻 … 读出记录总数 …, on one line per run. */
 export function summaryLine(r: RunRecord): string {
   const end = r.endedAt ?? Date.now();
   const secs = Math.max(0.001, (end - r.startedAt) / 1000);

@@ -1,5 +1,5 @@
 /**
- * Writing one batch into a base library, inside the caller's transaction: map and validate
+ * Writing one batch into a library (base or resource), inside the caller's transaction: map and validate
  * source rows, settle the unique values the batch moves (see settleUniqueValues), skip rows
  * whose hash is unchanged, multi-row upsert the rest, and if the batch fails retry it row by
  * row so one bad row is rejected instead of sinking the batch.
@@ -10,8 +10,7 @@ import { batchRowsFor } from '../../core/dialect';
 import { dbErrorKind, isConnectionLost, isRetryable } from '../../core/db-errors';
 import type { SourceReader, SourceRow } from '../sources';
 import type { Job } from './jobs';
-import { TARGETS } from './targets';
-import { TargetRow, validateRow } from './validate';
+import { booleanOf, TargetRow, validateRow } from './validate';
 import type { RunCounters } from './runs';
 import { isVerificationSource, ownsRecords } from '../verification/ownership';
 import { recheckAfterWrite, recordSourceValues } from '../verification/hook';
@@ -29,7 +28,7 @@ interface Stored {
   hash: string | null;
   deleted: boolean;
   job: string | null;
-  /** values of the library's unique columns, in TARGETS order */
+  /** values of the library's unique columns, in the library's order */
   unique: (string | null)[];
 }
 
@@ -54,7 +53,7 @@ function isFlagged(job: Job, row: SourceRow): boolean {
 /** The library columns a job maps, in library order: all it may write (一数一源), all its hash covers. */
 function jobColumns(job: Job) {
   const mapped = new Set(Object.values(job.columns));
-  return TARGETS[job.target].columns.filter((c) => mapped.has(c.name));
+  return job.library.columns.filter((c) => mapped.has(c.name));
 }
 
 function rowHash(values: unknown[], deleted: boolean): string {
@@ -63,10 +62,10 @@ function rowHash(values: unknown[], deleted: boolean): string {
 
 /** Maps source columns to target columns, validates, hashes the business values. */
 export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; rejects: Reject[] } {
-  const lib = TARGETS[job.target];
+  const lib = job.library;
   const mine = jobColumns(job);
   // a job filling items of records it does not own deletes no record: a flag clears its items
-  const fillsItems = !ownsRecords(job) && !isVerificationSource(job);
+  const fillsItems = !ownsRecords(job, job.library) && !isVerificationSource(job);
   const good: Prepared[] = [];
   const rejects: Reject[] = [];
   for (const raw of rows) {
@@ -77,10 +76,14 @@ export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; reject
       if (col.kind === 'int' && business[col.name] !== null && business[col.name] !== '') business[col.name] = Number(business[col.name]);
     }
     const pk = business[lib.pk] == null ? null : String(business[lib.pk]);
-    const reason = validateRow(job.target, business);
+    const reason = validateRow(lib, business);
     if (reason || pk === null) {
       rejects.push({ pk, reason: reason ?? `${lib.pk}: 不能为空`, raw });
       continue;
+    }
+    for (const col of mine) {
+      const v = business[col.name];
+      if (col.kind === 'bool' && v !== null && v !== '') business[col.name] = booleanOf(v) ? 1 : 0; // as both databases store it
     }
     const flagged = isFlagged(job, raw);
     if (flagged && fillsItems) for (const c of mine) if (c.name !== lib.pk) business[c.name] = null;
@@ -142,8 +145,8 @@ function admit(job: Job, rows: SourceRow[], batch: Map<string, Prepared>, reject
 }
 
 async function loadStored(trx: Knex.Transaction, job: Job, keys: string[], existing: Map<string, Stored>): Promise<void> {
-  const lib = TARGETS[job.target];
-  const createsRecords = ownsRecords(job);
+  const lib = job.library;
+  const createsRecords = ownsRecords(job, job.library);
   const mine = jobColumns(job).map((c) => c.name);
   for (const part of chunks(keys, batchRowsFor(trx, 1, 1000))) {
     const found = await trx(lib.table).select(lib.pk, 'row_hash', 'deleted', 'source_job', ...lib.unique, ...(createsRecords ? [] : mine)).whereIn(lib.pk, part);
@@ -167,7 +170,7 @@ function claimOf(g: Prepared, col: string): string | null {
 /** Writes one batch in `trx` and adds what happened to `counters`. */
 export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows: SourceRow[], counters: RunCounters): Promise<void> {
   const { job, runId, full } = opts;
-  const lib = TARGETS[job.target];
+  const lib = job.library;
   const now = Date.now();
   counters.read += rows.length;
   const rejects: Reject[] = [];
@@ -180,7 +183,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     await recordRejects(trx, opts, rejects, counters, now);
     return;
   }
-  const createsRecords = ownsRecords(job);
+  const createsRecords = ownsRecords(job, job.library);
 
   // what is stored now, to count unchanged rows and skip rewriting them
   const existing = new Map<string, Stored>();
@@ -295,7 +298,7 @@ async function fillItems(
   counters: RunCounters,
   now: number,
 ): Promise<void> {
-  const lib = TARGETS[job.target];
+  const lib = job.library;
   for (const g of changed) {
     if (!existing.has(g.pk)) {
       rejects.push({ pk: g.pk, reason: `${lib.pk}: 库中尚无该记录（记录由映射必填项的任务建立，本任务只补充其信息项）`, raw: g.raw });
@@ -353,7 +356,7 @@ async function settleUniqueValues(
   counters: RunCounters,
 ): Promise<Set<string>> {
   const { job } = opts;
-  const lib = TARGETS[job.target];
+  const lib = job.library;
   const gone = new Set<string>();
   const asked = new Set<string>();
   const reject = (g: Prepared) => {
@@ -414,6 +417,6 @@ async function settleUniqueValues(
 
 /** The source column mapped to the target's primary key. */
 export function keyColumnOf(job: Job): string {
-  const pk = TARGETS[job.target].pk;
+  const pk = job.library.pk;
   return Object.keys(job.columns).find((src) => job.columns[src] === pk)!;
 }

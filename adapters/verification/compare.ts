@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { batchRowsFor } from '../../core/dialect';
-import { TARGETS, TargetName } from '../sync/targets';
+import type { TargetLibrary } from '../sync/targets';
 import { itemOwners } from './ownership';
 import { RULE_SOURCE_PREFIX, rulesOf, LibraryRecord } from './rules';
 import { closeDifferences, differencesOf, Finding, insertDifferences, reopenDifference, sourceValuesOf, touchDifferences } from './store';
@@ -19,8 +19,7 @@ function canonical(v: unknown): string | null {
 
 const identity = (recordKey: string, item: string, source: string) => `${recordKey}\u0000${item}\u0000${source}`;
 
-async function liveRecords(trx: Knex, library: TargetName, keys: string[]): Promise<Map<string, LibraryRecord>> {
-  const lib = TARGETS[library];
+async function liveRecords(trx: Knex, lib: TargetLibrary, keys: string[]): Promise<Map<string, LibraryRecord>> {
   const out = new Map<string, LibraryRecord>();
   for (let i = 0; i < keys.length; i += batchRowsFor(trx, 1, 1000)) {
     const part = keys.slice(i, i + batchRowsFor(trx, 1, 1000));
@@ -30,9 +29,10 @@ async function liveRecords(trx: Knex, library: TargetName, keys: string[]): Prom
 }
 
 /** What differs now for these records. A record not (or no longer) in the library has nothing to compare. */
-export async function findDifferences(trx: Knex, library: TargetName, keys: string[]): Promise<Finding[]> {
-  const records = await liveRecords(trx, library, keys);
-  const owners = await itemOwners(trx, library);
+export async function findDifferences(trx: Knex, lib: TargetLibrary, keys: string[]): Promise<Finding[]> {
+  const library = lib.table;
+  const records = await liveRecords(trx, lib, keys);
+  const owners = await itemOwners(trx, lib);
   const owned = (item: string) => ({ authoritativeJob: owners.get(item)?.job ?? null, department: owners.get(item)?.department ?? null });
   const found: Finding[] = [];
   const rules = rulesOf(library);
@@ -58,9 +58,10 @@ export interface RecheckOutcome {
 }
 
 /** Compares these records again and brings their stored differences in line. */
-export async function recheckRecords(trx: Knex, library: TargetName, keys: string[], now = Date.now()): Promise<RecheckOutcome> {
+export async function recheckRecords(trx: Knex, lib: TargetLibrary, keys: string[], now = Date.now()): Promise<RecheckOutcome> {
   if (keys.length === 0) return { opened: 0, closed: 0 };
-  const found = await findDifferences(trx, library, keys);
+  const library = lib.table;
+  const found = await findDifferences(trx, lib, keys);
   const stored = new Map((await differencesOf(trx, library, keys)).map((d) => [identity(d.recordKey, d.item, d.source), d]));
   const fresh: Finding[] = [];
   const stillThere: number[] = [];

@@ -6,7 +6,6 @@
  */
 import type { Knex } from 'knex';
 import type { Job } from '../sync/jobs';
-import { TARGETS } from '../sync/targets';
 import { verificationCheckFailures } from '../../core/metrics';
 import { mappedItems } from './ownership';
 import { recheckRecords } from './compare';
@@ -22,7 +21,7 @@ export interface VerifiedRow {
 
 /** A 校核源's batch: its values replace what it said before, then those records are compared. */
 export async function recordSourceValues(trx: Knex.Transaction, job: Job, rows: VerifiedRow[], now = Date.now()): Promise<void> {
-  const items = mappedItems(job);
+  const items = mappedItems(job, job.library);
   const values: SourceValue[] = [];
   for (const r of rows) {
     if (r.deleted) continue;
@@ -30,23 +29,23 @@ export async function recordSourceValues(trx: Knex.Transaction, job: Job, rows: 
   }
   await removeSourceValues(trx, job.id, rows.filter((r) => r.deleted).map((r) => r.pk));
   await saveSourceValues(trx, job.target, values, now);
-  await recheckRecords(trx, job.target, rows.map((r) => r.pk), now);
+  await recheckRecords(trx, job.library, rows.map((r) => r.pk), now);
 }
 
 /** After an authoritative write: compare the written records again, never failing the batch. */
 export async function recheckAfterWrite(trx: Knex.Transaction, job: Job, keys: string[]): Promise<void> {
   if (keys.length === 0) return;
   try {
-    await trx.transaction((savepoint) => recheckRecords(savepoint, job.target, keys));
+    await trx.transaction((savepoint) => recheckRecords(savepoint, job.library, keys));
   } catch (err) {
     if (abortsTransaction(err)) throw err; // the database dropped the whole batch: it is retried as usual
-    verificationCheckFailures.inc({ library: TARGETS[job.target].table });
+    verificationCheckFailures.inc({ library: job.library.table });
   }
 }
 
 /** After a full run's sweep soft-deleted records: their differences close (in the sweep's transaction). */
 export async function afterSweep(trx: Knex.Transaction, job: Job, swept: number): Promise<void> {
   if (swept === 0) return;
-  const lib = TARGETS[job.target];
+  const lib = job.library;
   await closeDifferencesOfDeleted(trx, lib.table, lib.table, lib.pk, Date.now());
 }

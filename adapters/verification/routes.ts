@@ -25,7 +25,7 @@ export function verificationRoutes(ctx: AppContext): Router {
 
   r.get('/differences', async (req: Request, res: Response) => {
     const p = principal(req);
-    const { differences, counts } = await listFor(ctx.db, p, parseDifferenceQuery(req.query as Record<string, unknown>));
+    const { differences, counts } = await listFor(ctx.db, p, await parseDifferenceQuery(ctx.db, req.query as Record<string, unknown>));
     sendEnvelope(res, Object.assign(ok(differences.map(presentDifference)), { counts: counts.map((c) => ({ ...c, item: c.item.toUpperCase() })) }));
   });
 

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { ApiError, badParam } from '../../core/result-codes';
 import type { Principal } from '../../catalog/principal';
-import { TARGETS, TargetName } from '../sync/targets';
+import { listLibraries } from '../../catalog/libraries';
 import { ruleByName } from './rules';
 import {
   countDifferences, Difference, DifferenceCount, DifferenceFilter, DifferenceState, DIFFERENCE_STATES, getDifference, listDifferences, resolveDifference,
@@ -43,14 +43,15 @@ export function isDifferenceState(v: unknown): v is DifferenceState {
   return typeof v === 'string' && (DIFFERENCE_STATES as readonly string[]).includes(v);
 }
 
-/** ?library=&item=&state=&source=&closed=1&limit=&offset= */
-export function parseDifferenceQuery(q: Record<string, unknown>): DifferenceQuery {
+/** ?library=&item=&state=&source=&closed=1&limit=&offset= (library: a library's table) */
+export async function parseDifferenceQuery(db: Knex, q: Record<string, unknown>): Promise<DifferenceQuery> {
   const library = one(q.library);
-  if (library !== undefined && !(library in TARGETS)) throw badParam('library', `应为 ${Object.keys(TARGETS).join(' / ')} 之一`);
+  const libraries = await listLibraries(db);
+  const named = libraries.filter((l) => l.table === library);
+  if (library !== undefined && named.length === 0) throw badParam('library', `应为 ${libraries.map((l) => l.table).join(' / ')} 之一`);
   const item = one(q.item)?.toLowerCase();
   if (item !== undefined) {
-    const libs = library ? [library as TargetName] : (Object.keys(TARGETS) as TargetName[]);
-    if (!libs.some((l) => TARGETS[l].columns.some((c) => c.name === item))) throw badParam('item', '不是该库的信息项');
+    if (!(library ? named : libraries).some((l) => l.columns.some((c) => c.column === item))) throw badParam('item', '不是该库的信息项');
   }
   const state = one(q.state);
   if (state !== undefined && !isDifferenceState(state)) throw badParam('state', `应为 ${DIFFERENCE_STATES.join(' / ')} 之一`);

@@ -1,21 +1,22 @@
 /**
- * Whether a lookup method is connected (接入) with data, i.e. actually answers from data.
- * Today: the base library the method reads (core/registry.ts) has had a completed full sync
- * run (adapters/sync) and holds at least one live row. This is the one place that decides it;
- * the catalogue-defined libraries of issue 12 replace it.
+ * Whether a lookup method is connected (接入) with data, i.e. actually answers from data: its
+ * resource's library is connected (catalog/libraries.ts: a full sync run has completed, as
+ * listMethods says) and holds at least one live record. This is the one place that decides it
+ * for the 事项.
  */
 import type { Db } from '../../core/db';
-import { LIBRARIES, LibraryName, lookupSpec } from '../../core/registry';
-import { targetsWithCompletedFullRun } from '../../adapters/sync/runs';
-import { hasLiveRows } from '../../gateway/lookups/repository';
+import { listMethods } from '../metaservices';
+import { libraryOfResource } from '../libraries';
+import { liveRows } from '../data-state';
 
 /** The methods that are connected now: a predicate built from a few point queries. */
 export async function connectedMethods(db: Db): Promise<(method: string) => boolean> {
-  const synced = (await targetsWithCompletedFullRun(db)).filter((t): t is LibraryName => t in LIBRARIES);
+  const methods = await listMethods(db);
   const withData = new Set<string>();
-  for (const lib of synced) if (await hasLiveRows(db, lib)) withData.add(lib);
-  return (method) => {
-    const library = lookupSpec(method)?.library;
-    return library !== undefined && withData.has(library);
-  };
+  for (const code of new Set(methods.filter((m) => m.state === '已接入').map((m) => m.resource_code))) {
+    const lib = await libraryOfResource(db, code);
+    if (lib && (await liveRows(db, lib.table)) > 0) withData.add(code);
+  }
+  const resourceOf = new Map(methods.map((m) => [m.method, m.resource_code]));
+  return (method) => withData.has(resourceOf.get(method) ?? '');
 }

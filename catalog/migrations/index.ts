@@ -1,6 +1,7 @@
 /**
  * The catalogue's tables: departments, licensing items, resources with their items and
- * interfaces, consumers, demands, applications, grants, and the search index. Names are
+ * interfaces, consumers, demands, applications, grants, the search index, and the
+ * libraries (tables) of published resources. Names are
  * recorded in existing databases: never rename one (see scripts/app/migrations.ts).
  */
 import type { Migrations } from '../../core/db';
@@ -15,6 +16,9 @@ import * as m010 from './010_demands';
 import * as m011 from './011_applications';
 import * as m012 from './012_grants';
 import * as m301 from './301_resource_search';
+import * as m801 from './801_libraries';
+import * as m802 from './802_library_columns';
+import * as m803 from './803_base_libraries';
 
 export const CATALOG_MIGRATIONS: Migrations = {
   '004_departments': m004,
@@ -27,4 +31,7 @@ export const CATALOG_MIGRATIONS: Migrations = {
   '011_applications': m011,
   '012_grants': m012,
   '301_resource_search': m301,
+  '801_libraries': m801,
+  '802_library_columns': m802,
+  '803_base_libraries': m803,
 };

@@ -85,6 +85,16 @@
     return '<table class="interface-document" data-method="' + esc(doc.method) + '">' + rows + '</table>';
   }
 
+  /** 有目录必有数据: whether the resource's library holds data, and whether it is kept up to date */
+  function dataStateHtml(d) {
+    if (!d) return '';
+    var stamp = d.last_success_at ? new Date(d.last_success_at).toISOString().replace('T', ' ').slice(0, 16) + 'Z' : '无';
+    return '<h3>数据状态</h3><table class="data-state' + (d.overdue ? ' overdue' : '') + '" data-state="' + esc(d.state) + '">' +
+      '<tr><th>接入状态</th><td class="connection">' + esc(d.state) + (d.state === '待接入' ? '（尚未完成首次全量同步，接口暂不可调用）' : '') + '</td><th>记录数</th><td class="rows">' + d.rows + '</td></tr>' +
+      '<tr><th>最近成功同步</th><td class="last-run">' + esc(stamp) + '</td><th>更新周期</th><td>' + esc(d.update_cycle) + '</td></tr>' +
+      '<tr><th>时效</th><td colspan="3" class="freshness">' + (d.overdue ? '已超期：最近一次成功同步早于更新周期' : d.state === '待接入' ? '—' : '正常') + '</td></tr></table>';
+  }
+
   function resourcePage(code) {
     var p = params();
     Promise.all([get('/resources/' + code + (p.version ? '?version=' + encodeURIComponent(p.version) : '')), get('/resources/' + code + '/versions')]).then(function (res) {
@@ -106,6 +116,7 @@
         '<tr><th>资源格式</th><td>' + esc(reg.format) + '</td><th>发布日期</th><td>' + date(v.published_at) + '</td></tr>' +
         '<tr><th>摘要</th><td colspan="3">' + esc(reg.summary) + '</td></tr>' +
         '<tr><th>关联资源</th><td colspan="3">' + (reg.related_codes || []).map(function (c) { return '<a href="#/resource/' + esc(c) + '">' + esc(c) + '</a>'; }).join(' ') + '</td></tr></table>' +
+        dataStateHtml(v.data_state) +
         '<h3>信息项</h3><table class="items"><tr><th>序号</th><th>字段名</th><th>名称</th><th>数据类型</th><th>长度</th><th>敏感</th></tr>' + items + '</table>' +
         '<h3>版本</h3><ul class="versions">' + versions + '</ul>' +
         '<h3>服务接口</h3>' + (ifaces || '<p>无</p>');
@@ -154,8 +165,8 @@
 
   function methodsPage() {
     get('/listMethods').then(function (ms) {
-      app.innerHTML = '<h2>已发布的服务接口</h2><table><tr><th>方法名</th><th>接口名称</th><th>所属资源</th><th>共享类型</th></tr>' + ms.map(function (m) {
-        return '<tr><td>' + esc(m.method) + '</td><td>' + esc(m.name) + '</td><td><a href="#/resource/' + esc(m.resource_code) + '">' + esc(m.resource_name) + '</a></td><td>' + esc(SHARE[m.share_type]) + '</td></tr>';
+      app.innerHTML = '<h2>已发布的服务接口</h2><table class="methods"><tr><th>方法名</th><th>接口名称</th><th>所属资源</th><th>共享类型</th><th>状态</th></tr>' + ms.map(function (m) {
+        return '<tr><td>' + esc(m.method) + '</td><td>' + esc(m.name) + '</td><td><a href="#/resource/' + esc(m.resource_code) + '">' + esc(m.resource_name) + '</a></td><td>' + esc(SHARE[m.share_type]) + '</td><td class="state">' + esc(m.state) + '</td></tr>';
       }).join('') + '</table>';
     }).catch(fail);
   }

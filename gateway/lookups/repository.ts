@@ -66,11 +66,6 @@ const BY_KEY = {
   licence: byColumn('licence', LIBRARIES.licence.key),
 };
 
-/** Whether a base library holds at least one live (not soft-deleted) row. */
-export async function hasLiveRows(db: Db, library: LibraryName): Promise<boolean> {
-  return Boolean(await db(library).where('deleted', false).first(LIBRARIES[library].key));
-}
-
 export class BaseLibraries {
   constructor(private readonly db: Db) {}
 

@@ -19,25 +19,19 @@ import { resolveAccess } from '../../catalog/access';
 import { addConsumer, findConsumer, listConsumers, setConsumerDisabled } from '../../catalog/consumers';
 import { diffRegistrations } from '../../catalog/diff';
 import { addDepartment, codesProvidedBy, departmentName, draftCodes, providerOf, publishedInterfaces, versionsOf } from '../../catalog/resources';
-import { LIBRARIES, type LibraryName } from '../../core/registry';
 import { requireAccountRole, SignedIn } from '../accounts/http';
 import { WORKBENCH_API } from '../accounts/routes';
 import { answerLookup } from '../pipeline';
 import { recordOperatorAction } from '../auditing/operator-actions';
 import { LOOKUP_METHODS } from '../lookups/methods';
 
-/** The provider of the base resource a sync target fills owns the target's jobs. */
-async function providerOfTarget(db: Db, target: string): Promise<string | null> {
-  const library = LIBRARIES[target as LibraryName];
-  return library ? providerOf(db, library.resource_code) : null;
-}
-
 /** An officer sees the jobs their department feeds (the job's department, else its library's provider); the operator every job. */
 async function mayManageJob(db: Db, who: SignedIn, jobId: string): Promise<boolean> {
   if (who.account.role === 'operator') return true;
   const stored = await getJob(db, jobId);
   if (!stored) return false;
-  const department = stored.job.department ?? (await providerOfTarget(db, stored.job.target));
+  // the provider of the resource whose library the job fills owns the library's jobs
+  const department = stored.job.department ?? (await providerOf(db, stored.job.library.resourceCode));
   return department === who.account.departmentCode;
 }
 

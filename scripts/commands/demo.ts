@@ -30,7 +30,7 @@ export function registerDemoCommand(program: Command): void {
       }
     });
   demo
-    .description('build the demo front-end database and fill the base libraries')
+    .description('build the demo front-end database and fill the libraries')
     .option('--people <n>', 'people in the 公安 table', positiveInt, DEFAULT_DEMO_SIZE.people)
     .option('--entities <n>', 'legal entities in the 工商 table', positiveInt, DEFAULT_DEMO_SIZE.entities)
     .option('--licences <n>', 'licences in the licence table', positiveInt, DEFAULT_DEMO_SIZE.licences)
@@ -60,7 +60,7 @@ export function registerDemoCommand(program: Command): void {
       if (opts.frontendOnly) return;
       await withMigratedContext(async (ctx) => {
         const state = await ensureDemo(ctx, size);
-        process.stdout.write(`base libraries: ${JSON.stringify(state.synced ?? 'already filled')}\n`);
+        process.stdout.write(`libraries: ${JSON.stringify(state.synced ?? 'already filled')}\n`);
       });
     });
 }

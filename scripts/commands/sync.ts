@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { migrate } from '../app/migrations';
 import { createContext, destroyContext } from '../app/context';
-import { defineJob, getJob, JobDefinitionError, listJobs, parseJobText, redactedSource, removeJob } from '../../adapters/sync/jobs';
+import { defineJob, getJob, JobDefinition, JobDefinitionError, listJobs, parseJobText, redactedSource, removeJob } from '../../adapters/sync/jobs';
 import { sourcePolicy } from '../../adapters/sources';
 import { SyncEngine } from '../../adapters/sync/engine';
 import { summaryLine, RunCounters } from '../../adapters/sync/runs';
@@ -53,9 +53,8 @@ export function registerSyncCommands(program: Command): void {
       await withContext(async (ctx) => {
         await migrate(ctx.db);
         try {
-          const def = parseJobText(text);
-          await defineJob(ctx.db, JSON.parse(text), sourcePolicy(ctx.config));
-          process.stdout.write(`已保存同步任务 ${def.id} → ${def.target}\n`);
+          const job = await defineJob(ctx.db, parseJobText(text) as JobDefinition, sourcePolicy(ctx.config));
+          process.stdout.write(`已保存同步任务 ${job.id} → ${job.target}\n`);
         } catch (err) {
           if (err instanceof JobDefinitionError) fail(err.message, 2);
           throw err;

@@ -65,7 +65,7 @@ export function registerVerifyCommands(program: Command): void {
       await withContext(async (ctx) => {
         await migrate(ctx.db);
         await guarded(async () => {
-          const query = parseDifferenceQuery({ ...opts, closed: opts.closed ? '1' : undefined, limit: String(opts.limit) });
+          const query = await parseDifferenceQuery(ctx.db, { ...opts, closed: opts.closed ? '1' : undefined, limit: String(opts.limit) });
           const { differences, counts } = await listFor(ctx.db, operator(), query);
           if (opts.json) {
             process.stdout.write(JSON.stringify({ counts, differences: differences.map(presentDifference) }, null, 2) + '\n');

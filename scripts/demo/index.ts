@@ -1,6 +1,7 @@
 /**
  * The first-run demo: a front-end database full of synthetic department data, the catalogue's
- * reference data, a demo consumer, and the base libraries filled. Every step is skipped when
+ * reference data, 区人社局's published resource 社会保险参保信息, a demo consumer, and the
+ * libraries (base and 人社) filled. Every step is skipped when
  * its result is already there, so a second `npm start` reuses everything.
  */
 import fs from 'node:fs';
@@ -22,6 +23,8 @@ import { demoJobs } from './jobs';
 import { CIVIL_AFFAIRS_TABLE, createCivilAffairsTable, fillCivilAffairs } from './civil-affairs';
 import { ownsRecords } from '../../adapters/verification/ownership';
 import { ensureDemoMatters } from './matters';
+import { createSocialInsuranceTable, ensureSocialInsuranceResource, fillSocialInsurance, SOCIAL_INSURANCE_TABLE } from './social-insurance';
+import type { Knex } from 'knex';
 
 export const DEMO_CONSUMER_ID = 'zc-yichuang';
 export const DEMO_CONSUMER_NAME = '周村区一窗受理平台';
@@ -46,8 +49,7 @@ export async function buildFrontendDemoFile(
   try {
     await createFrontendTables(db);
     await fillFrontend(db, size, parseLicensingItems(), onProgress);
-    await createCivilAffairsTable(db);
-    await fillCivilAffairs(db);
+    await addLaterTables(db);
     await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
   } finally {
     await db.destroy();
@@ -56,13 +58,23 @@ export async function buildFrontendDemoFile(
   fs.renameSync(tmp, file);
 }
 
-/** A front-end database built before 民政's table existed gets it, from its own 公安 table. */
-async function addCivilAffairsTo(file: string): Promise<void> {
-  const db = openKnex({ client: 'sqlite', sqliteFile: file });
-  try {
-    if (await db.schema.hasTable(CIVIL_AFFAIRS_TABLE)) return;
+/** The tables made from the 公安 table (民政's, 人社's) that a front-end database lacks. */
+async function addLaterTables(db: Knex): Promise<void> {
+  if (!(await db.schema.hasTable(CIVIL_AFFAIRS_TABLE))) {
     await createCivilAffairsTable(db);
     await fillCivilAffairs(db);
+  }
+  if (!(await db.schema.hasTable(SOCIAL_INSURANCE_TABLE))) {
+    await createSocialInsuranceTable(db);
+    await fillSocialInsurance(db);
+  }
+}
+
+/** A front-end database built before 民政's or 人社's table existed gets them. */
+async function addLaterTablesTo(file: string): Promise<void> {
+  const db = openKnex({ client: 'sqlite', sqliteFile: file });
+  try {
+    await addLaterTables(db);
   } finally {
     await db.destroy();
   }
@@ -71,7 +83,7 @@ async function addCivilAffairsTo(file: string): Promise<void> {
 export interface DemoState {
   frontendFile: string;
   builtFrontend: boolean;
-  /** rows written per base library by the first full sync, null when it had run before */
+  /** rows written per library (by table) by the first full sync, null when it had run before */
   synced: Record<string, number> | null;
   /** the demo consumer's secret when this run created it; null afterwards (printed once) */
   consumerSecret: string | null;
@@ -109,9 +121,10 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
     await buildFrontendDemoFile(frontendFile, size);
     builtFrontend = true;
   } else {
-    await addCivilAffairsTo(frontendFile);
+    await addLaterTablesTo(frontendFile);
   }
   await seedCatalogue(ctx.db);
+  await ensureSocialInsuranceResource(ctx.db);
   const consumerSecret = await ensureDemoConsumer(ctx);
   await ensureDemoGrants(ctx.db, DEMO_CONSUMER_ID, DEMO_CONSUMER_NAME);
   await ensureDemoMatters(ctx.db);
@@ -130,7 +143,7 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
     ctx.log.info({ job: job.id }, summaryLine(outcome.run));
     if (outcome.status === 'failed') throw new Error(`演示数据首次全量同步失败：${outcome.run.error ?? ''}`);
     // rows per library: counted from the jobs that create its records
-    if (ownsRecords(job)) synced = { ...(synced ?? {}), [job.target]: outcome.run.written };
+    if (ownsRecords(job, job.library)) synced = { ...(synced ?? {}), [job.target]: outcome.run.written };
   }
   return { frontendFile, builtFrontend, synced, consumerSecret };
 }

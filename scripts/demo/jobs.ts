@@ -1,11 +1,12 @@
 /**
- * Sync jobs for the three demo front-end tables: the demo SQLite file is the 前置机, the
- * scheduler pulls changes every minute and re-reads everything nightly.
+ * Sync jobs for the demo front-end tables: the demo SQLite file is the 前置机, the scheduler
+ * pulls changes every minute and re-reads everything nightly.
  */
 import type { JobDefinition } from '../../adapters/sync/jobs';
 import { departmentCodeByName } from '../../catalog/gazette';
 import { FRONTEND_TABLES } from './frontend';
 import { CIVIL_AFFAIRS_TABLE } from './civil-affairs';
+import { socialInsuranceJob } from './social-insurance';
 
 const common = (file: string) => ({
   source: { client: 'better-sqlite3' as const, connection: { filename: file } },
@@ -62,5 +63,7 @@ export function demoJobs(frontendFile: string): JobDefinition[] {
       key: 'RYBH',
       columns: { RYBH: 'rybh', XM: 'xm', MZ: 'mz', HJD: 'hjd' },
     },
+    // a department's own data set: 区人社局's table into the library of its published resource
+    { ...base, ...socialInsuranceJob(base.source) },
   ];
 }

@@ -65,7 +65,32 @@ run('the portal in headless Chromium', () => {
     expect(labels).toEqual(parseInterfaceTemplate().labels);
     expect(await doc.locator('tr.param td:first-child').allTextContents()).toEqual(['xm', 'gmsfzh']);
     expect(await doc.locator('tr.field td:first-child').allTextContents()).toEqual(['RYBH', 'GMSFZH', 'XM', 'CSRQ', 'MZ', 'XB', 'JG', 'CSD', 'HJD']);
+    // 有目录必有数据: no job has filled the library yet
+    expect(await page.getAttribute('table.data-state', 'data-state')).toBe('待接入');
+    expect(await page.textContent('table.data-state td.rows')).toBe('0');
     expect(errors).toEqual([]);
+  });
+
+  it('shows a library\'s rows, last run and an overdue flag on the resource page, and the methods\' state', async () => {
+    const { syncRun, livePerson } = await import('./matters/support');
+    await syncRun(h.ctx.db, 'population', 'full', 'succeeded');
+    await livePerson(h.ctx.db);
+    const page = await browser.newPage();
+    await page.goto(h.url('/portal/#/resource/101001/00001'));
+    await page.waitForSelector('table.data-state');
+    expect(await page.getAttribute('table.data-state', 'data-state')).toBe('已接入');
+    expect(await page.textContent('table.data-state td.rows')).toBe('1');
+    expect(await page.textContent('table.data-state td.freshness')).toBe('正常');
+    await h.ctx.db('sync_runs').update({ ended_at: Date.now() - 2 * 3_600_000 }); // 实时: an hour at most
+    await page.goto(h.url('/portal/#/methods'));
+    await page.waitForSelector('table.methods');
+    await page.goto(h.url('/portal/#/resource/101001/00001'));
+    await page.waitForSelector('table.data-state.overdue');
+    expect(await page.textContent('table.data-state td.freshness')).toContain('已超期');
+    await page.goto(h.url('/portal/#/methods'));
+    await page.waitForSelector('table.methods');
+    const states = await page.locator('table.methods tr').evaluateAll((rows) => rows.slice(1).map((r) => [r.children[0].textContent, r.children[4].textContent]));
+    expect(states).toEqual([['batchRKHY', '已接入'], ['getDZZZ', '待接入'], ['getDZZZHY', '待接入'], ['getFRXX', '待接入'], ['getRKHY', '已接入'], ['getRKZP', '已接入']]);
   });
 
   it('lists versions and compares a revision with its predecessor', async () => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { demoConsumerFile, ensureDemo, frontendDemoFile } from '../../scripts/demo';
 import { buildReport, parsePeriod } from '../../catalog/matters/report';
 import { STORAGE_TARGETS } from '../support/databases';
+import { listMethods } from '../../catalog/metaservices';
 import { testContext, TestContext } from '../support/context';
 
 const SEED = 20181009;
@@ -71,7 +72,7 @@ describe.each(STORAGE_TARGETS)('the demo on %s', (target) => {
     const size = { people: 300, entities: 80, licences: 200, seed: SEED };
     const first = await ensureDemo(ctx, size);
     expect(first.builtFrontend).toBe(true);
-    expect(first.synced).toEqual({ population: 300, legal_entity: 80, licence: 200 });
+    expect(first.synced).toEqual({ population: 300, legal_entity: 80, licence: 200, lib_301010_00002: 100 });
     expect(first.consumerSecret).toBeTruthy();
     const count = async (t: string) => Number((await ctx.db(t).count({ n: '*' }).first())!.n);
     expect(await count('licensing_items')).toBe(214);
@@ -102,6 +103,10 @@ describe.each(STORAGE_TARGETS)('the demo on %s', (target) => {
     const open = await ctx.db('verification_differences').whereNull('closed_at').select('source');
     const bySource = (source: string) => open.filter((d) => d.source === source).length;
     expect(bySource('demo-civil-verify')).toBe(Object.keys(DELIBERATE_DIFFERENCES).length);
+    // 区人社局's data set: published, its library filled by its own job, its method callable
+    const insured = await ctx.db('lib_301010_00002').where({ gmsfzh: person(SEED, 3).GMSFZH }).first();
+    expect(insured).toMatchObject({ xm: person(SEED, 3).XM, deleted: expect.anything(), source_job: 'demo-social-insurance' });
+    expect((await listMethods(ctx.db)).find((m) => m.method === 'getSBCB')).toMatchObject({ resource_code: '301010/00002', state: '已接入' });
     expect(open.length - bySource('demo-civil-verify')).toBe(Object.keys(DELIBERATE_INCONSISTENCIES).length);
   });
 });

@@ -66,6 +66,7 @@ export function sampleRegistration(over: Partial<Registration> = {}): Registrati
     share_mode: '接口',
     open_type: '不予开放',
     update_cycle: '每日',
+    library: { key: ['GMSFZH'] },
     interfaces: [{ method: 'getSBCB', name: '社保参保信息', function: '用于查询社会保险参保状态', params: [{ name: 'gmsfzh', description: '居民身份证号', data_type: '字符串' }] }],
     ...over,
   };

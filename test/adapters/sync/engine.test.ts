@@ -8,6 +8,8 @@ import { sourceTime } from '../../../scripts/demo/records';
 import { SyncEngine } from '../../../adapters/sync/engine';
 import { openSource, SourceReader } from '../../../adapters/sources';
 import { Job, parseJob, removeJob, saveJob } from '../../../adapters/sync/jobs';
+import { targetOf } from '../../../adapters/sync/targets';
+import { baseLibrary } from '../../../catalog/libraries';
 import { getWatermark } from '../../../adapters/sync/watermarks';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -262,6 +264,7 @@ describe('a CSV file source (文件上传)', () => {
 });
 
 describe('job definitions', () => {
+  const POPULATION = targetOf(baseLibrary('population'));
   const base = {
     id: 'j', target: 'population', key: 'A',
     source: { client: 'better-sqlite3', connection: { filename: '/x.db' }, table: 'T' },
@@ -269,17 +272,17 @@ describe('job definitions', () => {
   };
   const msg = (v: unknown) => {
     try {
-      parseJob(v);
+      parseJob(v, POPULATION);
       return null;
     } catch (e) {
       return (e as Error).message;
     }
   };
   it('accept a valid definition and apply defaults', () => {
-    expect(parseJob(base)).toMatchObject({ keys: ['A'], batchSize: 1000, lookbackSeconds: 60, delaySeconds: 2 });
+    expect(parseJob(base, POPULATION)).toMatchObject({ keys: ['A'], batchSize: 1000, lookbackSeconds: 60, delaySeconds: 2 });
   });
   it('name the field in a Chinese message', () => {
-    expect(msg({ ...base, target: 'people' })).toBe('同步任务定义无效：字段 target 取值应为 population / legal_entity / licence 之一');
+    expect(msg({ ...base, target: 'People' })).toBe('同步任务定义无效：字段 target 应为库表名（population / legal_entity / licence 或 lib_<资源代码>）或 resource:<资源代码>');
     expect(msg({ ...base, batchSize: 0 })).toBe('同步任务定义无效：字段 batchSize 取值不能小于 1');
     expect(msg({ ...base, columns: { A: 'rybh', B: 'gmsfzh' } })).toBe('同步任务定义无效：字段 columns 未映射 population 的必填列 xm');
     expect(msg({ ...base, colums: {} })).toBe('同步任务定义无效：字段 colums 不是可识别的字段');

@@ -4,6 +4,8 @@
  * driver error is reported or ends the batch.
  */
 import { parseJob } from '../../../adapters/sync/jobs';
+import { targetOf } from '../../../adapters/sync/targets';
+import { baseLibrary } from '../../../catalog/libraries';
 import { abortsTransaction, prepare, writeFailureReason } from '../../../adapters/sync/write';
 import { entity } from '../../../scripts/demo/records';
 
@@ -14,7 +16,7 @@ const job = parseJob({
   key: 'CODE',
   columns: { CODE: 'tyshxydm', NAME: 'jgmc', CAPITAL: 'zczb', FOUNDED: 'clrq' },
   deleteFlag: { column: 'DEL', value: 1 },
-});
+}, targetOf(baseLibrary('legal_entity')));
 
 const CODE = entity(1, 0).TYSHXYDM; // a valid GB 32100 code from the demo generator
 

@@ -127,6 +127,11 @@ run('the workbench in headless Chromium', () => {
     expect(await p.locator('.item-error').allTextContents()).toEqual([expect.stringContaining('字段名')]);
     expect(await p.textContent('#form-error')).toContain('资源登记');
     await p.locator('.item-field input').nth(0).fill('XM');
+    // a 库表 resource declares its library's key: refused at its field until chosen
+    await p.click('#submit');
+    await p.waitForSelector('.el-form-item.is-error #f-library-key');
+    await p.click('#f-library-key .el-select__wrapper');
+    await p.locator('.el-select-dropdown__item:visible', { hasText: 'XM' }).click();
     await p.click('#submit');
     await p.waitForSelector('#my-resources');
     await p.waitForSelector('#my-resources tr:has-text("301020/00001")');

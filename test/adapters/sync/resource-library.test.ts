@@ -1,0 +1,141 @@
+/**
+ * Sync jobs into a catalogue resource's library (not a base library), on SQLite and MariaDB:
+ * the method is 待接入 until a full run completes; full and incremental runs; 一数一源 holds
+ * (a second owner is refused, naming the owner); a revision's new item is filled by a job
+ * mapping just that item, leaving every other column of every record as it was.
+ */
+import { JobDefinition, saveJob } from '../../../adapters/sync/jobs';
+import { SyncEngine } from '../../../adapters/sync/engine';
+import { seedCatalogue } from '../../../catalog/seed';
+import { listMethods } from '../../../catalog/metaservices';
+import { isConnected, libraryOfResource } from '../../../catalog/libraries';
+import { publish, revise } from '../../../catalog/lifecycle';
+import { publishedVersion } from '../../../catalog/resources';
+import { departmentCodeByName } from '../../../catalog/gazette';
+import {
+  createSocialInsuranceTable, ensureSocialInsuranceResource, fillSocialInsurance, SOCIAL_INSURANCE_CODE, SOCIAL_INSURANCE_TABLE, socialInsuranceJob,
+} from '../../../scripts/demo/social-insurance';
+import { sourceTime } from '../../../scripts/demo/records';
+import { STORAGE_TARGETS } from '../../support/databases';
+import { testContext, TestContext } from '../../support/context';
+import { frontEnd, FrontEnd, T0 } from '../../support/sync';
+
+const LIB = 'lib_301010_00002';
+const OPERATOR = { role: 'operator' as const, sub: 'op' };
+/** 区税务局's contributions table: the source of 缴费基数 once the resource has that item */
+const CONTRIBUTIONS = 'SW_SBJF';
+
+describe.each(STORAGE_TARGETS)('a job into a resource library on %s', (target) => {
+  let ctx: TestContext;
+  let fe: FrontEnd;
+  let engine: SyncEngine;
+  let sourceRows: number;
+  const source = () => fe.job().source;
+  const run = async (id: string, mode: 'full' | 'incr') => {
+    const outcome = await engine.runById(id, mode);
+    if (outcome.status !== 'succeeded') throw new Error(`run ${id}: ${JSON.stringify(outcome)}`);
+    return outcome.run;
+  };
+  const stateOfGetSBCB = async () => (await listMethods(ctx.db)).find((m) => m.method === 'getSBCB')?.state;
+
+  beforeAll(async () => {
+    ctx = await testContext(target);
+    await seedCatalogue(ctx.db);
+    fe = await frontEnd(target);
+    await fe.insertPeople(0, 120);
+    await createSocialInsuranceTable(fe.db);
+    sourceRows = await fillSocialInsurance(fe.db);
+    await ensureSocialInsuranceResource(ctx.db);
+    engine = new SyncEngine(ctx.db);
+  });
+  afterAll(async () => {
+    await fe.drop();
+    await ctx.dispose();
+  });
+
+  it('is 待接入 until its job completes a full run, then 已接入; a full and an incremental run fill it', async () => {
+    expect(sourceRows).toBe(40);
+    expect(await stateOfGetSBCB()).toBe('待接入');
+    await saveJob(ctx.db, socialInsuranceJob(source()));
+    expect(await stateOfGetSBCB()).toBe('待接入'); // a job alone is no data path
+    const full = await run('demo-social-insurance', 'full');
+    expect(full).toMatchObject({ read: 40, written: 40, rejected: 0 });
+    expect(await stateOfGetSBCB()).toBe('已接入');
+    expect(await isConnected(ctx.db, SOCIAL_INSURANCE_CODE)).toBe(true);
+
+    const src = await fe.db(SOCIAL_INSURANCE_TABLE).orderBy('GMSFZH');
+    const lib = await ctx.db(LIB).orderBy('gmsfzh');
+    expect(lib.map((r) => [r.gmsfzh, r.xm, r.cbzt, r.xzlx, r.cbrq, r.dwmc])).toEqual(src.map((r) => [r.GMSFZH, r.XM, r.CBZT, r.XZLX, r.CBRQ, r.DWMC]));
+
+    const changed = src[5].GMSFZH;
+    await fe.db(SOCIAL_INSURANCE_TABLE).where({ GMSFZH: changed }).update({ CBZT: '3', GXSJ: sourceTime(T0 + 50_000_000) });
+    await fe.db(SOCIAL_INSURANCE_TABLE).where({ GMSFZH: src[6].GMSFZH }).update({ SCBZ: 1, GXSJ: sourceTime(T0 + 50_000_001) });
+    const incr = await run('demo-social-insurance', 'incr');
+    expect(incr).toMatchObject({ read: 2, written: 2, deleted: 1 });
+    expect(await ctx.db(LIB).where({ gmsfzh: changed }).first()).toMatchObject({ cbzt: '3' });
+    expect(Boolean(Number((await ctx.db(LIB).where({ gmsfzh: src[6].GMSFZH }).first()).deleted))).toBe(true);
+  });
+
+  it('rejects a row whose 日期 item is not YYYYMMDD, naming the column and the item', async () => {
+    const bad = await fe.db(SOCIAL_INSURANCE_TABLE).orderBy('GMSFZH').offset(7).first();
+    await fe.db(SOCIAL_INSURANCE_TABLE).where({ GMSFZH: bad.GMSFZH }).update({ CBRQ: '2020-1-1', GXSJ: sourceTime(T0 + 60_000_000) });
+    const incr = await run('demo-social-insurance', 'incr');
+    expect(incr).toMatchObject({ read: 1, rejected: 1 });
+    expect((await ctx.db('sync_rejects').where({ job_id: 'demo-social-insurance' }).first()).reason).toBe('cbrq: 参保日期应为 YYYYMMDD');
+  });
+
+  it('refuses a second authoritative job claiming an owned item, naming the owning job and its department; a 校核源 is fine', async () => {
+    const claim: JobDefinition = { ...socialInsuranceJob(source()), id: 'mz-claims-dwmc', department: departmentCodeByName('区民政局'), columns: { GMSFZH: 'gmsfzh', DWMC: 'dwmc' } };
+    await expect(saveJob(ctx.db, claim)).rejects.toThrow('信息项 DWMC 已由任务 demo-social-insurance（区人社局）作为权威来源（一数一源）');
+    await expect(saveJob(ctx.db, { ...claim, role: 'verify' })).resolves.toMatchObject({ role: 'verify', target: LIB });
+    await ctx.db('sync_jobs').where({ id: 'mz-claims-dwmc' }).del();
+    await expect(saveJob(ctx.db, { ...claim, target: 'resource:301010/09999' })).rejects.toThrow('字段 target 的库表 resource:301010/09999 不存在');
+    await expect(saveJob(ctx.db, { ...claim, columns: { GMSFZH: 'gmsfzh', NOPE: 'jfjs' } })).rejects.toThrow(`目标列 jfjs 不在 ${LIB} 中`);
+  });
+
+  it('a revision adds 缴费基数; a job mapping only it fills it and leaves every other column untouched, record by record', async () => {
+    const reg = (await publishedVersion(ctx.db, SOCIAL_INSURANCE_CODE))!.registration;
+    await revise(ctx.db, OPERATOR, SOCIAL_INSURANCE_CODE, { ...reg, items: [...reg.items, { field: 'JFJS', name: '缴费基数', data_type: 'Y', sensitive: false }] });
+    await publish(ctx.db, OPERATOR, SOCIAL_INSURANCE_CODE);
+    const people = (await fe.db(SOCIAL_INSURANCE_TABLE).orderBy('GMSFZH').select('GMSFZH')).map((r) => r.GMSFZH as string);
+    await fe.db.schema.createTable(CONTRIBUTIONS, (t) => {
+      t.string('SFZH', 18).primary();
+      t.bigInteger('JS');
+      t.string('GXSJ', 26).notNullable();
+    });
+    const filled = people.filter((_, i) => i % 4 === 0);
+    await fe.db(CONTRIBUTIONS).insert(filled.map((SFZH, i) => ({ SFZH, JS: 3000 + i * 10, GXSJ: sourceTime(T0 + i) })));
+    const before = await ctx.db(LIB).orderBy('gmsfzh');
+    await saveJob(ctx.db, {
+      id: 'sw-jfjs', department: departmentCodeByName('区税务局'),
+      source: { ...source(), table: CONTRIBUTIONS } as JobDefinition['source'],
+      target: `resource:${SOCIAL_INSURANCE_CODE}`, key: 'SFZH', updateTime: 'GXSJ',
+      columns: { SFZH: 'gmsfzh', JS: 'jfjs' },
+    });
+    const r = await run('sw-jfjs', 'full');
+    expect(r).toMatchObject({ read: filled.length, rejected: 0 });
+    const after = await ctx.db(LIB).orderBy('gmsfzh');
+    expect(after.map((x) => x.gmsfzh)).toEqual(before.map((x) => x.gmsfzh));
+    const columns = Object.keys(before[0]).filter((c) => c !== 'synced_at');
+    for (const [i, row] of after.entries()) {
+      const n = filled.indexOf(row.gmsfzh);
+      for (const c of columns) {
+        if (c === 'jfjs') expect([row.gmsfzh, c, row[c] === null ? null : Number(row[c])]).toEqual([row.gmsfzh, c, n >= 0 ? 3000 + n * 10 : null]);
+        else expect([row.gmsfzh, c, row[c]]).toEqual([row.gmsfzh, c, before[i][c]]);
+      }
+    }
+    // the subset job neither creates records nor sweeps: the owner's next full run keeps 缴费基数
+    await run('demo-social-insurance', 'full');
+    expect(Number((await ctx.db(LIB).where({ gmsfzh: filled[1] }).first()).jfjs)).toBe(3010);
+  });
+
+  it('a revision removing an item hides it; its column and data stay', async () => {
+    const reg = (await publishedVersion(ctx.db, SOCIAL_INSURANCE_CODE))!.registration;
+    await revise(ctx.db, OPERATOR, SOCIAL_INSURANCE_CODE, { ...reg, items: reg.items.filter((i) => i.field !== 'DWMC') });
+    await publish(ctx.db, OPERATOR, SOCIAL_INSURANCE_CODE);
+    expect((await libraryOfResource(ctx.db, SOCIAL_INSURANCE_CODE))!.columns.find((c) => c.field === 'DWMC')).toMatchObject({ hidden: true });
+    expect(Number((await ctx.db(LIB).whereNotNull('dwmc').count({ n: '*' }))[0].n)).toBeGreaterThan(0);
+    // the owner's job, still mapping it, goes on
+    await expect(run('demo-social-insurance', 'full')).resolves.toMatchObject({ rejected: 0 });
+  });
+});
