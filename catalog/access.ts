@@ -27,14 +27,14 @@ export interface Access {
 export type AccessResult = { ok: true; access: Access } | { ok: false; reason: string };
 
 /**
- * Parsed registrations by resource row and its last change. A published row's body does not
+ * Parsed registrations by resource row and its last change (also how the generic lookups read their declaration). A published row's body does not
  * change (a revision is a new row), so parsing it once per process is safe; the grants and the
  * consumer, which do change, are read on every call.
  */
 const registrations = new Map<string, Registration>();
 const REGISTRATION_CACHE_MAX = 1000;
 
-async function registrationOf(db: Db, id: number, updatedAt: number): Promise<Registration | null> {
+export async function registrationOf(db: Db, id: number, updatedAt: number): Promise<Registration | null> {
   const key = `${id}:${updatedAt}`;
   let reg = registrations.get(key);
   if (!reg) {

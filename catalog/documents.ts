@@ -10,7 +10,9 @@ import { lookupSpec, VERDICTS } from '../core/registry';
 import { ApiError } from '../core/result-codes';
 import { SYNTHETIC_NOTE, syntheticRecord } from './examples';
 import { projectRecord } from './masking';
-import { departmentName, publishedVersion, ResourceItem, SHARE_TYPE_NAMES } from './resources';
+import { departmentName, publishedVersion, ResourceItem, SHARE_TYPE_NAMES, type InterfaceSpec, type Registration } from './resources';
+import { checkDescription } from '../schemas/lookup-params';
+import { declaredParams, isDeclaredLookup } from './lookup-declarations';
 import { SOAP_OPERATIONS, SOAP_PATH } from '../schemas/wsdl';
 
 export interface InterfaceDocument {
@@ -37,13 +39,17 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
 
   // the WSDL is the contract for the WebService: its parameters, in its order, described by
   // the catalogue (a parameter the catalogue lacks still appears, undescribed)
-  const wsdlParams = Object.hasOwn(SOAP_OPERATIONS, method) ? (SOAP_OPERATIONS[method] as readonly string[]) : undefined;
+  // a generic lookup is described by its query declaration, and is a WebService operation too
+  const declared = isDeclaredLookup(spec);
+  const wsdlParams = Object.hasOwn(SOAP_OPERATIONS, method) ? (SOAP_OPERATIONS[method] as readonly string[]) : declared ? spec.query!.params.map((p) => p.name) : undefined;
   const described = new Map((spec.params ?? []).map((p) => [p.name, p]));
   const names = wsdlParams ? [...wsdlParams] : (spec.params ?? []).map((p) => p.name);
-  const request = names.map((name) => {
-    const p = described.get(name);
-    return { 参数名: name, 参数说明: p?.description ?? '', 数据类型: p?.data_type ?? '字符串', 描述及要求: p?.requirement ?? '' };
-  });
+  const request = declared
+    ? declaredRequestParams(reg, spec)
+    : names.map((name) => {
+        const p = described.get(name);
+        return { 参数名: name, 参数说明: p?.description ?? '', 数据类型: p?.data_type ?? '字符串', 描述及要求: p?.requirement ?? '' };
+      });
   const ownFields = spec.fields && spec.fields.length > 0;
   const response = ownFields
     ? spec.fields!.map((f) => ({ 字段名: f.field, 参数说明: f.name, 数据类型: f.db_type, 描述及要求: f.requirement ?? '' }))
@@ -74,6 +80,16 @@ export async function buildDocument(db: Db, config: Config, method: string): Pro
     { label: '备注说明', value: [spec.remark, `共享类型：${SHARE_TYPE_NAMES[reg.share_type]}${reg.share_condition ? '（' + reg.share_condition + '）' : ''}`, '敏感信息项按授权脱敏返回', SYNTHETIC_NOTE].filter(Boolean).join('；') },
   ];
   return { method, resource_code: reg.code, resource_version: resource.version, rows, request_params: request, response_params: response, example_response: example };
+}
+
+/** A generic lookup's request parameters: each its item, whether it must be given, and its check. */
+function declaredRequestParams(reg: Registration, spec: InterfaceSpec): InterfaceDocument['request_params'] {
+  const groups = spec.query!.one_of ?? [];
+  const alternatives = groups.map((g) => g.join(' 与 ')).join('，或 ');
+  return declaredParams(reg, spec).map((p) => {
+    const need = p.required ? '必填' : groups.some((g) => g.includes(p.name)) ? `须且只能提供以下一组：${alternatives}` : '可选，用于缩小范围';
+    return { 参数名: p.name, 参数说明: p.itemName, 数据类型: '字符串', 描述及要求: `${need}；${checkDescription(p)}；与信息项 ${p.item} 精确匹配` };
+  });
 }
 
 async function exampleResponse(db: Db, method: string, items: ResourceItem[], fields: string[], verification: boolean): Promise<InterfaceDocument['example_response']> {

@@ -47,10 +47,13 @@ export function maskText(v: string): string {
   return chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1];
 }
 
-export function maskValue(field: string, value: unknown): unknown {
+/** How an item is masked when the registry does not know it: by what its lookup checks it as, or its data type. */
+export type MaskKinds = ReadonlyMap<string, MaskKind | 'date'>;
+
+export function maskValue(field: string, value: unknown, kinds?: MaskKinds): unknown {
   if (value === null || value === undefined) return value;
   const s = String(value);
-  switch (KIND_OF.get(field)) {
+  switch (KIND_OF.get(field) ?? kinds?.get(field)) {
     case 'id-number':
       return maskIdNumber(s);
     case 'name':
@@ -78,13 +81,14 @@ export function projectRecord(
   methodFields: readonly string[],
   items: readonly string[],
   masked: readonly string[],
+  kinds?: MaskKinds,
 ): Record<string, unknown> {
   const masks = effectiveMasks(masked);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     const isItem = methodFields.includes(key);
     if (isItem && !items.includes(key)) continue;
-    out[key] = isItem && masks.has(key) ? maskValue(key, value) : value;
+    out[key] = isItem && masks.has(key) ? maskValue(key, value, kinds) : value;
   }
   return out;
 }

@@ -37,6 +37,32 @@ export interface InterfaceField {
   requirement?: string;
 }
 
+/** How a query parameter's value is checked before any query (gateway/lookups/validation.ts applies it). */
+export type QueryCheck = '公民身份号码' | '统一社会信用代码' | '持证主体代码' | '日期' | '代码';
+
+/** One query parameter of a generic lookup: the item it matches, exactly. */
+export interface QueryParam {
+  name: string;
+  /** the resource's item (field name) the parameter is compared with */
+  item: string;
+  match?: 'exact';
+  required?: boolean;
+  check?: QueryCheck;
+  date_format?: 'YYYYMMDD' | 'YYYY-MM-DD';
+  code_list?: 'GB/T 2261.1' | 'GB/T 3304';
+  codes?: string[];
+}
+
+/**
+ * What a generic lookup is asked by: its parameters, and groups of which exactly one must be
+ * given whole (e.g. [["gmsfzh"], ["tyshxydm"]]). A parameter in no group and not required
+ * only narrows.
+ */
+export interface QueryDeclaration {
+  params: QueryParam[];
+  one_of?: string[][];
+}
+
 export interface InterfaceSpec {
   method: string;
   name: string;
@@ -46,6 +72,8 @@ export interface InterfaceSpec {
   params?: InterfaceParam[];
   /** response fields when they are not the resource's items (e.g. a verification result) */
   fields?: InterfaceField[];
+  /** a generic lookup over the resource's library (the six methods of 附件3 have none) */
+  query?: QueryDeclaration;
 }
 
 /**
@@ -222,14 +250,22 @@ export async function draftCodes(db: Db | Knex): Promise<string[]> {
   return ((await db('resources').where({ status: 'draft' }).orderBy('updated_at').select('code')) as Array<{ code: string }>).map((r) => r.code);
 }
 
+// portable SQL (see selectRows): this runs on every lookup
+const PUBLISHED_RESOURCE_OF_METHOD =
+  'select r.`id`, r.`code`, r.`updated_at` from `interfaces` i join `resources` r on r.`code` = i.`resource_code` and r.`status` = \'published\' where i.`method` = ? limit 1';
+
 /**
- * The published resource whose interface declares a method, as a derived table of at most one
- * row (`id`, `code`, `updated_at`) with one bound value, the method: for the lookups' access
- * query (catalog/access.ts), which joins it to the consumer and its grants in one statement.
- * Portable SQL (see selectRows).
+ * The same as a derived table of at most one row (`id`, `code`, `updated_at`) with one bound
+ * value, the method: for the lookups' access query (catalog/access.ts), which joins it to the
+ * consumer and its grants in one statement.
  */
-export const PUBLISHED_RESOURCE_OF_METHOD_TABLE =
-  '(select r.`id`, r.`code`, r.`updated_at` from `interfaces` i join `resources` r on r.`code` = i.`resource_code` and r.`status` = \'published\' where i.`method` = ? limit 1)';
+export const PUBLISHED_RESOURCE_OF_METHOD_TABLE = `(${PUBLISHED_RESOURCE_OF_METHOD})`;
+
+/** The published resource whose interface declares the method (its row id and last change), if any. */
+export async function publishedResourceOfMethod(db: Db, method: string): Promise<{ id: number; code: string; updated_at: number } | undefined> {
+  const [row] = await selectRows<{ id: number; code: string; updated_at: number }>(db, PUBLISHED_RESOURCE_OF_METHOD, [method]);
+  return row;
+}
 
 /** The registration stored in one resource row. */
 export async function registrationOfRow(db: Db, id: number): Promise<Registration | null> {
@@ -281,4 +317,24 @@ export async function publishedInterfaces(db: Db | Knex): Promise<Array<{ method
     })
     .orderBy('i.method')
     .select('i.method', 'i.resource_code', 'i.name', 'i.function', 'i.network', 'r.name as resource_name', 'r.provider_code', 'r.share_type');
+}
+
+/**
+ * Each interface of a published resource with the resource row and its last change, by
+ * method: a cheap fingerprint of what the published catalogue offers (the WebService rebuilds
+ * its operations when it changes).
+ */
+export async function publishedInterfaceVersions(db: Db | Knex): Promise<Array<{ method: string; id: number; updated_at: number }>> {
+  const rows = (await db('interfaces as i')
+    .join('resources as r', function () {
+      this.on('r.code', '=', 'i.resource_code').andOn('r.status', '=', db.raw('?', ['published']));
+    })
+    .orderBy('i.method')
+    .select('i.method', 'r.id', 'r.updated_at')) as Array<{ method: string; id: number | string; updated_at: number | string }>;
+  return rows.map((r) => ({ method: r.method, id: Number(r.id), updated_at: Number(r.updated_at) }));
+}
+
+/** The published interfaces' versions as one comparable string. */
+export function interfacesFingerprint(versions: ReadonlyArray<{ method: string; id: number; updated_at: number }>): string {
+  return versions.map((v) => `${v.method}@${v.id}:${v.updated_at}`).join(',');
 }

@@ -1,6 +1,7 @@
 /**
  * OpenAPI 3.1 description of the JSON interface, generated from the same parameter schemas
- * the server validates with (schemas/lookup-params.ts) and the methods' answer fields, and
+ * the server validates with (schemas/lookup-params.ts; a generic lookup's from its declaration
+ * in the published catalogue) and the methods' answer fields, and
  * Swagger UI to try it. Served at /dprs/api/openapi.json and /dprs/api/docs/.
  */
 import path from 'node:path';
@@ -10,7 +11,12 @@ import { LOOKUP_METHODS } from './lookups/methods';
 import { PARAM_SCHEMAS } from '../schemas/lookup-params';
 import { PURPOSE_HEADER } from './purpose';
 import { USER_ID_HEADER } from './accounts/user-id';
-import { RESULT_CODES } from '../core/result-codes';
+import { errorEnvelope, RESULT_CODES } from '../core/result-codes';
+import { sendEnvelope } from '../core/http';
+import type { Db } from '../core/db';
+import { registrationOf } from '../catalog/access';
+import { interfacesFingerprint, publishedInterfaceVersions } from '../catalog/resources';
+import { declaredSchema, isDeclaredLookup } from '../catalog/lookup-declarations';
 
 type Schema = Record<string, unknown>;
 
@@ -40,7 +46,43 @@ function responses(fields: readonly string[]): Schema {
   return Object.fromEntries(Object.values(RESULT_CODES).map((c) => [c.code, { description: c.msg, content: body }]));
 }
 
-function openApiDocument(ctx: AppContext): Schema {
+/** A lookup's paths: POST with a JSON body, and GET with a query string when every parameter is text. */
+function lookupPaths(name: string, title: string, schema: Schema, fields: readonly string[], headers: Schema[]): Schema {
+  const op = (extra: Schema): Schema => ({
+    operationId: name,
+    summary: `${title} ${name}`,
+    tags: ['lookups'],
+    security: [{ bearer: [] }],
+    responses: responses(fields),
+    ...extra,
+  });
+  const props = (schema.properties ?? {}) as Record<string, Schema>;
+  const scalarParams = Object.values(props).every((p) => p.type === 'string');
+  return {
+    post: op({ parameters: headers, requestBody: { required: true, content: { 'application/json': { schema: plain(schema) } } } }),
+    ...(scalarParams
+      ? {
+          get: op({
+            operationId: `${name}_get`,
+            parameters: [...headers, ...Object.entries(props).map(([p, s]) => ({ name: p, in: 'query', required: ((schema.required as string[]) ?? []).includes(p), schema: s }))],
+          }),
+        }
+      : {}),
+  };
+}
+
+/** The generic lookups of the published catalogue, described from their declarations. */
+async function declaredLookups(db: Db, versions: Array<{ method: string; id: number; updated_at: number }>): Promise<Array<{ name: string; title: string; schema: Schema; fields: string[] }>> {
+  const out = [];
+  for (const v of versions) {
+    const reg = await registrationOf(db, v.id, v.updated_at);
+    const spec = reg?.interfaces?.find((i) => i.method === v.method);
+    if (reg && spec && isDeclaredLookup(spec)) out.push({ name: spec.method, title: spec.name, schema: declaredSchema(reg, spec), fields: reg.items.map((i) => i.field) });
+  }
+  return out;
+}
+
+function openApiDocument(ctx: AppContext, declared: Awaited<ReturnType<typeof declaredLookups>>): Schema {
   const purpose = {
     name: PURPOSE_HEADER,
     in: 'header',
@@ -57,30 +99,9 @@ function openApiDocument(ctx: AppContext): Schema {
   };
   const paths: Record<string, Schema> = {};
   for (const m of LOOKUP_METHODS.values()) {
-    if (!m.interfaces.includes('json')) continue;
-    const schema = PARAM_SCHEMAS[m.name];
-    const op = (extra: Schema): Schema => ({
-      operationId: m.name,
-      summary: `${m.title} ${m.name}`,
-      tags: ['lookups'],
-      security: [{ bearer: [] }],
-      responses: responses(m.fields),
-      ...extra,
-    });
-    const props = (schema.properties ?? {}) as Record<string, Schema>;
-    const scalarParams = Object.values(props).every((p) => p.type === 'string');
-    paths[`/dprs/api/${m.name}`] = {
-      post: op({ parameters: [purpose, userId], requestBody: { required: true, content: { 'application/json': { schema: plain(schema) } } } }),
-      ...(scalarParams
-        ? {
-            get: op({
-              operationId: `${m.name}_get`,
-              parameters: [purpose, userId, ...Object.entries(props).map(([name, s]) => ({ name, in: 'query', required: ((schema.required as string[]) ?? []).includes(name), schema: s }))],
-            }),
-          }
-        : {}),
-    };
+    if (m.interfaces.includes('json')) paths[`/dprs/api/${m.name}`] = lookupPaths(m.name, m.title, PARAM_SCHEMAS[m.name], m.fields, [purpose, userId]);
   }
+  for (const d of declared) paths[`/dprs/api/${d.name}`] = lookupPaths(d.name, d.title, d.schema, d.fields, [purpose, userId]);
   paths['/dprs/api/token'] = {
     post: {
       operationId: 'token',
@@ -131,9 +152,18 @@ const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '../openapi.json', dom_id:
 
 export function openApiRoutes(ctx: AppContext): Router {
   const r = Router();
-  const doc = JSON.stringify(openApiDocument(ctx));
-  r.get('/dprs/api/openapi.json', (_req, res) => {
-    res.type('application/json; charset=utf-8').send(doc);
+  // rewritten only when the published catalogue's interfaces change (one small query tells)
+  let cached: { fingerprint: string; doc: string } | null = null;
+  r.get('/dprs/api/openapi.json', async (req, res) => {
+    try {
+      const versions = await publishedInterfaceVersions(ctx.db);
+      const fingerprint = interfacesFingerprint(versions);
+      if (cached?.fingerprint !== fingerprint) cached = { fingerprint, doc: JSON.stringify(openApiDocument(ctx, await declaredLookups(ctx.db, versions))) };
+      res.type('application/json; charset=utf-8').send(cached.doc);
+    } catch (err) {
+      req.log.error({ errName: (err as Error)?.name }, 'openapi document could not be built');
+      sendEnvelope(res, errorEnvelope(new Error('openapi')));
+    }
   });
   // express matches /docs and /docs/ alike; the page's relative asset links need the slash
   r.get('/dprs/api/docs/', (req, res) => {

@@ -2,6 +2,10 @@
  * The one lookup pipeline both interfaces call:
  *   parse → authenticate (token, or a signed-in clerk) → purpose, user id + validate → authorise (token methods, resolveAccess)
  *   → lookup → project items / mask → audit → envelope.
+ * The six methods of 附件3 are fixed (./lookups/methods); every other method is a generic
+ * lookup its published registration declares (./lookups/declared), found only after the
+ * caller is authenticated, then treated alike (a declared method also answers 503 数据尚未接入
+ * before its library's first full sync).
  * It never throws: every outcome, including internal failures, is an envelope. The audit row
  * is written before the envelope is returned; if it cannot be written the caller gets 500
  * and no data.
@@ -17,7 +21,8 @@ import { recordLookup } from './audit';
 import { auditKeys } from './auditing/query-key';
 import { bearerToken } from '../core/jwt';
 import { consumerClaims, TokenClaims, TokenError } from './auth/tokens';
-import { Interface, LookupRecord, lookupMethod, todayInChina } from './lookups/methods';
+import { Interface, LookupMethod, LookupRecord, lookupMethod, todayInChina } from './lookups/methods';
+import { declaredLookup, DeclaredLookup, isDeclarableName } from './lookups/declared';
 import { BaseLibraries } from './lookups/repository';
 import { projectRecord } from '../catalog/masking';
 import { parsePurpose } from './purpose';
@@ -40,6 +45,10 @@ export interface LookupCall {
   clerk?: { consumerId: string; methods: string[]; username: string };
 }
 
+function isDeclared(m: LookupMethod): m is LookupMethod & Pick<DeclaredLookup, 'declared' | 'ensureConnected' | 'maskKinds'> {
+  return (m as DeclaredLookup).declared === true;
+}
+
 function authenticate(ctx: AppContext, authorization: string | undefined): TokenClaims {
   const token = bearerToken(authorization);
   if (!token) throw new ApiError('UNAUTHENTICATED', '缺少 Authorization: Bearer 令牌');
@@ -51,22 +60,45 @@ function authenticate(ctx: AppContext, authorization: string | undefined): Token
   }
 }
 
+const unknownMethod = () => errorEnvelope(new ApiError('NOT_FOUND', '接口方法不存在', 'method'));
+
+/** A declared (generic) method of that name from the published catalogue, or null; never throws. */
+async function findDeclared(ctx: AppContext, call: LookupCall): Promise<DeclaredLookup | null | 'failed'> {
+  try {
+    const m = await declaredLookup(ctx.db, call.method);
+    return m && m.interfaces.includes(call.iface) ? m : null;
+  } catch (err) {
+    call.log.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'declared lookup could not be read');
+    return 'failed';
+  }
+}
+
 export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<Envelope<LookupRecord>> {
   const startedAt = performance.now();
-  const method = lookupMethod(call.method, call.iface);
-  if (!method) {
+  const fixed = lookupMethod(call.method, call.iface);
+  // a fixed method is known without storage; any other name is looked up in the catalogue,
+  // which is storage work: only for an authenticated caller
+  if (!fixed && !isDeclarableName(call.method)) {
     call.log.warn({ iface: call.iface }, 'unknown lookup method');
-    return errorEnvelope(new ApiError('NOT_FOUND', '接口方法不存在', 'method'));
+    return unknownMethod();
   }
 
   let claims: TokenClaims;
   try {
     claims = call.clerk ? { consumerId: call.clerk.consumerId, methods: call.clerk.methods } : authenticate(ctx, call.authorization);
   } catch (err) {
-    call.log.warn({ method: method.name, iface: call.iface, reason: err instanceof ApiError ? err.message : 'error' }, 'lookup refused: not authenticated');
+    call.log.warn({ method: fixed?.name ?? '-', iface: call.iface, reason: err instanceof ApiError ? err.message : 'error' }, 'lookup refused: not authenticated');
     const refused = errorEnvelope(err);
-    lookupRequests.inc({ method: method.name, interface: call.iface, consumer: '-', result_code: refused.result_code });
+    lookupRequests.inc({ method: fixed?.name ?? '-', interface: call.iface, consumer: '-', result_code: refused.result_code });
     return refused;
+  }
+
+  const declared = fixed ? null : await findDeclared(ctx, call);
+  if (declared === 'failed') return errorEnvelope(new Error('catalogue'));
+  const method: LookupMethod | null = fixed ?? (declared as LookupMethod | null);
+  if (!method) {
+    call.log.warn({ iface: call.iface }, 'unknown lookup method');
+    return unknownMethod();
   }
 
   let purpose: string | null = null;
@@ -85,13 +117,15 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     queryKey = method.queryKey(params);
     itemKeys = method.itemKeys?.(params);
     asked = method.askedSubjects?.(params) ?? [];
-    if (!claims.methods.includes(method.name)) throw new ApiError('FORBIDDEN', `令牌未授权调用 ${method.name}`);
+    // the token's methods are the fixed ones its consumer was registered for; a declared method is decided by grants alone
+    if (!isDeclared(method) && !claims.methods.includes(method.name)) throw new ApiError('FORBIDDEN', `令牌未授权调用 ${method.name}`);
     // a batch costs what its items would cost one by one
     const units = itemKeys?.length ?? 1;
     if (!ctx.rateLimiter.take(claims.consumerId, method.name, units)) {
       const limit = ctx.rateLimiter.limitFor(method.name);
       throw new ApiError('RATE_LIMITED', itemKeys ? `每分钟最多比对 ${limit} 项（${method.name}，本次 ${units} 项）` : `每分钟最多调用 ${limit} 次 ${method.name}`);
     }
+    if (isDeclared(method)) await method.ensureConnected();
     const access = await resolveAccess(ctx.db, claims.consumerId, method.name);
     if (!access.ok) throw new ApiError('FORBIDDEN', access.reason);
     const refusal = method.compares ? verificationRefusal(access.access, method.compares) : null;
@@ -100,7 +134,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     answered = records;
     if (records.length === 0) throw new ApiError('NOT_FOUND');
     // a verification answers with its verdict; every other answer holds only the granted items
-    envelope = ok(method.compares ? records : records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked)));
+    envelope = ok(method.compares ? records : records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked, isDeclared(method) ? method.maskKinds : undefined)));
   } catch (err) {
     // internals (driver messages can quote SQL and values) go to the log, never the caller
     if (!(err instanceof ApiError)) call.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'lookup failed');

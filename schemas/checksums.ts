@@ -104,6 +104,16 @@ export function parseCreditCode(raw: string): { value: string } | { error: strin
   return reason ? { error: reason } : { value: s };
 }
 
+export type DateFormat = 'YYYYMMDD' | 'YYYY-MM-DD';
+
+/** A calendar date written in the format, as given (trimmed); a reason otherwise. */
+export function parseDate(raw: string, format: DateFormat): { value: string } | { error: string } {
+  const s = String(raw ?? '').trim();
+  const digits = format === 'YYYYMMDD' ? (/^\d{8}$/.test(s) ? s : null) : /^\d{4}-\d{2}-\d{2}$/.test(s) ? s.replace(/-/g, '') : null;
+  if (digits === null) return { error: `日期格式应为 ${format}` };
+  return validDate(digits) ? { value: s } : { error: '不是有效的日期' };
+}
+
 /** GB/T 2261.1 sex codes. */
 export const SEX_CODES: Record<string, string> = { '0': '未知的性别', '1': '男性', '2': '女性', '9': '未说明的性别' };
 

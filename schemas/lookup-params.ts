@@ -68,3 +68,61 @@ export const PARAM_SCHEMAS: Record<string, JsonSchema> = {
     additionalProperties: false,
   },
 };
+
+/** The parameter of a generic lookup as its declaration and its item describe it. */
+export interface DeclaredParam {
+  name: string;
+  /** the item's 信息项名称, e.g. 公民身份号码 */
+  itemName: string;
+  /** the item's length (characters), if declared */
+  itemLength?: number;
+  required?: boolean;
+  check?: string;
+  date_format?: string;
+  code_list?: string;
+  codes?: string[];
+}
+
+/** Longest value a checked parameter can have before it is canonicalised (15-digit IDs grow). */
+const CHECKED_MAX_LENGTH: Record<string, number> = { 公民身份号码: 18, 统一社会信用代码: 18, 持证主体代码: 18 };
+
+/** What the check asks for, in words, for the schema's description (OpenAPI, documents). */
+export function checkDescription(p: DeclaredParam): string {
+  switch (p.check) {
+    case '公民身份号码':
+      return 'GB 11643 公民身份号码，18位（15位旧号自动升位）';
+    case '统一社会信用代码':
+      return 'GB 32100 统一社会信用代码，18位';
+    case '持证主体代码':
+      return '统一社会信用代码（GB 32100）或公民身份号码（GB 11643）';
+    case '日期':
+      return `日期，格式 ${p.date_format ?? 'YYYYMMDD'}`;
+    case '代码':
+      return p.code_list ? `代码，取值见 ${p.code_list}` : `代码，取值为 ${(p.codes ?? []).join(' / ')} 之一`;
+    default:
+      return '精确匹配';
+  }
+}
+
+/**
+ * The JSON Schema of a generic lookup's parameters, from its declaration: every parameter a
+ * non-empty string no longer than its item (or its check's form), the required ones required,
+ * nothing else accepted. Which group of `oneOf` is given is checked by the lookup itself (so
+ * that the caller is told which groups exist); `oneOf` here is for the OpenAPI reader.
+ */
+export function declaredParamSchema(method: string, title: string, params: readonly DeclaredParam[], groups: readonly string[][] = []): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const p of params) {
+    const maxLength = (p.check ? CHECKED_MAX_LENGTH[p.check] : undefined) ?? (p.check === '日期' ? 10 : (p.itemLength ?? 256));
+    properties[p.name] = { type: 'string', description: `${p.itemName}（${checkDescription(p)}）`, minLength: 1, maxLength };
+  }
+  const required = params.filter((p) => p.required).map((p) => p.name);
+  return {
+    title: `${title} ${method}`,
+    type: 'object',
+    properties,
+    ...(required.length > 0 ? { required } : {}),
+    ...(groups.length > 0 ? { oneOf: groups.map((g) => ({ required: g })) } : {}),
+    additionalProperties: false,
+  };
+}

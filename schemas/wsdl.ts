@@ -1,12 +1,17 @@
 /**
- * The hand-written WSDL of the WebService (node-soap does not generate one): SOAP 1.1,
+ * The WSDL of the WebService, written here (node-soap does not generate one): SOAP 1.1,
  * document/literal wrapped, inline types, one part per message. Every response element has a
- * single `return` string holding the 附件3 envelope as JSON. batchRKHY is JSON-only.
+ * single `return` string holding the 附件3 envelope as JSON. Its operations are the fixed
+ * ones of 附件3 (batchRKHY is JSON-only) and those the published catalogue declares
+ * (gateway/soap/operations.ts gives them).
  */
 export const SOAP_NAMESPACE = 'http://dprs.zhoucun.gov.cn/';
 export const SOAP_PATH = '/dprs/webService/DataService';
 
-/** Operation → its request parameters, in the template's order. */
+/** Operation → its request parameters, in the order of its template or declaration. */
+export type SoapOperations = ReadonlyMap<string, readonly string[]>;
+
+/** The fixed operations of 附件3 → their request parameters, in the template's order. */
 export const SOAP_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   getRKZP: ['xm', 'gmsfzh'],
   getRKHY: ['xm', 'gmsfzh'],
@@ -19,8 +24,13 @@ function xmlAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-export function dataServiceWsdl(address: string): string {
-  const ops = Object.entries(SOAP_OPERATIONS);
+/** The fixed operations, then the declared ones (which never reuse a fixed name). */
+export function soapOperations(declared: ReadonlyArray<readonly [string, readonly string[]]> = []): SoapOperations {
+  return new Map([...Object.entries(SOAP_OPERATIONS), ...declared.filter(([op]) => !Object.hasOwn(SOAP_OPERATIONS, op))]);
+}
+
+export function dataServiceWsdl(address: string, operations: SoapOperations = soapOperations()): string {
+  const ops = [...operations];
   const elements = ops
     .map(
       ([op, params]) => `

@@ -61,3 +61,17 @@ export function auditKeys(queryKey: string, asked: readonly string[], answered: 
   }
   return [...keys];
 }
+
+/** The kind of audit key a generic lookup's parameter is, by the check its declaration gives it. */
+export const KEY_KIND_OF_CHECK: Readonly<Record<string, KeyKind>> = { 公民身份号码: 'gmsfzh', 统一社会信用代码: 'tyshxydm', 持证主体代码: 'czztdm' };
+
+/**
+ * A generic lookup's query key: the first given parameter that names a person or organisation
+ * (already canonical: its check made it so), so "who looked me up" finds it; otherwise the
+ * method with its parameters (hashed like any key).
+ */
+export function declaredQueryKey(method: string, given: ReadonlyArray<{ name: string; check?: string; value: string }>): string {
+  const subject = given.find((g) => g.check !== undefined && Object.hasOwn(KEY_KIND_OF_CHECK, g.check));
+  if (subject) return subject.value;
+  return `${method}:${given.map((g) => `${g.name}=${g.value}`).join('&')}`;
+}

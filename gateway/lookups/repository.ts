@@ -51,7 +51,7 @@ export function toRecord<T>(fields: readonly string[], row: Record<string, unkno
  * A key matches by equality only. MariaDB's default collation (utf8mb4_general_ci) compares
  * without case and trailing blanks, so there the query only narrows and this decides.
  */
-function exactly(rows: Record<string, unknown>[], key: Record<string, string>): Record<string, unknown>[] {
+export function exactly(rows: Record<string, unknown>[], key: Record<string, string>): Record<string, unknown>[] {
   return rows.filter((row) => Object.entries(key).every(([column, value]) => row[column] === value));
 }
 

@@ -5,7 +5,8 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { PARAM_SCHEMAS } from '../../schemas/lookup-params';
-import { parseCreditCode, parseIdNumber } from '../../schemas/checksums';
+import { DateFormat, isEthnicityCode, parseCreditCode, parseDate, parseIdNumber, SEX_CODES } from '../../schemas/checksums';
+import type { QueryParam } from '../../catalog/resources';
 import { ApiError, badParam } from '../../core/result-codes';
 import { compileSchema, mostTellingError, onlyAlternativesFailed } from '../../core/validation';
 
@@ -22,11 +23,18 @@ const ALTERNATIVES_HINT: Record<string, [string, string]> = {
 export function checkShape<T>(method: string, raw: unknown): T {
   const validate = validators.get(method);
   if (!validate) throw new Error(`no parameter schema for ${method}`);
+  return checkWith<T>(validate, raw, ALTERNATIVES_HINT[method]);
+}
+
+/**
+ * Checks `raw` with a compiled parameter schema. `hint` answers a failure of the alternatives
+ * alone; `label` turns a parameter's name into how the caller is told it (e.g. with its item's name).
+ */
+export function checkWith<T>(validate: ValidateFunction, raw: unknown, hint?: [string, string], label: (field: string) => string = (f) => f): T {
   if (validate(raw)) return raw as T;
-  const hint = ALTERNATIVES_HINT[method];
   if (hint && onlyAlternativesFailed(validate.errors)) throw badParam(hint[0], hint[1]);
   const e = mostTellingError(validate.errors);
-  throw badParam(e.field || 'body', e.reason);
+  throw badParam(e.field ? label(e.field) : 'body', e.reason);
 }
 
 /** A name as given, trimmed; blank → 400. */
@@ -69,4 +77,37 @@ export function requireText(field: string, raw: string): string {
   const s = raw.trim();
   if (s === '') throw badParam(field, '不能为空');
   return s;
+}
+
+const CODE_LISTS: Record<NonNullable<QueryParam['code_list']>, (code: string) => boolean> = {
+  'GB/T 2261.1': (c) => Object.hasOwn(SEX_CODES, c),
+  'GB/T 3304': isEthnicityCode,
+};
+
+/**
+ * A generic lookup's parameter checked as its declaration says (GB 11643, GB 32100, either,
+ * a date format, a code list), in the canonical form the library stores; 400 naming `field`.
+ */
+export function requireDeclared(field: string, raw: string, p: QueryParam): string {
+  switch (p.check) {
+    case '公民身份号码':
+      return requireIdNumber(field, raw);
+    case '统一社会信用代码':
+      return requireCreditCode(field, raw);
+    case '持证主体代码':
+      return requireHolderCode(field, raw);
+    case '日期': {
+      const r = parseDate(raw, (p.date_format ?? 'YYYYMMDD') as DateFormat);
+      if ('error' in r) throw badParam(field, r.error);
+      return r.value;
+    }
+    case '代码': {
+      const code = requireText(field, raw);
+      const known = p.code_list ? CODE_LISTS[p.code_list](code) : (p.codes ?? []).includes(code);
+      if (!known) throw badParam(field, p.code_list ? `不是 ${p.code_list} 中的代码` : `取值应为 ${(p.codes ?? []).join(' / ')} 之一`);
+      return code;
+    }
+    default:
+      return requireText(field, raw);
+  }
 }

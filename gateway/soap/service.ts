@@ -7,28 +7,27 @@
  * decompressed nor parsed — one linear scan (./scan) of its first 64 kB finds the operation so
  * the caller gets the 401 envelope. With one, the body is buffered with the configured limit,
  * scanned (no DTD: no XXE or entity expansion; a SOAP 1.1 envelope naming a known operation)
- * and parsed once, by node-soap's parser for this WSDL: the operation and its arguments are
+ * and parsed once, by node-soap's parser for the WSDL: the operation and its arguments are
  * taken from that parse and the answer is written as node-soap writes it (a test compares the
- * two), so node-soap's server does not parse the body a second time.
+ * bytes), so the body is not parsed a second time. The operations, the WSDL and the parser
+ * follow the published catalogue (./operations): a request keeps the snapshot it was checked
+ * against; without a token none is read from storage.
  * Everything that is not valid SOAP is a soap:Fault from ./faults, HTTP 500, no stack.
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
-import * as soap from 'soap';
 import type { AppContext } from '../context';
 import { answerLookup } from '../pipeline';
 import { PURPOSE_HEADER } from '../purpose';
 import { USER_ID_HEADER } from '../accounts/user-id';
 import { sendEnvelope } from '../../core/http';
 import { ApiError, errorEnvelope } from '../../core/result-codes';
-import { dataServiceWsdl, SOAP_OPERATIONS, SOAP_PATH } from '../../schemas/wsdl';
+import { SOAP_PATH } from '../../schemas/wsdl';
+import { SoapCatalogue } from './operations';
 import { sendFault } from './faults';
 import { scanSoapRequest } from './scan';
 import { hasValidToken } from '../auth/tokens';
 
 type XmlObject = Record<string, unknown>;
-interface XmlParser {
-  xmlToObject(xml: string): XmlObject;
-}
 
 /**
  * Parameter values from node-soap's object: an element with attributes (xsi:type="xsd:string",
@@ -79,16 +78,6 @@ export function soapAnswerXml(operation: string, envelope: unknown): string {
 
 export function soapRoutes(ctx: AppContext): Router {
   const r = Router();
-  const wsdl = dataServiceWsdl(ctx.config.publicUrl + SOAP_PATH);
-
-  r.get(SOAP_PATH, (req, res) => {
-    const wantsWsdl = Object.keys(req.query).some((k) => k.toLowerCase() === 'wsdl');
-    if (!wantsWsdl) {
-      sendEnvelope(res, errorEnvelope(new ApiError('NOT_FOUND', '请以 POST 提交 SOAP 请求，或以 ?wsdl 获取服务描述', 'path')));
-      return;
-    }
-    res.type('text/xml; charset=utf-8').send(wsdl);
-  });
 
   /** what every operation does: the lookup pipeline, its envelope as the SOAP answer */
   const operate = async (req: Request, res: Response, operation: string, args: unknown) => {
@@ -104,16 +93,23 @@ export function soapRoutes(ctx: AppContext): Router {
     });
     res.status(200).type('text/xml; charset=utf-8').send(soapAnswerXml(operation, envelope));
   };
+  const operations = new SoapCatalogue(ctx.db, ctx.log, ctx.config.publicUrl + SOAP_PATH);
+  // the first snapshot is built now, so that the first call finds it ready
+  void operations.fresh(0);
 
-  // node-soap's server for this WSDL, used for its parser only (ready once the WSDL is read)
-  let parser: XmlParser | null = null;
-  void soap.createServerless({
-    path: SOAP_PATH,
-    services: {},
-    xml: wsdl,
-    callback: (err: unknown, server: { wsdl: XmlParser }) => {
-      if (!err) parser = server.wsdl;
-    },
+  r.get(SOAP_PATH, async (req, res) => {
+    const wantsWsdl = Object.keys(req.query).some((k) => k.toLowerCase() === 'wsdl');
+    if (!wantsWsdl) {
+      sendEnvelope(res, errorEnvelope(new ApiError('NOT_FOUND', '请以 POST 提交 SOAP 请求，或以 ?wsdl 获取服务描述', 'path')));
+      return;
+    }
+    // a client reading the WSDL sees the catalogue as it is now (one small query, shared by concurrent readers)
+    const snapshot = await operations.fresh(0);
+    if (!snapshot) {
+      sendEnvelope(res, errorEnvelope(new Error('wsdl')));
+      return;
+    }
+    res.type('text/xml; charset=utf-8').send(snapshot.wsdl);
   });
 
   const readBody = express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes });
@@ -138,13 +134,15 @@ export function soapRoutes(ctx: AppContext): Router {
     const scan = scanSoapRequest(xml);
     if ('fault' in scan) return sendFault(res, scan.fault, scan.reason);
     const named = scan.operation;
-    if (!Object.prototype.hasOwnProperty.call(SOAP_OPERATIONS, named)) return sendFault(res, 'soap:Client', '未知的操作');
+    // without a token no storage is touched: the operations as last read
+    const snapshot = res.locals.authenticated ? await operations.fresh() : operations.current();
+    if (!snapshot) return sendFault(res, 'soap:Server', '服务暂不可用');
+    if (!snapshot.operations.has(named)) return sendFault(res, 'soap:Client', '未知的操作');
     // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
     if (!res.locals.authenticated) return operate(req, res, named, {});
-    if (!parser) return sendFault(res, 'soap:Server', '服务暂不可用');
     let parsed: XmlObject;
     try {
-      parsed = parser.xmlToObject(xml);
+      parsed = snapshot.parser.xmlToObject(xml);
     } catch {
       return sendFault(res, 'soap:Client', '请求不是合法的XML');
     }

@@ -1,6 +1,7 @@
 /**
  * 区人社局's demo data set, brought into the gateway the way any department's is: a resource
- * 社会保险参保信息 registered with its items, library key and method getSBCB, published (which
+ * 社会保险参保信息 registered with its items, library key and method getSBCB (a lookup by 公民身份号码
+ * declared in the registration), published (which
  * creates its library), and a sync job from its own front-end table RS_SBCB. The table holds
  * every third person of the 公安 table (synthetic), so it also fits a front-end database built
  * before it existed.
@@ -104,7 +105,8 @@ export function socialInsuranceRegistration(): Registration {
         method: 'getSBCB',
         name: '社会保险参保信息查询',
         function: '用于按公民身份号码查询社会保险参保状态',
-        params: [{ name: 'gmsfzh', description: '公民身份号码', data_type: '字符串', requirement: '18 位，符合 GB 11643' }],
+        // a generic lookup: the gateway serves it from the library, over JSON and SOAP
+        query: { params: [{ name: 'gmsfzh', item: 'GMSFZH', match: 'exact', required: true, check: '公民身份号码' }] },
       },
     ],
   };

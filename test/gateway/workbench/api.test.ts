@@ -12,6 +12,7 @@ import { addAccount } from '../../../gateway/accounts/accounts';
 import { departmentCodeByName } from '../../../catalog/gazette';
 import { saveJob } from '../../../adapters/sync/jobs';
 import { demoJobs } from '../../../scripts/demo/jobs';
+import { ensureSocialInsuranceResource } from '../../../scripts/demo/social-insurance';
 
 const PASSWORD = 'Zhoucun-2018-ok';
 
@@ -45,6 +46,7 @@ describe.each(STORAGE_TARGETS)('workbench API on %s', (target) => {
   beforeAll(async () => {
     ctx = await testContext(target);
     await seedCatalogue(ctx.db);
+    await ensureSocialInsuranceResource(ctx.db); // the demo's 区人社局 job fills its library
     for (const def of demoJobs(path.join(ctx.config.dataDir, 'frontend-demo.db'))) await saveJob(ctx.db, def);
     await addAccount(ctx.db, { username: 'ops', role: 'operator', password: PASSWORD });
     await addAccount(ctx.db, { username: 'gaj', role: 'officer', departmentCode: departmentCodeByName('区公安分局'), password: PASSWORD });
@@ -118,7 +120,7 @@ describe.each(STORAGE_TARGETS)('workbench API on %s', (target) => {
     const mine = await call('GET', '/dprs/workbench/api/sync', officer);
     expect(mine.body.data.map((j) => j.id)).toEqual(['demo-population']);
     const all = await call('GET', '/dprs/workbench/api/sync', operator);
-    expect(all.body.data.map((j) => j.id).sort()).toEqual(['demo-civil-verify', 'demo-legal-entity', 'demo-licence', 'demo-population']); // 区民政局's verification job is not 公安's
+    expect(all.body.data.map((j) => j.id).sort()).toEqual(['demo-civil-verify', 'demo-legal-entity', 'demo-licence', 'demo-population', 'demo-social-insurance']); // 区民政局's verification job and 区人社局's are not 公安's
     expect((await call('POST', '/dprs/workbench/api/sync/demo-licence/run', officer)).status).toBe(404);
   });
 
