@@ -14,7 +14,7 @@ import type { Db } from '../core/db';
 import { addLiveValueColumn, itemColumn, ItemStorage, itemStorage, widenStringColumn } from '../core/dialect';
 import { columnOf, DataType, LIBRARIES, LibraryName } from '../core/registry';
 import { syncBookkeeping } from '../gateway/migrations/columns';
-import { authoritativeFullRunCompleted } from '../adapters/sync/runs';
+import { authoritativeFullRunCompleted, targetsWithAuthoritativeFullRun } from '../adapters/sync/runs';
 import type { Registration } from './resources';
 import type { FieldError } from './validation';
 import { ValidationFailed } from './validation';
@@ -345,6 +345,13 @@ export async function listLibraries(db: Db | Knex): Promise<ResourceLibrary[]> {
 export async function isConnected(db: Db | Knex, resourceCode: string): Promise<boolean> {
   const row = (await db('libraries').where({ resource_code: resourceCode }).first('table_name')) as { table_name: string } | undefined;
   return row ? authoritativeFullRunCompleted(db, row.table_name) : false;
+}
+
+/** The resources whose libraries are connected (see isConnected), for listings: a query per sync job, not per resource. */
+export async function connectedResourceCodes(db: Db | Knex): Promise<Set<string>> {
+  const filled = await targetsWithAuthoritativeFullRun(db);
+  const rows = (await db('libraries').select('resource_code', 'table_name')) as Array<{ resource_code: string; table_name: string }>;
+  return new Set(rows.filter((r) => filled.has(r.table_name)).map((r) => r.resource_code));
 }
 
 /** Throws the registration's change errors (publication re-checks what submission checked). */

@@ -7,7 +7,7 @@
  */
 import type { Db } from '../core/db';
 import { GRANT_IN_FORCE_SQL } from './grants';
-import { isConnected } from './libraries';
+import { connectedResourceCodes } from './libraries';
 import { publishedInterfaces } from './resources';
 
 export type MethodState = '已接入' | '待接入';
@@ -26,9 +26,8 @@ export interface MethodInfo {
 
 export async function listMethods(db: Db): Promise<MethodInfo[]> {
   const methods = await publishedInterfaces(db);
-  const connected = new Map<string, boolean>();
-  for (const code of new Set(methods.map((m) => m.resource_code))) connected.set(code, await isConnected(db, code));
-  return methods.map((m) => ({ ...m, state: connected.get(m.resource_code) ? '已接入' : '待接入' }));
+  const connected = await connectedResourceCodes(db);
+  return methods.map((m) => ({ ...m, state: connected.has(m.resource_code) ? '已接入' : '待接入' }));
 }
 
 export async function allowedMethods(db: Db, consumerId: string, now = Date.now()): Promise<MethodInfo[]> {

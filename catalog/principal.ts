@@ -52,3 +52,9 @@ export function requireRole<R extends Principal['role']>(p: Principal, ...roles:
   if (p.role === 'anonymous') throw new ApiError('UNAUTHENTICATED', '请先登录', 'Authorization');
   if (!roles.includes(p.role as R)) throw new ApiError('FORBIDDEN', `此操作需要 ${roles.join(' / ')} 角色`);
 }
+
+/** The operator acts for every department; a department's officer for their own only (403 otherwise). */
+export function requireOwnDepartment(p: Principal, code: string, what: string): void {
+  requireRole(p, 'operator', 'department');
+  if (p.role === 'department' && p.dept !== code) throw new ApiError('FORBIDDEN', `只能${what}本部门的数据`, 'department_code');
+}

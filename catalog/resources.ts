@@ -278,6 +278,16 @@ export function codesProvidedBy(db: Db | Knex, dept: string): Knex.QueryBuilder 
   return db('resources').distinct('code').where('provider_code', dept);
 }
 
+/** Per provider: how many resources it has registered (any status) and how many are published now. */
+export async function resourceCountsByProvider(db: Db | Knex): Promise<Map<string, { registered: number; published: number }>> {
+  const rows = (await db('resources')
+    .select('provider_code')
+    .countDistinct({ registered: 'code' })
+    .select(db.raw("count(distinct case when status = 'published' then code end) as published"))
+    .groupBy('provider_code')) as Array<{ provider_code: string; registered: unknown; published: unknown }>;
+  return new Map(rows.map((r) => [r.provider_code, { registered: Number(r.registered), published: Number(r.published) }]));
+}
+
 /** The published registration of every resource (or only those of one provider), by code. */
 export async function publishedRegistrations(db: Db | Knex, provider?: string): Promise<Registration[]> {
   const q = db('resources').where({ status: 'published' }).orderBy('code').select('body');

@@ -9,7 +9,7 @@ import { ApiError, ok } from '../core/result-codes';
 import { apply, decide, listApplications } from './applications';
 import { diffRegistrations } from './diff';
 import { buildDocument, renderHtml, renderMarkdown } from './documents';
-import { fileDemand, listDemands, matchDemands } from './demands';
+import { demandsAddressedTo, fileDemand, fileDemandForm, listDemands, matchDemands } from './demands';
 import { listGrants, revokeGrant } from './grants';
 import { editDraft, publish, readableVersions, register, reject, retire, revise, showVersion } from './lifecycle';
 import { parseLicensingQuery, searchLicensingItems } from './licensing';
@@ -134,6 +134,13 @@ export function catalogRoutes(ctx: AppContext): Router {
   r.get(P('/demands'), async (_req, res) => send(res, await listDemands(db, who(res))));
   r.get(P('/demands/matches'), async (_req, res) => send(res, await matchDemands(db, who(res), false)));
   r.get(P('/demands/gaps'), async (_req, res) => send(res, await matchDemands(db, who(res), true)));
+  // a whole 附件2 form (several rows): by an officer for their unit, or by the operator on a unit's behalf (recorded)
+  r.post(P('/demands/form'), async (req, res) => {
+    const filed = await fileDemandForm(db, who(res), req.body);
+    if (who(res).role === 'operator') await decided(req, res, 'demand.file', `department:${filed[0].department_code}`, { demands: filed.map((d) => d.id) });
+    send(res, filed);
+  });
+  r.get(P('/demands/addressed/:department'), async (req, res) => send(res, await demandsAddressedTo(db, who(res), String(req.params.department))));
 
   // --- applications and grants
   r.post(P('/applications'), async (req, res) => send(res, [await apply(db, who(res), req.body)]));

@@ -76,6 +76,8 @@ export interface Config {
     lockMinutes: number;
     /** operator and auditor accounts must give a TOTP code (等保 2.0 三级: two factors for administrators) */
     totpRequired: boolean;
+    /** failed sign-ins from one address per 15 minutes before it is refused (any account) */
+    addressFailures: number;
   };
   /** lookups by a system must name the person at the window (X-User-Id) */
   userIdRequired: boolean;
@@ -251,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     idleMinutes: intVar(env, 'WORKBENCH_IDLE_MINUTES', 30, 1, 1440),
     lockMinutes: intVar(env, 'WORKBENCH_LOCK_MINUTES', 15, 1, 1440),
     totpRequired: boolVar(env, 'WORKBENCH_TOTP_REQUIRED', false),
+    addressFailures: intVar(env, 'WORKBENCH_ADDRESS_FAILURES', 30, 1, 10000),
   };
   const userIdRequired = boolVar(env, 'LOOKUP_USER_ID_REQUIRED', false);
   const syncFileDir = path.resolve(env.SYNC_FILE_DIR && env.SYNC_FILE_DIR.trim() !== '' ? env.SYNC_FILE_DIR.trim() : path.join(dataDir, 'exchange'));

@@ -133,6 +133,21 @@ export async function authoritativeFullRunCompleted(db: Knex, target: string): P
   return Boolean(await db('sync_runs').whereIn('job_id', ids).where({ mode: 'full', status: 'succeeded' }).first('id'));
 }
 
+/**
+ * The libraries (tables) into which an authoritative job has completed a full run: one query
+ * for the jobs, then one indexed point query per job not yet settled (a job's first run is
+ * full, so it is found near the start of the job's history, however long that is).
+ */
+export async function targetsWithAuthoritativeFullRun(db: Knex): Promise<Set<string>> {
+  const jobs = (await db('sync_jobs').select('id', 'target', 'definition')) as Array<{ id: string; target: string; definition: string }>;
+  const filled = new Set<string>();
+  for (const j of jobs) {
+    if (filled.has(j.target) || isVerificationSource(JSON.parse(j.definition) as { role?: 'verify' })) continue;
+    if (await db('sync_runs').where({ job_id: j.id, mode: 'full', status: 'succeeded' }).first('id')) filled.add(j.target);
+  }
+  return filled;
+}
+
 /** When the last successful run (full or incremental) of an authoritative job into `target` ended, or null. */
 export async function lastAuthoritativeSuccess(db: Knex, target: string): Promise<number | null> {
   const ids = await authoritativeJobIds(db, target);
@@ -171,4 +186,22 @@ export function runWarnings(r: RunCounters): string[] {
     out.push(`源表有 ${r.future} 行更新时间超前源库时钟；这些行待源库时钟到达其更新时间后才进入增量同步，请核对写入方时钟`);
   }
   return out;
+}
+
+export interface JobRunSummary {
+  jobId: string;
+  /** runs started since `since`, and how many of them succeeded */
+  runs: number;
+  succeeded: number;
+}
+
+/** Per job: its runs since a time and how many succeeded — the department report's sync figures. */
+export async function runSummaries(db: Knex, since: number): Promise<JobRunSummary[]> {
+  const rows = (await db('sync_runs')
+    .where('started_at', '>=', since)
+    .select('job_id')
+    .count({ runs: '*' })
+    .select(db.raw("sum(case when status = 'succeeded' then 1 else 0 end) as ok"))
+    .groupBy('job_id')) as Array<{ job_id: string; runs: unknown; ok: unknown }>;
+  return rows.map((r) => ({ jobId: r.job_id, runs: Number(r.runs ?? 0), succeeded: Number(r.ok ?? 0) }));
 }

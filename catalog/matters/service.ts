@@ -160,3 +160,24 @@ export async function removeMaterial(db: Db, p: Principal, code: string, id: num
   if ((await repo.deleteMaterial(db, code, id)) === 0) throw new ApiError('NOT_FOUND', `事项 ${code} 没有材料 ${id}`, 'id');
   return showMatter(db, code);
 }
+
+export interface MaterialGap {
+  matter_code: string;
+  matter_name: string;
+  department_code: string;
+  department_name: string | null;
+  material: string;
+  provider_name: string | null;
+  missing_names: string[];
+}
+
+/** The materials not yet 可免提交, each with what is missing: the operator's gap list beside the unmet demands. */
+export async function materialGaps(db: Db): Promise<MaterialGap[]> {
+  const views = await matterViews(db, await repo.findMatters(db, { withMaterials: true }));
+  return views.flatMap((m) =>
+    m.materials.filter((x) => !x.coverage.exempt).map((x) => ({
+      matter_code: m.code, matter_name: m.name, department_code: m.department_code, department_name: m.department_name,
+      material: x.name, provider_name: x.provider_name, missing_names: x.coverage.missing_names,
+    })),
+  );
+}

@@ -6,13 +6,13 @@ import crypto from 'node:crypto';
 import type { Db } from '../../core/db';
 import { ApiError } from '../../core/result-codes';
 import { hashSecret } from '../../catalog/secrets';
-import { newTotpSecret } from './totp';
+import { matchTotp, newTotpSecret } from './totp';
 
 export const ROLES = ['officer', 'operator', 'clerk', 'auditor'] as const;
 export type AccountRole = (typeof ROLES)[number];
 export const ROLE_NAMES: Record<AccountRole, string> = { officer: '部门管理员', operator: '运维管理员', clerk: '窗口工作人员', auditor: '审计员' };
 
-/** Roles that administer or inspect the exchange: a second factor (TOTP) for them. */
+/** Roles that administer or inspect the exchange: a second factor (TOTP) for them, each enrolling their own authenticator. */
 export const TOTP_ROLES: readonly AccountRole[] = ['operator', 'auditor'];
 
 export interface Account {
@@ -38,6 +38,7 @@ export interface AccountRow {
   password_hash: string;
   must_change_password: number | boolean;
   totp_secret: string | null;
+  totp_pending_secret?: string | null;
   totp_last_step: number | string | null;
   failures: number;
   locked_until: number | string | null;
@@ -126,12 +127,11 @@ async function checkNew(db: Db, a: NewAccount): Promise<void> {
   if (await db('accounts').where({ username: a.username }).first('username')) throw new ApiError('BAD_PARAM', `用户名 ${a.username} 已存在`, 'username');
 }
 
-/** Creates an account; returns the one-time password and TOTP secret to hand over (shown once). */
-export async function addAccount(db: Db, a: NewAccount, now = Date.now()): Promise<{ account: Account; password: string; totpSecret: string | null }> {
+/** Creates an account; returns the one-time password to hand over (shown once). Its TOTP the person enrols. */
+export async function addAccount(db: Db, a: NewAccount, now = Date.now()): Promise<{ account: Account; password: string }> {
   await checkNew(db, a);
   const role = a.role as AccountRole;
   const password = a.password ?? newOneTimePassword(a.username);
-  const totpSecret = TOTP_ROLES.includes(role) ? newTotpSecret() : null;
   await db('accounts').insert({
     username: a.username,
     display_name: a.displayName?.trim() || a.username,
@@ -140,7 +140,7 @@ export async function addAccount(db: Db, a: NewAccount, now = Date.now()): Promi
     consumer_id: a.consumerId ?? null,
     password_hash: hashSecret(password),
     must_change_password: a.password === undefined,
-    totp_secret: totpSecret,
+    totp_secret: null,
     totp_last_step: null,
     failures: 0,
     locked_until: null,
@@ -148,7 +148,7 @@ export async function addAccount(db: Db, a: NewAccount, now = Date.now()): Promi
     created_at: now,
     updated_at: now,
   });
-  return { account: (await findAccount(db, a.username))!, password, totpSecret };
+  return { account: (await findAccount(db, a.username))!, password };
 }
 
 async function mustExist(db: Db, username: string): Promise<void> {
@@ -166,20 +166,44 @@ export async function setAccountDisabled(db: Db, username: string, disabled: boo
 }
 
 /**
- * A new one-time password (and, for operator and auditor, a new TOTP secret: a reset is
- * what follows a lost phone too); unlocks the account and ends its sessions.
+ * A new one-time password, and the TOTP enrolment undone (a reset is what follows a lost phone
+ * too: the person enrols again at the next sign-in); unlocks the account and ends its sessions.
  */
-export async function resetAccount(db: Db, username: string): Promise<{ account: Account; password: string; totpSecret: string | null }> {
+export async function resetAccount(db: Db, username: string): Promise<{ account: Account; password: string }> {
   await mustExist(db, username);
-  const row = (await accountRow(db, username))!;
   const password = newOneTimePassword(username);
-  const totpSecret = TOTP_ROLES.includes(row.role) ? newTotpSecret() : null;
   await db.transaction(async (trx) => {
     await trx('accounts').where({ username }).update({
-      password_hash: hashSecret(password), must_change_password: true, totp_secret: totpSecret, totp_last_step: null,
+      password_hash: hashSecret(password), must_change_password: true, totp_secret: null, totp_pending_secret: null, totp_last_step: null,
       failures: 0, locked_until: null, updated_at: Date.now(),
     });
     await trx('sessions').where({ username }).delete();
   });
-  return { account: (await findAccount(db, username))!, password, totpSecret };
+  return { account: (await findAccount(db, username))!, password };
+}
+
+/**
+ * The first step of enrolling an authenticator: a fresh secret, kept pending until a code
+ * from it is confirmed. Only operator and auditor accounts, and only before one is enrolled
+ * (a lost phone goes through the operator's reset).
+ */
+export async function startTotpEnrolment(db: Db, username: string): Promise<string> {
+  const row = await accountRow(db, username);
+  if (!row) throw new ApiError('NOT_FOUND', `账号 ${username} 不存在`, 'username');
+  if (!TOTP_ROLES.includes(row.role)) throw new ApiError('FORBIDDEN', '只有运维管理员和审计员使用动态口令');
+  if (row.totp_secret) throw new ApiError('BAD_PARAM', '已绑定动态口令；更换手机请联系运维管理员重置账号', 'totp');
+  const secret = newTotpSecret();
+  await db('accounts').where({ username }).update({ totp_pending_secret: secret, updated_at: Date.now() });
+  return secret;
+}
+
+/** The second step: a code from the pending secret makes it the account's; that code is then used up. */
+export async function confirmTotpEnrolment(db: Db, username: string, code: unknown, now = Date.now()): Promise<void> {
+  const row = await accountRow(db, username);
+  if (!row?.totp_pending_secret) throw new ApiError('BAD_PARAM', '请先获取动态口令密钥', 'totp');
+  const step = typeof code === 'string' ? matchTotp(row.totp_pending_secret, code.trim(), now) : null;
+  if (step === null) throw new ApiError('BAD_PARAM', '动态口令不正确，请核对手机时间后重试', 'code');
+  const n = await db('accounts').where({ username, totp_pending_secret: row.totp_pending_secret }).whereNull('totp_secret')
+    .update({ totp_secret: row.totp_pending_secret, totp_pending_secret: null, totp_last_step: step, updated_at: now });
+  if (n !== 1) throw new ApiError('BAD_PARAM', '已绑定动态口令', 'totp');
 }

@@ -11,7 +11,6 @@ export interface DemoCredential {
   username: string;
   roleName: string;
   password: string;
-  totpSecret: string | null;
 }
 
 export async function ensureDemoAccounts(db: Db, clerkConsumerId: string): Promise<DemoCredential[]> {
@@ -25,7 +24,7 @@ export async function ensureDemoAccounts(db: Db, clerkConsumerId: string): Promi
   for (const w of wanted) {
     if (await findAccount(db, w.username)) continue;
     const r = await addAccount(db, w);
-    created.push({ username: w.username, roleName: ROLE_NAMES[r.account.role], password: r.password, totpSecret: r.totpSecret });
+    created.push({ username: w.username, roleName: ROLE_NAMES[r.account.role], password: r.password });
   }
   return created;
 }

@@ -9,7 +9,8 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { ApiError } from '../../core/result-codes';
 import type { Principal } from '../../catalog/principal';
-import { Account, findAccount } from './accounts';
+import type { Config } from '../../core/config';
+import { Account, findAccount, TOTP_ROLES } from './accounts';
 import { resumeSession, Session } from './sessions';
 
 export const SESSION_COOKIE = 'dprs_session';
@@ -75,6 +76,12 @@ export interface SignedIn {
   account: Account;
   session: Session;
   sessionId: string;
+  /** WORKBENCH_TOTP_REQUIRED and this operator or auditor has no authenticator yet: enrol first */
+  mustEnrolTotp: boolean;
+}
+
+export function mustEnrolTotp(config: Config, a: Account): boolean {
+  return config.workbench.totpRequired && TOTP_ROLES.includes(a.role) && !a.hasTotp;
 }
 
 export function sessionMiddleware(ctx: AppContext) {
@@ -94,18 +101,23 @@ export function sessionMiddleware(ctx: AppContext) {
     }
     const account = await findAccount(ctx.db, session.username);
     if (!account || account.disabled) return next();
-    res.locals.signedIn = { account, session, sessionId } satisfies SignedIn;
-    // until a one-time password is changed the account may do nothing else
-    if (!account.mustChangePassword) res.locals.sessionPrincipal = principalForAccount(account);
+    const enrol = mustEnrolTotp(ctx.config, account);
+    res.locals.signedIn = { account, session, sessionId, mustEnrolTotp: enrol } satisfies SignedIn;
+    // until a one-time password is changed (and a required authenticator enrolled) the account may do nothing else
+    if (!account.mustChangePassword && !enrol) res.locals.sessionPrincipal = principalForAccount(account);
     next();
   };
 }
 
-/** The signed-in account of this request, or 401 (with the reason when the session just expired). */
-export function signedIn(res: Response, opts: { passwordChange?: boolean } = {}): SignedIn {
+/**
+ * The signed-in account of this request, or 401 (with the reason when the session just expired).
+ * `firstSteps`: the routes of the first sign-in (password change, TOTP enrolment), open before they are done.
+ */
+export function signedIn(res: Response, opts: { firstSteps?: boolean } = {}): SignedIn {
   const s = res.locals.signedIn as SignedIn | undefined;
   if (!s) throw new ApiError('UNAUTHENTICATED', res.locals.sessionExpired ? '会话已超时，请重新登录' : '请先登录');
-  if (s.account.mustChangePassword && !opts.passwordChange) throw new ApiError('FORBIDDEN', '请先修改初始密码');
+  if (s.account.mustChangePassword && !opts.firstSteps) throw new ApiError('FORBIDDEN', '请先修改初始密码');
+  if (s.mustEnrolTotp && !opts.firstSteps) throw new ApiError('FORBIDDEN', '请先绑定动态口令');
   return s;
 }
 

@@ -1,15 +1,16 @@
 /**
  * Sign-in and accounts under /dprs/workbench/api (envelope answers):
  *   POST /session {username, password, totp?} · GET /session · DELETE /session · POST /session/password
+ *   POST /session/totp (a secret to enrol) · POST /session/totp/confirm {code}
  *   operator: GET/POST /accounts · POST /accounts/:username/{disable,enable,reset} · GET /sign-in-events
  */
 import express, { Request, Response, Router } from 'express';
 import type { AppContext } from '../context';
 import { sendEnvelope } from '../../core/http';
 import { ApiError, ok } from '../../core/result-codes';
-import { Account, addAccount, listAccounts, resetAccount, ROLE_NAMES, setAccountDisabled } from './accounts';
+import { Account, addAccount, confirmTotpEnrolment, listAccounts, resetAccount, ROLE_NAMES, setAccountDisabled, startTotpEnrolment } from './accounts';
 import { recentSignInEvents, recordSignInEvent } from './events';
-import { clearSessionCookies, readCookies, requireAccountRole, SESSION_COOKIE, setSessionCookies, signedIn } from './http';
+import { clearSessionCookies, mustEnrolTotp, readCookies, requireAccountRole, SESSION_COOKIE, setSessionCookies, signedIn } from './http';
 import { endOtherSessions, endSession } from './sessions';
 import { changePassword, signIn } from './sign-in';
 import { otpauthUri } from './totp';
@@ -32,9 +33,9 @@ export function accountView(a: Account) {
   };
 }
 
-/** What is handed over once: the one-time password and, for operator and auditor, the TOTP secret. */
-function credentialsView(r: { account: Account; password: string; totpSecret: string | null }) {
-  return { ...accountView(r.account), one_time_password: r.password, totp_secret: r.totpSecret, otpauth_uri: r.totpSecret ? otpauthUri(r.totpSecret, r.account.username) : null };
+/** What is handed over once: the one-time password (an operator or auditor enrols their own TOTP). */
+function credentialsView(r: { account: Account; password: string }) {
+  return { ...accountView(r.account), one_time_password: r.password };
 }
 
 export function accountRoutes(ctx: AppContext): Router {
@@ -56,19 +57,36 @@ export function accountRoutes(ctx: AppContext): Router {
     const previous = readCookies(req.get('cookie')).get(SESSION_COOKIE);
     if (previous) await endSession(db, previous);
     setSessionCookies(req, res, result.sessionId, result.csrfToken);
-    sendEnvelope(res, ok([{ ...accountView(result.account), csrf_token: result.csrfToken, idle_minutes: ctx.config.workbench.idleMinutes }]));
+    sendEnvelope(res, ok([{ ...accountView(result.account), must_enrol_totp: mustEnrolTotp(ctx.config, result.account), csrf_token: result.csrfToken, idle_minutes: ctx.config.workbench.idleMinutes }]));
   });
 
   r.get(P('/session'), async (_req, res) => {
     noStore(res);
     // nobody signed in is a normal answer for the page's first load; an expired session is a 401
     if (!res.locals.signedIn && !res.locals.sessionExpired) return sendEnvelope(res, { msg: '未登录', result_code: '200', data: [] });
-    const s = signedIn(res, { passwordChange: true });
-    sendEnvelope(res, ok([{ ...accountView(s.account), csrf_token: s.session.csrfToken, idle_minutes: ctx.config.workbench.idleMinutes }]));
+    const s = signedIn(res, { firstSteps: true });
+    sendEnvelope(res, ok([{ ...accountView(s.account), must_enrol_totp: s.mustEnrolTotp, csrf_token: s.session.csrfToken, idle_minutes: ctx.config.workbench.idleMinutes }]));
+  });
+
+  // enrolling one's own authenticator: the secret is shown to its owner only, once per request
+  r.post(P('/session/totp'), async (_req, res) => {
+    noStore(res);
+    const s = signedIn(res, { firstSteps: true });
+    if (s.account.mustChangePassword) throw new ApiError('FORBIDDEN', '请先修改初始密码');
+    const secret = await startTotpEnrolment(db, s.account.username);
+    sendEnvelope(res, ok([{ totp_secret: secret, otpauth_uri: otpauthUri(secret, s.account.username) }]));
+  });
+
+  r.post(P('/session/totp/confirm'), async (req, res) => {
+    noStore(res);
+    const s = signedIn(res, { firstSteps: true });
+    await confirmTotpEnrolment(db, s.account.username, ((req.body ?? {}) as Record<string, unknown>).code);
+    await recordSignInEvent(db, { username: s.account.username, event: 'totp', reason: '绑定动态口令', ip: req.ip ?? null });
+    sendEnvelope(res, ok([]));
   });
 
   r.delete(P('/session'), async (req, res) => {
-    const s = signedIn(res, { passwordChange: true });
+    const s = signedIn(res, { firstSteps: true });
     await endSession(db, s.sessionId);
     await recordSignInEvent(db, { username: s.account.username, event: 'sign_out', ip: req.ip ?? null });
     clearSessionCookies(req, res);
@@ -76,7 +94,7 @@ export function accountRoutes(ctx: AppContext): Router {
   });
 
   r.post(P('/session/password'), async (req, res) => {
-    const s = signedIn(res, { passwordChange: true });
+    const s = signedIn(res, { firstSteps: true });
     const body = (req.body ?? {}) as Record<string, unknown>;
     await changePassword(db, s.account.username, body.current_password, body.new_password);
     await endOtherSessions(db, s.account.username, s.sessionId); // elsewhere the old password may be known

@@ -1,12 +1,15 @@
 /**
  * Signing in: password, then (for operator and auditor when WORKBENCH_TOTP_REQUIRED) a TOTP
- * code. Five failures in a row lock the account for WORKBENCH_LOCK_MINUTES. Every outcome is
- * recorded. Unknown users and wrong passwords get the same answer.
+ * code. Five failures in a row lock the account for WORKBENCH_LOCK_MINUTES; failures from one
+ * address, whatever the accounts, are limited to WORKBENCH_ADDRESS_FAILURES per sliding 15
+ * minutes (shared through the database), so names cannot be sprayed with common passwords.
+ * Every outcome is recorded. Unknown users and wrong passwords get the same answer.
  */
 import type { Config } from '../../core/config';
 import type { Db } from '../../core/db';
 import { ApiError } from '../../core/result-codes';
 import { hashSecret, verifySecret } from '../../catalog/secrets';
+import { LoginThrottle, signInThrottle } from '../auth/throttle';
 import { Account, accountRow, passwordProblem, toAccount, TOTP_ROLES } from './accounts';
 import { recordSignInEvent } from './events';
 import { createSession, pruneSessions } from './sessions';
@@ -38,19 +41,28 @@ export async function signIn(db: Db, config: Config, req: SignInRequest, now = D
   if (typeof req.password !== 'string' || req.password === '' || req.password.length > 128) throw new ApiError('BAD_PARAM', '请输入密码', 'password');
   const username = req.username.trim().toLowerCase();
   const ip = req.ip ?? null;
+  const throttle = new LoginThrottle(db, signInThrottle(config.workbench.addressFailures), () => now);
+  // before any password is hashed: a refused address costs one read
+  if (await throttle.blocked('', ip ?? '-')) {
+    await recordSignInEvent(db, { username, event: 'throttled', reason: '来源地址失败次数过多', ip }, now);
+    throw new ApiError('RATE_LIMITED', '该地址登录失败次数过多，请 15 分钟后再试', 'username');
+  }
   const row = await accountRow(db, username);
   if (!row) {
     verifySecret(req.password, DUMMY_HASH);
+    await throttle.recordFailure('', ip ?? '-');
     await recordSignInEvent(db, { username, event: 'failure', reason: '无此用户', ip }, now);
     throw new ApiError('UNAUTHENTICATED', WRONG, 'password');
   }
   const lockedUntil = row.locked_until === null ? 0 : Number(row.locked_until);
   if (lockedUntil > now) {
+    await throttle.recordFailure('', ip ?? '-');
     await recordSignInEvent(db, { username, event: 'failure', reason: '账号锁定中', ip }, now);
     throw new ApiError('FORBIDDEN', `账号已锁定，请 ${minutesLeft(lockedUntil, now)} 分钟后再试`, 'username');
   }
 
   const fail = async (reason: string, message: string, field: string): Promise<never> => {
+    await throttle.recordFailure('', ip ?? '-');
     await db('accounts').where({ username }).increment('failures', 1);
     const failures = Number(((await db('accounts').where({ username }).first('failures')) as { failures: number }).failures);
     if (failures >= MAX_FAILURES) {
@@ -69,6 +81,7 @@ export async function signIn(db: Db, config: Config, req: SignInRequest, now = D
     await recordSignInEvent(db, { username, event: 'failure', reason: '账号已停用', ip }, now);
     throw new ApiError('FORBIDDEN', '账号已停用，请联系运维管理员', 'username');
   }
+  // when required but not yet enrolled, the session can only enrol (http.ts)
   if (config.workbench.totpRequired && TOTP_ROLES.includes(row.role) && row.totp_secret) {
     if (req.totp === undefined || req.totp === null || req.totp === '') return { ok: false, totpRequired: true };
     const step = typeof req.totp === 'string' ? matchTotp(row.totp_secret, req.totp.trim(), now) : null;

@@ -28,7 +28,6 @@ export interface DeclaredParams {
 export interface DeclaredLookup extends LookupMethod<DeclaredParams> {
   /** authorised by grants alone: a token's method list names the fixed methods of its consumer */
   declared: true;
-  resourceCode: string;
   /** how its items are masked where the registry does not say */
   maskKinds: ReadonlyMap<string, MaskKind | 'date'>;
   /** throws 503 数据尚未接入 unless its library has completed a full sync */
@@ -130,7 +129,7 @@ export async function declaredLookup(db: Db, method: string): Promise<DeclaredLo
   const spec = reg?.interfaces?.find((i) => i.method === method);
   if (!reg || !spec) return null;
   const code = reg.code;
-  const base = { name: method, title: spec.name, interfaces: ['json', 'soap'] as const, declared: true as const, resourceCode: code };
+  const base = { name: method, title: spec.name, interfaces: ['json', 'soap'] as const, declared: true as const };
   if (!spec.query) {
     return {
       ...base,

@@ -5,6 +5,9 @@
  *   operator: GET /review-queue (drafts with their diff) · the same /sync across departments ·
  *             GET/POST /consumers · POST /consumers/:id/{disable,enable} · POST /departments
  *   clerk:    GET /lookup/methods (methods with the items and masks of the clerk's system) · POST /lookup
+ *   operator: GET /gaps (unmet demands and materials not 可免提交) · GET /report?format=json|csv|xlsx (per department);
+ *             an officer may read their own department's row with ?department=, another's is refused (403)
+ * Demands (addressed to a department, the 附件2 form) are catalogue routes; 校核差异 are /dprs/admin/verify's.
  */
 import express, { Request, Response, Router } from 'express';
 import type { AppContext } from '../context';
@@ -18,12 +21,18 @@ import { syncStatus } from '../../adapters/sync/status';
 import { resolveAccess } from '../../catalog/access';
 import { addConsumer, findConsumer, listConsumers, setConsumerDisabled } from '../../catalog/consumers';
 import { diffRegistrations } from '../../catalog/diff';
+import { effectiveMasks } from '../../catalog/masking';
 import { addDepartment, codesProvidedBy, departmentName, draftCodes, providerOf, publishedInterfaces, versionsOf } from '../../catalog/resources';
-import { requireAccountRole, SignedIn } from '../accounts/http';
+import { principalForAccount, requireAccountRole, SignedIn } from '../accounts/http';
 import { WORKBENCH_API } from '../accounts/routes';
 import { answerLookup } from '../pipeline';
 import { recordOperatorAction } from '../auditing/operator-actions';
 import { LOOKUP_METHODS } from '../lookups/methods';
+import { matchDemands } from '../../catalog/demands';
+import { materialGaps } from '../../catalog/matters/service';
+import { SHEET_MEDIA_TYPES } from '../../catalog/matters/sheets';
+import { requireOwnDepartment } from '../../catalog/principal';
+import { departmentReport, writeDepartmentReport } from './department-report';
 
 /** An officer sees the jobs their department feeds (the job's department, else its library's provider); the operator every job. */
 async function mayManageJob(db: Db, who: SignedIn, jobId: string): Promise<boolean> {
@@ -146,6 +155,28 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     send(res, [await addDepartment(db, { code: b.code, name: b.name.trim(), kind: kind as string })]);
   });
 
+  // --- the gap list and the per-department report
+  r.get(P('/gaps'), async (_req, res) => {
+    const me = requireAccountRole(res, 'operator');
+    const [demands, materials] = await Promise.all([matchDemands(db, principalForAccount(me.account), true), materialGaps(db)]);
+    send(res, [{ demands, materials }]);
+  });
+
+  r.get(P('/report'), async (req, res) => {
+    const me = requireAccountRole(res, 'operator', 'officer');
+    const department = req.query.department;
+    if (department !== undefined && (typeof department !== 'string' || !/^ZC\d{3}$/.test(department))) throw new ApiError('BAD_PARAM', '部门代码形如 ZC005', 'department');
+    if (department) requireOwnDepartment(principalForAccount(me.account), department, '查看');
+    else if (me.account.role !== 'operator') throw new ApiError('FORBIDDEN', '只能查看本部门的数据', 'department');
+    const format = req.query.format ?? 'json';
+    if (format !== 'json' && format !== 'csv' && format !== 'xlsx') throw new ApiError('BAD_PARAM', '应为 json / csv / xlsx', 'format');
+    const report = await departmentReport(db, department);
+    if (format === 'json') return send(res, [report]);
+    res.setHeader('Content-Type', SHEET_MEDIA_TYPES[format]);
+    res.setHeader('Content-Disposition', `attachment; filename="department-report.${format}"; filename*=UTF-8''${encodeURIComponent('部门资源与数据情况统计表')}.${format}`);
+    res.send(await writeDepartmentReport(report, format));
+  });
+
   // --- the clerk's lookup console
   r.get(P('/lookup/methods'), async (_req, res) => {
     const me = requireAccountRole(res, 'clerk');
@@ -156,7 +187,9 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
       if (!consumer.methods.includes(i.method)) continue;
       const access = await resolveAccess(db, consumer.id, i.method);
       if (!access.ok) continue;
-      out.push({ method: i.method, name: i.name, resource_name: i.resource_name, items: access.access.items, masked: access.access.masked });
+      // masked as the answer will be: a masked GMSFZH masks CSRQ too, and the page tags every masked value
+      const masked = effectiveMasks(access.access.masked);
+      out.push({ method: i.method, name: i.name, resource_name: i.resource_name, items: access.access.items, masked: access.access.items.filter((f) => masked.has(f)) });
     }
     send(res, [{ consumer: { id: consumer.id, name: consumer.name, department_code: consumer.departmentCode }, methods: out }]);
   });

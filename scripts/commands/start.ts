@@ -6,13 +6,10 @@ import { serveUntilSignal, withMigratedContext } from './common';
 import { DemoCredential, ensureDemoAccounts } from '../../gateway/accounts/demo';
 
 /** Workbench lines: where to sign in and, on the first start only, the demo accounts' one-time passwords. */
-function workbenchBanner(ctx: AppContext, base: string, accounts: DemoCredential[]): string[] {
+function workbenchBanner(base: string, accounts: DemoCredential[]): string[] {
   const lines = [`  workbench      ${base}/dprs/workbench/   (dprs user add|disable|reset|list)`];
-  for (const a of accounts) {
-    const totp = a.totpSecret && ctx.config.workbench.totpRequired ? `  TOTP secret ${a.totpSecret}` : '';
-    lines.push(`    ${a.username.padEnd(14)} ${a.roleName}  one-time password ${a.password}${totp}`);
-  }
-  if (accounts.length > 0) lines.push('    (shown this once; each account sets its own password at first sign-in)');
+  for (const a of accounts) lines.push(`    ${a.username.padEnd(14)} ${a.roleName}  one-time password ${a.password}`);
+  if (accounts.length > 0) lines.push('    (shown this once; each account sets its own password, and operator / auditor their authenticator, at first sign-in)');
   return lines;
 }
 
@@ -33,7 +30,7 @@ function startBanner(ctx: AppContext, secret: string | null, accounts: DemoCrede
       `                 or POST ${base}/dprs/api/token with client_id / client_secret`,
       `  catalogue      ${base}/dprs/catalog/resources   (operator token: npm run --silent dprs -- catalog token --role operator)`,
       `  校核差异       npm run --silent dprs -- verify list   or ${base}/dprs/admin/verify/differences (operator token)`,
-      ...workbenchBanner(ctx, base, accounts),
+      ...workbenchBanner(base, accounts),
       '',
     ];
     return lines.join('\n') + '\n';

@@ -2,12 +2,11 @@
 import type { Command } from 'commander';
 import { ApiError } from '../../core/result-codes';
 import { addAccount, listAccounts, resetAccount, ROLE_NAMES, ROLES, setAccountDisabled } from '../../gateway/accounts/accounts';
-import { otpauthUri } from '../../gateway/accounts/totp';
 import { withContext } from './common';
 
-function printCredentials(r: { account: { username: string }; password: string; totpSecret: string | null }): void {
+/** Operators and auditors enrol their own authenticator at first sign-in: only the one-time password is handed over. */
+function printCredentials(r: { account: { username: string }; password: string }): void {
   process.stdout.write(`username=${r.account.username}\none_time_password=${r.password}\n`);
-  if (r.totpSecret) process.stdout.write(`totp_secret=${r.totpSecret}\notpauth_uri=${otpauthUri(r.totpSecret, r.account.username)}\n`);
 }
 
 /** A refused request is the user's mistake: its Chinese message and exit 2, no stack. */
@@ -26,7 +25,7 @@ export function registerUserCommands(program: Command): void {
 
   user
     .command('add <username>')
-    .description('create an account; prints its one-time password (and TOTP secret for operator / auditor) once')
+    .description('create an account; prints its one-time password once')
     .requiredOption('--role <role>', ROLES.join(' | '))
     .option('--name <name>', 'display name, e.g. 张伟')
     .option('--department <code>', 'officer: the department, e.g. ZC005')

@@ -12,6 +12,7 @@ import { ensurePrivateDir } from '../../core/files';
 import { parseLicensingItems } from '../../catalog/gazette';
 import { seedCatalogue } from '../../catalog/seed';
 import { ensureDemoGrants } from '../../catalog/demo-grants';
+import { BASE_RESOURCE_CODES } from '../../catalog/base-resources';
 import { addConsumer, findConsumer } from '../../catalog/consumers';
 import { createFrontendTables, DEFAULT_DEMO_SIZE, DemoSize, fillFrontend } from './frontend';
 import { defineJob } from '../../adapters/sync/jobs';
@@ -23,7 +24,7 @@ import { demoJobs } from './jobs';
 import { CIVIL_AFFAIRS_TABLE, createCivilAffairsTable, fillCivilAffairs } from './civil-affairs';
 import { ownsRecords } from '../../adapters/verification/ownership';
 import { ensureDemoMatters } from './matters';
-import { createSocialInsuranceTable, ensureSocialInsuranceResource, fillSocialInsurance, SOCIAL_INSURANCE_TABLE } from './social-insurance';
+import { createSocialInsuranceTable, ensureSocialInsuranceResource, fillSocialInsurance, SOCIAL_INSURANCE_CODE, SOCIAL_INSURANCE_TABLE } from './social-insurance';
 import type { Knex } from 'knex';
 
 export const DEMO_CONSUMER_ID = 'zc-yichuang';
@@ -126,7 +127,7 @@ export async function ensureDemo(ctx: AppContext, size: DemoSize = DEFAULT_DEMO_
   await seedCatalogue(ctx.db);
   await ensureSocialInsuranceResource(ctx.db);
   const consumerSecret = await ensureDemoConsumer(ctx);
-  await ensureDemoGrants(ctx.db, DEMO_CONSUMER_ID, DEMO_CONSUMER_NAME);
+  await ensureDemoGrants(ctx.db, DEMO_CONSUMER_ID, DEMO_CONSUMER_NAME, [...BASE_RESOURCE_CODES, SOCIAL_INSURANCE_CODE]);
   await ensureDemoMatters(ctx.db);
 
   // the demo's jobs go through the real sync engine; the first full run fills the libraries

@@ -4,7 +4,9 @@ import { entity, licence, person } from '../../scripts/demo/records';
 import { DELIBERATE_DIFFERENCES } from '../../scripts/demo/civil-affairs';
 import { DELIBERATE_INCONSISTENCIES } from '../../scripts/demo/inconsistencies';
 import fs from 'node:fs';
-import { demoConsumerFile, ensureDemo, frontendDemoFile } from '../../scripts/demo';
+import { DEMO_CONSUMER_ID, demoConsumerFile, ensureDemo, frontendDemoFile } from '../../scripts/demo';
+import { SOCIAL_INSURANCE_CODE, socialInsuranceRegistration } from '../../scripts/demo/social-insurance';
+import { activeGrants } from '../../catalog/grants';
 import { buildReport, parsePeriod } from '../../catalog/matters/report';
 import { STORAGE_TARGETS } from '../support/databases';
 import { listMethods } from '../../catalog/metaservices';
@@ -107,6 +109,9 @@ describe.each(STORAGE_TARGETS)('the demo on %s', (target) => {
     const insured = await ctx.db('lib_301010_00002').where({ gmsfzh: person(SEED, 3).GMSFZH }).first();
     expect(insured).toMatchObject({ xm: person(SEED, 3).XM, deleted: expect.anything(), source_job: 'demo-social-insurance' });
     expect((await listMethods(ctx.db)).find((m) => m.method === 'getSBCB')).toMatchObject({ resource_code: '301010/00002', state: '已接入' });
+    // …and the demo consumer may call it: a grant in force of every item
+    const [sbcb] = await activeGrants(ctx.db, DEMO_CONSUMER_ID, SOCIAL_INSURANCE_CODE);
+    expect([...sbcb.items].sort()).toEqual(socialInsuranceRegistration().items.map((i) => i.field).sort());
     expect(open.length - bySource('demo-civil-verify')).toBe(Object.keys(DELIBERATE_INCONSISTENCIES).length);
   });
 });

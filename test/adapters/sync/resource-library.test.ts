@@ -9,7 +9,8 @@ import { SyncEngine } from '../../../adapters/sync/engine';
 import { seedCatalogue } from '../../../catalog/seed';
 import { listMethods } from '../../../catalog/metaservices';
 import { isConnected, libraryOfResource } from '../../../catalog/libraries';
-import { publish, revise } from '../../../catalog/lifecycle';
+import { publish, register, revise } from '../../../catalog/lifecycle';
+import { sampleRegistration } from '../../support/catalog';
 import { publishedVersion } from '../../../catalog/resources';
 import { departmentCodeByName } from '../../../catalog/gazette';
 import {
@@ -91,6 +92,41 @@ describe.each(STORAGE_TARGETS)('a job into a resource library on %s', (target) =
     await ctx.db('sync_jobs').where({ id: 'mz-claims-dwmc' }).del();
     await expect(saveJob(ctx.db, { ...claim, target: 'resource:301010/09999' })).rejects.toThrow('字段 target 的库表 resource:301010/09999 不存在');
     await expect(saveJob(ctx.db, { ...claim, columns: { GMSFZH: 'gmsfzh', NOPE: 'jfjs' } })).rejects.toThrow(`目标列 jfjs 不在 ${LIB} 中`);
+  });
+
+  it('a 校核源 on a resource library: its values are compared with the owner\'s, differences listed, the library unchanged', async () => {
+    const src = (await fe.db(SOCIAL_INSURANCE_TABLE).where({ SCBZ: 0 }).orderBy('GMSFZH').limit(5)) as Array<{ GMSFZH: string; XM: string }>;
+    await fe.db.schema.createTable('MZ_SBXM', (t) => {
+      t.string('SFZH', 18).primary();
+      t.string('XM', 64);
+    });
+    await fe.db('MZ_SBXM').insert(src.map((r, i) => ({ SFZH: r.GMSFZH, XM: i === 2 ? `${r.XM}华` : r.XM })));
+    const before = await ctx.db(LIB).orderBy('gmsfzh');
+    await saveJob(ctx.db, {
+      id: 'mz-sb-verify', department: departmentCodeByName('区民政局'), role: 'verify',
+      source: { ...source(), table: 'MZ_SBXM' } as JobDefinition['source'],
+      target: `resource:${SOCIAL_INSURANCE_CODE}`, key: 'SFZH', columns: { SFZH: 'gmsfzh', XM: 'xm' },
+    });
+    await run('mz-sb-verify', 'full');
+    const open = await ctx.db('verification_differences').where({ source: 'mz-sb-verify' }).whereNull('closed_at').select('library', 'record_key', 'item', 'authoritative_value', 'authoritative_job', 'other_value', 'state');
+    expect(open).toEqual([{ library: LIB, record_key: src[2].GMSFZH, item: 'xm', authoritative_value: src[2].XM, authoritative_job: 'demo-social-insurance', other_value: `${src[2].XM}华`, state: '待核实' }]);
+    expect(await ctx.db(LIB).orderBy('gmsfzh')).toEqual(before);
+    expect(await stateOfGetSBCB()).toBe('已接入'); // a 校核源's run connects nothing, and disconnects nothing
+  });
+
+  it('in a library declaring no required items, its one authoritative job creates the records; a second is refused naming it', async () => {
+    const op = OPERATOR;
+    await register(ctx.db, op, sampleRegistration({ interfaces: [{ method: 'getSBCX', name: '社保参保查询', function: '用于查询社会保险参保状态' }] })); // 301010/00001: key GMSFZH, nothing required
+    await publish(ctx.db, op, '301010/00001');
+    const over = (id: string, columns: Record<string, string>): JobDefinition => ({
+      ...socialInsuranceJob(source()), id, department: departmentCodeByName('区人社局'), target: 'resource:301010/00001', columns,
+    });
+    await expect(saveJob(ctx.db, over('rs-a', { GMSFZH: 'gmsfzh', XM: 'xm' }))).resolves.toMatchObject({ target: 'lib_301010_00001' });
+    await expect(saveJob(ctx.db, over('rs-b', { GMSFZH: 'gmsfzh', CBZT: 'cbzt' }))).rejects.toThrow(
+      '字段 target 的库表 lib_301010_00001 未声明必填信息项，其记录只能由一个权威任务建立，已由任务 rs-a（区人社局）建立',
+    );
+    await expect(saveJob(ctx.db, { ...over('rs-b', { GMSFZH: 'gmsfzh', CBZT: 'cbzt' }), role: 'verify' })).resolves.toMatchObject({ role: 'verify' });
+    expect(await run('rs-a', 'full')).toMatchObject({ written: 40, rejected: 0 });
   });
 
   it('a revision adds 缴费基数; a job mapping only it fills it and leaves every other column untouched, record by record', async () => {

@@ -6,13 +6,13 @@ const base = { JWT_SECRET: 'settings-secret-settings-secret-0123456789', AUDIT_K
 describe('workbench settings', () => {
   it('defaults: 30 minutes idle, 15 minutes lock, TOTP and X-User-Id not required', () => {
     const c = loadConfig(base);
-    expect(c.workbench).toEqual({ idleMinutes: 30, lockMinutes: 15, totpRequired: false });
+    expect(c.workbench).toEqual({ idleMinutes: 30, lockMinutes: 15, totpRequired: false, addressFailures: 30 });
     expect(c.userIdRequired).toBe(false);
   });
 
   it('reads them', () => {
-    const c = loadConfig({ ...base, WORKBENCH_IDLE_MINUTES: '10', WORKBENCH_LOCK_MINUTES: '60', WORKBENCH_TOTP_REQUIRED: 'true', LOOKUP_USER_ID_REQUIRED: '1' });
-    expect(c.workbench).toEqual({ idleMinutes: 10, lockMinutes: 60, totpRequired: true });
+    const c = loadConfig({ ...base, WORKBENCH_IDLE_MINUTES: '10', WORKBENCH_LOCK_MINUTES: '60', WORKBENCH_TOTP_REQUIRED: 'true', WORKBENCH_ADDRESS_FAILURES: '5', LOOKUP_USER_ID_REQUIRED: '1' });
+    expect(c.workbench).toEqual({ idleMinutes: 10, lockMinutes: 60, totpRequired: true, addressFailures: 5 });
     expect(c.userIdRequired).toBe(true);
   });
 
@@ -20,6 +20,7 @@ describe('workbench settings', () => {
     ['WORKBENCH_IDLE_MINUTES', '0'],
     ['WORKBENCH_LOCK_MINUTES', 'forever'],
     ['WORKBENCH_TOTP_REQUIRED', 'yes'],
+    ['WORKBENCH_ADDRESS_FAILURES', '0'],
     ['LOOKUP_USER_ID_REQUIRED', 'maybe'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);

@@ -6,8 +6,8 @@
 import { startServer, RunningServer } from '../../../scripts/app/server';
 import { STORAGE_TARGETS } from '../../support/databases';
 import { testContext, TestContext } from '../../support/context';
-import { addAccount } from '../../../gateway/accounts/accounts';
-import { totpAt } from '../../../gateway/accounts/totp';
+import { addAccount, resetAccount } from '../../../gateway/accounts/accounts';
+import { hotp, stepAt } from '../../../gateway/accounts/totp';
 import { CONSUMER, Fixtures, insertFixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
 import { sampleRegistration } from '../../support/catalog';
 import { verifyChain } from '../../../gateway/auditing/store';
@@ -136,26 +136,58 @@ describe.each(STORAGE_TARGETS)('workbench sign-in on %s', (target) => {
     expect(reg.status).toBe(401);
   });
 
-  it('asks operators for a TOTP code when WORKBENCH_TOTP_REQUIRED, and takes each code once', async () => {
-    const { totpSecret } = await addAccount(ctx.db, { username: 'ops1', role: 'operator', password: PASSWORD });
+  it('has an operator enrol an authenticator at first sign-in when WORKBENCH_TOTP_REQUIRED, then asks for a code and takes each once', async () => {
+    await addAccount(ctx.db, { username: 'ops1', role: 'operator', password: PASSWORD });
+    const enrolling = await signIn('ops1', PASSWORD);
+    expect(enrolling.status).toBe(200);
+    expect(enrolling.body.data[0]).toMatchObject({ must_enrol_totp: true, has_totp: false });
+    const headers = { 'x-csrf-token': csrfOf(enrolling) };
+    // until enrolled the session does nothing else
+    const blocked = await call('GET', '/dprs/workbench/api/accounts', { cookies: enrolling.cookies });
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.msg).toContain('请先绑定动态口令');
+    expect((await call('GET', '/dprs/admin/audit/verify', { cookies: enrolling.cookies })).status).toBe(401);
+    const confirmEarly = await call('POST', '/dprs/workbench/api/session/totp/confirm', { cookies: enrolling.cookies, headers, body: { code: '123456' } });
+    expect(confirmEarly.body.msg).toContain('请先获取动态口令密钥');
+    const offered = await call('POST', '/dprs/workbench/api/session/totp', { cookies: enrolling.cookies, headers });
+    expect(offered.status).toBe(200);
+    const secret = offered.body.data[0].totp_secret as string;
+    expect(offered.body.data[0].otpauth_uri).toBe(`otpauth://totp/dprs%3Aops1?secret=${secret}&issuer=dprs&algorithm=SHA1&digits=6&period=30`);
+    const enrolStep = stepAt(Date.now());
+    const wrongCode = String((Number(hotp(secret, enrolStep)) + 1) % 1000000).padStart(6, '0');
+    const wrongConfirm = await call('POST', '/dprs/workbench/api/session/totp/confirm', { cookies: enrolling.cookies, headers, body: { code: wrongCode } });
+    expect(wrongConfirm.status).toBe(400);
+    expect(wrongConfirm.body.msg).toContain('code');
+    const confirmed = await call('POST', '/dprs/workbench/api/session/totp/confirm', { cookies: enrolling.cookies, headers, body: { code: hotp(secret, enrolStep) } });
+    expect(confirmed.status).toBe(200);
+    expect((await call('GET', '/dprs/workbench/api/accounts', { cookies: enrolling.cookies })).status).toBe(200);
+    expect((await call('POST', '/dprs/workbench/api/session/totp', { cookies: enrolling.cookies, headers })).body.msg).toContain('已绑定动态口令');
+
     const first = await signIn('ops1', PASSWORD);
     expect(first.status).toBe(401);
     expect(first.body.data).toEqual([{ totp_required: true }]);
     expect(first.cookies).toEqual([]);
-    const code = totpAt(totpSecret!, Date.now());
-    const wrongCode = String((Number(code) + 1) % 1000000).padStart(6, '0');
-    const bad = await signIn('ops1', PASSWORD, wrongCode);
-    expect(bad.status).toBe(401);
-    expect(bad.body.msg).toContain('动态口令错误');
+    expect((await signIn('ops1', PASSWORD, hotp(secret, enrolStep))).status).toBe(401); // the enrolment's code is used up
+    const code = hotp(secret, enrolStep + 1); // one step of drift is accepted
     const good = await signIn('ops1', PASSWORD, code);
     expect(good.status).toBe(200);
-    expect(good.body.data[0].role).toBe('operator');
+    expect(good.body.data[0]).toMatchObject({ role: 'operator', must_enrol_totp: false, has_totp: true });
     const replay = await signIn('ops1', PASSWORD, code);
     expect(replay.status).toBe(401);
-    expect(await events('ops1')).toEqual(['failure', 'sign_in', 'failure']);
+    expect(await events('ops1')).toEqual(['sign_in', 'totp', 'failure', 'sign_in', 'failure']);
     // the operator's session reaches the admin API without a token
     const verify = await call('GET', '/dprs/admin/audit/verify', { cookies: good.cookies });
     expect(verify.status).toBe(200);
+    // a reset undoes the enrolment (a lost phone): the next sign-in enrols again
+    await resetAccount(ctx.db, 'ops1');
+    expect(await ctx.db('accounts').where({ username: 'ops1' }).first('totp_secret')).toEqual({ totp_secret: null });
+  });
+
+  it('offers TOTP enrolment to operators and auditors only', async () => {
+    const a = await signIn('officer1', PASSWORD);
+    const r = await call('POST', '/dprs/workbench/api/session/totp', { cookies: a.cookies, headers: { 'x-csrf-token': csrfOf(a) } });
+    expect(r.status).toBe(403);
+    expect(r.body.msg).toContain('只有运维管理员和审计员');
   });
 
   it('refuses an unsafe request without the CSRF token, with a wrong one, or with only the header', async () => {

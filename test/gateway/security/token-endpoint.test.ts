@@ -95,7 +95,7 @@ describe.each(STORAGE_TARGETS)('login throttle on %s', (target) => {
   });
   afterAll(() => ctx.dispose());
 
-  const rule = { windowMs: 60000, perClient: 3, perAddress: 5 };
+  const rule = { kind: 'token-fail', windowMs: 60000, perClient: 3, perAddress: 5 };
 
   it('counts per address across client ids, shared by replicas on one database, over a sliding window', async () => {
     let now = 1_000_000_020_000 + 30000; // half-way through a window

@@ -13,6 +13,8 @@ import { departmentCodeByName } from '../../../catalog/gazette';
 import { saveJob } from '../../../adapters/sync/jobs';
 import { demoJobs } from '../../../scripts/demo/jobs';
 import { ensureSocialInsuranceResource } from '../../../scripts/demo/social-insurance';
+import { addConsumer } from '../../../catalog/consumers';
+import { createGrant } from '../../../catalog/grants';
 
 const PASSWORD = 'Zhoucun-2018-ok';
 
@@ -70,7 +72,9 @@ describe.each(STORAGE_TARGETS)('workbench API on %s', (target) => {
     const otp = made.body.data[0].one_time_password as string;
     expect(otp).toMatch(/^[\w]{4}-[\w]{4}-[\w]{4}$/);
     const auditor = await call('POST', '/dprs/workbench/api/accounts', operator, { username: 'aud', role: 'auditor' });
-    expect(auditor.body.data[0].otpauth_uri).toMatch(/^otpauth:\/\/totp\/dprs%3Aaud\?secret=[A-Z2-7]{32}&/);
+    // an auditor's second factor is theirs alone to enrol: the operator is handed no TOTP secret
+    expect(auditor.status).toBe(200);
+    expect(JSON.stringify(auditor.body.data[0])).not.toMatch(/totp_secret|otpauth/);
 
     const gsj = await signIn('gsj', otp);
     expect((await call('GET', '/dprs/workbench/api/session', gsj)).body.data[0].must_change_password).toBe(true);
@@ -132,5 +136,16 @@ describe.each(STORAGE_TARGETS)('workbench API on %s', (target) => {
     const queue = await call('GET', '/dprs/workbench/api/review-queue', operator);
     expect(queue.body.data.map((r) => [r.code, r.version, r.published_version])).toEqual([['101001/00001', 2, 1]]);
     expect(queue.body.data[0].diff.fields).toEqual([]);
+  });
+
+  it('tells the clerk’s page every item its answer masks: a masked GMSFZH masks CSRQ too', async () => {
+    await addConsumer(ctx.db, { id: 'zc-window', name: '一窗受理', methods: ['getRKZP'] });
+    await createGrant(ctx.db, { consumer_id: 'zc-window', resource_code: '101001/00001', application_id: null, items: ['XM', 'GMSFZH', 'CSRQ', 'XB'], masked_items: ['GMSFZH'], expires_at: null });
+    await addAccount(ctx.db, { username: 'window1', role: 'clerk', consumerId: 'zc-window', password: PASSWORD });
+    const clerk = await signIn('window1');
+    const [info] = (await call('GET', '/dprs/workbench/api/lookup/methods', clerk)).body.data;
+    const rkzp = info.methods.find((m: { method: string }) => m.method === 'getRKZP');
+    expect(rkzp.masked.sort()).toEqual(['CSRQ', 'GMSFZH']);
+    expect(rkzp.items.sort()).toEqual(['CSRQ', 'GMSFZH', 'XB', 'XM']);
   });
 });

@@ -15,6 +15,7 @@ import { hotp, stepAt } from '../../../gateway/accounts/totp';
 import { addConsumer } from '../../../catalog/consumers';
 import { departmentCodeByName } from '../../../catalog/gazette';
 import { signToken } from '../../../core/jwt';
+import { insertDifferences } from '../../../adapters/verification/store';
 
 const CHROMIUM = '/usr/bin/chromium';
 const BUILT = path.resolve(__dirname, '../../../dist/workbench/index.html');
@@ -39,7 +40,7 @@ run('the workbench in headless Chromium', () => {
   let server: RunningServer;
   let browser: Browser;
   let fx: Fixtures;
-  let operatorTotp: string;
+  let operatorTotp = '';
   let lastTotpStep = -1;
   let clerkPassword: string;
   const problems: string[] = [];
@@ -52,9 +53,15 @@ run('the workbench in headless Chromium', () => {
     fx = await insertFixtures(ctx.db);
     await addConsumer(ctx.db, { id: 'zc-minzheng', name: '民政业务系统', departmentCode: departmentCodeByName('区民政局'), methods: ['getRKZP'] });
     await addAccount(ctx.db, { username: 'gaj-officer', role: 'officer', departmentCode: departmentCodeByName('区公安分局'), displayName: '公安分局管理员', password: PASSWORD });
-    operatorTotp = (await addAccount(ctx.db, { username: 'operator', role: 'operator', displayName: '电政中心运维', password: PASSWORD })).totpSecret!;
+    await addAccount(ctx.db, { username: 'operator', role: 'operator', displayName: '电政中心运维', password: PASSWORD });
     clerkPassword = (await addAccount(ctx.db, { username: 'minzheng-clerk', role: 'clerk', consumerId: 'zc-minzheng', displayName: '民政服务窗口' })).password;
     await addAccount(ctx.db, { username: 'locky', role: 'officer', departmentCode: 'ZC010', password: PASSWORD });
+    const police = departmentCodeByName('区公安分局');
+    await insertDifferences(ctx.db, 'population', [
+      { recordKey: 'P-0001', item: 'xm', authoritativeValue: '张三', authoritativeJob: 'pop', department: police, otherValue: '张叁', source: 'civil-verify' },
+      { recordKey: 'P-0002', item: 'csrq', authoritativeValue: '19800101', authoritativeJob: 'pop', department: police, otherValue: '19800110', source: 'civil-verify' },
+      { recordKey: 'P-0003', item: 'hyzk', authoritativeValue: '10', authoritativeJob: 'civil', department: departmentCodeByName('区民政局'), otherValue: '20', source: 'pop' },
+    ], Date.now());
     server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -70,7 +77,7 @@ run('the workbench in headless Chromium', () => {
 
   /** A fresh browser profile (no cookies); page errors and console errors are collected. */
   async function freshPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     context.setDefaultTimeout(10000);
     const page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -83,7 +90,8 @@ run('the workbench in headless Chromium', () => {
     return { context, page };
   }
 
-  async function signIn(username: string, password: string, totpSecret?: string): Promise<{ context: BrowserContext; page: Page }> {
+  /** withTotp: the operator's authenticator — enrolled in the page at the first sign-in, asked for afterwards. */
+  async function signIn(username: string, password: string, withTotp = false): Promise<{ context: BrowserContext; page: Page }> {
     const s = await freshPage();
     await s.page.goto(base());
     await s.page.waitForSelector('#username');
@@ -91,12 +99,21 @@ run('the workbench in headless Chromium', () => {
     await s.page.fill('#username', username);
     await s.page.fill('#password', password);
     await s.page.press('#password', 'Enter'); // keyboard only
-    if (totpSecret) {
+    if (withTotp && !operatorTotp) {
+      // the first sign-in enrols the operator's authenticator from the secret the page shows
+      await s.page.waitForSelector('#totp-secret');
+      await shot(s.page, 'totp-enrolment');
+      operatorTotp = (await s.page.textContent('#totp-secret'))!.trim();
+      lastTotpStep = stepAt(Date.now());
+      await s.page.fill('#totp-code', hotp(operatorTotp, lastTotpStep));
+      await s.page.press('#totp-code', 'Enter');
+    } else if (withTotp) {
       await s.page.waitForSelector('#totp');
       // a code is taken once: a second sign-in within the same 30 s uses the next step's code (one step of drift is allowed)
       const step = Math.max(stepAt(Date.now()), lastTotpStep + 1);
       lastTotpStep = step;
-      await s.page.fill('#totp', hotp(totpSecret, step));
+      while (step > stepAt(Date.now()) + 1) await s.page.waitForTimeout(1000); // beyond the drift allowed
+      await s.page.fill('#totp', hotp(operatorTotp, step));
       await s.page.press('#totp', 'Enter');
     }
     await s.page.waitForSelector('#who');
@@ -137,7 +154,7 @@ run('the workbench in headless Chromium', () => {
     await p.waitForSelector('#my-resources tr:has-text("301020/00001")');
     expect(await statusOf(p, '301020/00001')).toBe('待审核');
 
-    const operator = await signIn('operator', PASSWORD, operatorTotp);
+    const operator = await signIn('operator', PASSWORD, true);
     const o = operator.page;
     await o.waitForSelector('.review-item[data-code="301020/00001"]');
     await shot(o, 'review-queue');
@@ -238,6 +255,8 @@ run('the workbench in headless Chromium', () => {
     expect(value.GMSFZH).toContain('已脱敏');
     expect(value.GMSFZH).not.toContain(fx.alice.gmsfzh);
     expect(value.GMSFZH.slice(0, 6)).toBe(fx.alice.gmsfzh.slice(0, 6));
+    // the birth date is masked with the ID number (it is digits 7–14), and tagged so
+    expect(value.CSRQ).toMatch(/^\*{8}\s*已脱敏$/);
     await clerk.context.close();
     await ctx.audit.flush();
     const audit = (await ctx.db('audit_log').orderBy('id', 'desc').first()) as { consumer_id: string; user_id: string; method: string; purpose: string; matter_code: string };
@@ -262,7 +281,7 @@ run('the workbench in headless Chromium', () => {
   });
 
   it('shows the clerk in the audit; refuses CSRF: a same-origin call without the token, and a form posted from another site', async () => {
-    const operator = await signIn('operator', PASSWORD, operatorTotp);
+    const operator = await signIn('operator', PASSWORD, true);
     const o = operator.page;
     // on the way: the audit shows the clerk behind the system's lookup
     await o.click('text=审计');
@@ -320,6 +339,74 @@ run('the workbench in headless Chromium', () => {
     const original = fs.readFileSync(path.resolve(__dirname, '../../../dist/workbench', script));
     expect(answer.body.length).toBeLessThan(original.length / 2);
     expect((await import('node:zlib')).gunzipSync(answer.body).equals(original)).toBe(true);
+  });
+
+  it('the officer resolves a 校核差异 of their department’s items, with a reason', async () => {
+    const officer = await signIn('gaj-officer', PASSWORD);
+    const p = officer.page;
+    await p.click('.wb-menu >> text=校核差异');
+    await p.waitForSelector('#differences td:has-text("P-0001")');
+    // only 公安's items, counted per item and source
+    expect(await p.locator('#differences tbody tr').count()).toBe(2);
+    expect(await p.locator('#difference-counts tbody tr').count()).toBe(2);
+    await p.locator('#differences tr', { hasText: 'P-0001' }).locator('.resolve').click();
+    await p.waitForSelector('#resolve-note');
+    await p.click('#confirm-resolve'); // without a reason: refused at its field
+    await p.waitForSelector('.el-dialog .el-form-item__error:has-text("请写明理由")');
+    await p.click('.el-radio:has-text("已忽略")');
+    await p.fill('#resolve-note', '校核源录入错误，以户籍底册为准');
+    await shot(p, 'differences');
+    await p.click('#confirm-resolve');
+    await p.waitForSelector('#differences td:has-text("P-0001")', { state: 'detached' }); // the list shows 待核实 ones
+    const row = (await ctx.db('verification_differences').where({ record_key: 'P-0001' }).first('state', 'resolved_by', 'resolution_note')) as Record<string, string>;
+    expect(row).toEqual({ state: '已忽略', resolved_by: 'gaj-officer', resolution_note: '校核源录入错误，以户籍底册为准' });
+    await officer.context.close();
+  });
+
+  it('the operator enters a 附件2 form of several rows for a unit, sees the gaps, and downloads the department report', async () => {
+    const operator = await signIn('operator', PASSWORD, true);
+    const o = operator.page;
+    await o.click('.wb-menu >> text=共享需求');
+    await o.click('#new-demand');
+    await o.waitForSelector('#demand-rows');
+    await o.click('.el-form-item:has(#d-department) .el-select__wrapper');
+    await o.keyboard.type('区民政局');
+    await o.click('.el-select-dropdown__item:visible:has-text("区民政局")');
+    await o.fill('#d-contact', '王敏');
+    await o.fill('#d-phone', '0533-6412345');
+    await o.fill('#d-system', '社会救助系统');
+    const fillRow = async (i: number, provider: string, resource: string, items: string, scenario: string) => {
+      const r = o.locator('.demand-row').nth(i);
+      await r.locator('.d-provider .el-select__wrapper').click();
+      await o.keyboard.type(provider);
+      await o.click(`.el-select-dropdown__item:visible:has-text("${provider}")`);
+      await r.locator('.d-resource input').fill(resource);
+      await r.locator('.d-items input').fill(items);
+      await r.locator('.d-scenario input').fill(scenario);
+      await r.locator('.d-frequency input').fill('每日');
+    };
+    await fillRow(0, '区公安分局', '人口户籍信息', '姓名、公民身份证号', '低保申请人户籍核验');
+    await o.click('#add-demand-row');
+    await fillRow(1, '区公安分局', '人口户籍信息', '姓名、指纹', '');
+    await o.click('#submit-demands');
+    // the empty 应用场景 of row 2 is shown at its cell; nothing is filed
+    await o.waitForSelector('.demand-row >> nth=1 >> .d-scenario .wb-field-error');
+    await shot(o, 'demand-form', true);
+    expect(await ctx.db('demands').count({ n: '*' }).first()).toEqual({ n: 0 });
+    await o.locator('.demand-row').nth(1).locator('.d-scenario input').fill('低保家庭成员核对');
+    await o.click('#submit-demands');
+    await o.waitForSelector('#demands .status');
+    expect(await o.locator('#demands tbody tr .status').allTextContents()).toEqual(['部分满足', '已满足']); // newest first
+    await o.click('.wb-menu >> text=缺口清单');
+    await o.waitForSelector('#gap-demands td:has-text("指纹")');
+    await o.click('.wb-menu >> text=部门报表');
+    await o.waitForSelector('#department-report td:has-text("区公安分局")');
+    await shot(o, 'report');
+    const [download] = await Promise.all([o.waitForEvent('download'), o.click('#export-xlsx')]);
+    expect(download.suggestedFilename()).toBe('部门资源与数据情况统计表.xlsx');
+    const file = fs.readFileSync((await download.path())!);
+    expect(file.subarray(0, 2).toString()).toBe('PK');
+    await operator.context.close();
   });
 
   it('raised no page errors and no console errors', () => {

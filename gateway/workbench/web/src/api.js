@@ -4,6 +4,9 @@ import { reactive } from 'vue';
 
 export const session = reactive({ user: null, expired: false });
 
+/** Signed in with the first sign-in's steps done (a new password; an authenticator when required). */
+export const ready = (user) => Boolean(user && !user.must_change_password && !user.must_enrol_totp);
+
 export class ApiFailure extends Error {
   constructor(status, body) {
     super(body?.msg ?? `请求失败（HTTP ${status}）`);
@@ -23,8 +26,13 @@ function csrfToken() {
   return '';
 }
 
-/** path: 'api/…' (workbench), '../catalog/…', '../admin/…' */
+/** path: 'api/…' (workbench), '../catalog/…', '../admin/…'; the data of the answer's envelope */
 export async function call(method, path, body) {
+  return (await callEnvelope(method, path, body))?.data ?? [];
+}
+
+/** The whole envelope, for answers that carry more than data (the 校核差异 counts). */
+export async function callEnvelope(method, path, body) {
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
@@ -40,7 +48,7 @@ export async function call(method, path, body) {
     session.user = null;
   }
   if (!r.ok) throw new ApiFailure(r.status, json);
-  return json?.data ?? [];
+  return json;
 }
 
 export const get = (path) => call('GET', path);
