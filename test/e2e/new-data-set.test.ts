@@ -8,9 +8,6 @@
  * re-reads; the interface document and OpenAPI show the method; a revision adds an item, the
  * job maps it, and the data follows into the answer.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import type { Knex } from 'knex';
 import { addConsumer } from '../../catalog/consumers';
 import { signToken } from '../../core/jwt';
@@ -20,11 +17,8 @@ import { sourceTime } from '../../scripts/demo/records';
 import type { Registration } from '../../catalog/resources';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../support/databases';
 import { testGateway, TestGateway } from '../support/gateway';
+import { callWithZeep, freePort, zeepSuiteRuns } from '../support/zeep';
 
-const PYTHON = '/usr/bin/python3';
-const ZEEP_CLIENT = path.resolve(__dirname, '../gateway/soap/zeep_client.py');
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const zeepPresent = spawnSync(PYTHON, ['-c', 'import zeep'], { stdio: 'ignore' }).status === 0;
 
 const CODE = '301008/00001';
 const SOURCE_TABLE = 'MZ_HYDJ';
@@ -72,34 +66,7 @@ function registration(extraItems: Registration['items'] = []): Registration {
   };
 }
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-/** zeep loads the WSDL from the running gateway and makes the calls (the gateway lives in this process). */
-function zeep(wsdlUrl: string, spec: unknown): Promise<Array<{ op: string; envelope: { msg: string; result_code: string; data: Record<string, unknown>[] } }>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [ZEEP_CLIENT, wsdlUrl], { env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', NO_PROXY: '*' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      if (status === 0) resolve(JSON.parse(out));
-      else reject(new Error(`zeep exited ${status}: ${err.slice(-800)}`));
-    });
-    child.stdin.end(JSON.stringify(spec));
-  });
-}
-
-const suite = zeepPresent || inCi ? describe.each(STORAGE_TARGETS) : describe.skip.each(STORAGE_TARGETS);
+const suite = zeepSuiteRuns ? describe.each(STORAGE_TARGETS) : describe.skip.each(STORAGE_TARGETS);
 
 suite('a department brings a new data set into the gateway on %s', (target) => {
   let gw: TestGateway;
@@ -223,7 +190,7 @@ suite('a department brings a new data set into the gateway on %s', (target) => {
     const wsdl = await (await fetch(`${base}/dprs/webService/DataService?wsdl`)).text();
     expect(wsdl).toContain('<wsdl:operation name="getHYDJ">');
     const calls = [{ op: 'getHYDJ', params: { gmsfzh: PEOPLE[0].GMSFZH } }, { op: 'getHYDJ', params: { gmsfzh: PEOPLE[1].GMSFZH } }, { op: 'getHYDJ', params: { gmsfzh: NOT_REGISTERED } }];
-    const answers = await zeep(`${base}/dprs/webService/DataService?wsdl`, { token: consumerToken, purpose: PURPOSE, calls });
+    const answers = await callWithZeep(`${base}/dprs/webService/DataService?wsdl`, { token: consumerToken, purpose: PURPOSE, calls });
     expect(answers.map((a) => a.envelope.result_code)).toEqual(['200', '200', '404']);
     for (let i = 0; i < calls.length; i++) expect(answers[i].envelope).toEqual((await lookup(calls[i].params)).body);
     expect(answers[1].envelope.data).toEqual([{ GMSFZH: PEOPLE[1].GMSFZH, XM: '孙*', HYZK: '10', DJRQ: null }]);
@@ -258,7 +225,7 @@ suite('a department brings a new data set into the gateway on %s', (target) => {
     expect(a.body.data).toEqual([{ GMSFZH: PEOPLE[0].GMSFZH, XM: '赵*', HYZK: '20', DJRQ: '20100501', POXM: '**' }]); // text masking keeps first and last character: a two-character name shows neither
     const doc = (await api('GET', '/dprs/catalog/interfaces/getHYDJ/document', null)).body.data[0];
     expect(doc.response_params.map((p: { 字段名: string }) => p.字段名)).toEqual(['GMSFZH', 'XM', 'HYZK', 'DJRQ', 'POXM']);
-    const soapAgain = await zeep(`${base}/dprs/webService/DataService?wsdl`, { token: consumerToken, purpose: PURPOSE, calls: [{ op: 'getHYDJ', params: { gmsfzh: PEOPLE[0].GMSFZH } }] });
+    const soapAgain = await callWithZeep(`${base}/dprs/webService/DataService?wsdl`, { token: consumerToken, purpose: PURPOSE, calls: [{ op: 'getHYDJ', params: { gmsfzh: PEOPLE[0].GMSFZH } }] });
     expect(soapAgain[0].envelope).toEqual(a.body);
   });
 });

@@ -3,51 +3,13 @@
  * gateway and calls every operation; its parsed `return` envelopes must be identical to the
  * JSON interface's envelopes for the same input. In CI a missing zeep fails the suite.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import { STORAGE_TARGETS } from '../../support/databases';
 import type { TestContext } from '../../support/context';
 import { testGateway, TestGateway } from '../../support/gateway';
 import { Fixtures, postJson, PURPOSE, tokenFor } from '../../support/lookups';
+import { callWithZeep, freePort, zeepPresent, zeepSuiteRuns } from '../../support/zeep';
 
-const PYTHON = '/usr/bin/python3';
-const CLIENT = path.join(__dirname, 'zeep_client.py');
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const zeepPresent = spawnSync(PYTHON, ['-c', 'import zeep'], { stdio: 'ignore' }).status === 0;
-
-if (!zeepPresent && !inCi) {
-  // eslint-disable-next-line no-console
-  console.warn(`\n*** SKIPPING the zeep interoperability suite: ${PYTHON} cannot import zeep (apt-get install python3-zeep). CI fails instead of skipping. ***\n`);
-}
-
-/** Runs the client asynchronously: the gateway answering it lives in this very process. */
-function runClient(args: string[], input: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', NO_PROXY: '*' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-const suite = zeepPresent || inCi ? describe.each(STORAGE_TARGETS) : describe.skip.each(STORAGE_TARGETS);
+const suite = zeepSuiteRuns ? describe.each(STORAGE_TARGETS) : describe.skip.each(STORAGE_TARGETS);
 
 suite('zeep interoperability on %s', (target) => {
   let ctx: TestContext;
@@ -89,9 +51,7 @@ suite('zeep interoperability on %s', (target) => {
       { op: 'getDZZZHY', params: { zzbh: fx.licences.revoked, czztdm: fx.firm.tyshxydm } },
       { op: 'getDZZZHY', params: { zzbh: 'NO-SUCH', czztdm: fx.firm.tyshxydm } },
     ];
-    const run = await runClient([CLIENT, `${base}/dprs/webService/DataService?wsdl`], JSON.stringify({ token, purpose: PURPOSE, calls }));
-    if (run.status !== 0) throw new Error(`zeep client failed (${run.status}): ${run.stderr}`);
-    const viaZeep = JSON.parse(run.stdout) as { op: string; envelope: { result_code: string; data: Record<string, unknown>[] } }[];
+    const viaZeep = await callWithZeep(`${base}/dprs/webService/DataService?wsdl`, { token, purpose: PURPOSE, calls });
     expect(viaZeep.map((r) => r.op)).toEqual(calls.map((c) => c.op));
     expect(new Set(viaZeep.map((r) => r.op))).toEqual(new Set(['getRKZP', 'getRKHY', 'getFRXX', 'getDZZZ', 'getDZZZHY']));
 
