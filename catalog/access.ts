@@ -14,7 +14,7 @@
 import type { Db } from '../core/db';
 import { selectRows } from '../core/dialect';
 import { GRANT_IN_FORCE_SQL } from './grants';
-import { publishedResourceOfMethod, registrationOfRow, type Registration } from './resources';
+import { PUBLISHED_RESOURCE_OF_METHOD_TABLE, registrationOfRow, type Registration } from './resources';
 
 export interface Access {
   method: string;
@@ -49,26 +49,29 @@ export async function registrationOf(db: Db, id: number, updatedAt: number): Pro
 
 interface ConsumerGrantRow {
   disabled: number | boolean;
+  resource_id: number | null;
+  resource_updated_at: number | null;
   items: string | null;
   masked_items: string | null;
 }
 
-// portable SQL (see selectRows): this runs on every lookup
-const CONSUMER_GRANTS =
-  'select c.`disabled`, g.`items`, g.`masked_items` from `consumers` c left join `grants` g on g.`consumer_id` = c.`id` and g.`resource_code` = ? ' +
-  `and ${GRANT_IN_FORCE_SQL} where c.\`id\` = ?`;
+// portable SQL (see selectRows), one statement because this runs on every lookup: the consumer,
+// the method's published resource (null columns when there is none) and the consumer's grants
+// in force on it (none: one row with null items)
+const CONSUMER_RESOURCE_GRANTS =
+  'select c.`disabled`, r.`id` as `resource_id`, r.`updated_at` as `resource_updated_at`, g.`items`, g.`masked_items` ' +
+  `from \`consumers\` c left join ${PUBLISHED_RESOURCE_OF_METHOD_TABLE} r on 1 = 1 ` +
+  `left join \`grants\` g on g.\`consumer_id\` = c.\`id\` and g.\`resource_code\` = r.\`code\` and ${GRANT_IN_FORCE_SQL} where c.\`id\` = ?`;
 
 export async function resolveAccess(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
-  const resource = await publishedResourceOfMethod(db, method);
-  // the consumer and its grants in force on the method's resource, in one query
-  // Stryker disable next-line StringLiteral: without a resource no grant is read (refused below); any code no resource has will do
-  const rows = await selectRows<ConsumerGrantRow>(db, CONSUMER_GRANTS, [resource?.code ?? '', now, consumerId]);
+  const rows = await selectRows<ConsumerGrantRow>(db, CONSUMER_RESOURCE_GRANTS, [method, now, consumerId]);
   if (rows.length === 0 || Boolean(rows[0].disabled)) return { ok: false, reason: '调用方不存在或已停用' };
-  if (!resource) return { ok: false, reason: `接口 ${method} 未在目录中登记或所属资源未发布` };
+  const resource = rows[0];
+  if (resource.resource_id === null) return { ok: false, reason: `接口 ${method} 未在目录中登记或所属资源未发布` };
   const grants = rows.filter((r) => r.items !== null).map((r) => ({ items: JSON.parse(r.items!) as string[], masked: JSON.parse(r.masked_items ?? '[]') as string[] }));
   // Stryker disable next-line ConditionalExpression: an early exit: without grants no item is granted, refused the same way below
   if (grants.length === 0) return { ok: false, reason: `未获授权调用 ${method}` };
-  const registration = await registrationOf(db, Number(resource.id), Number(resource.updated_at));
+  const registration = await registrationOf(db, Number(resource.resource_id), Number(resource.resource_updated_at));
   if (!registration) return { ok: false, reason: `接口 ${method} 所属资源未发布或已停用` };
 
   const granted = new Set(grants.flatMap((g) => g.items));

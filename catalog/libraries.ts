@@ -11,7 +11,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
-import { addLiveValueColumn, itemColumn, ItemStorage, itemStorage, widenStringColumn } from '../core/dialect';
+import { addLiveValueColumn, itemColumn, ItemStorage, itemStorage, StoredColumn, storedColumns, widenStringColumn } from '../core/dialect';
 import { columnOf, DataType, LIBRARIES, LibraryName } from '../core/registry';
 import { syncBookkeeping } from '../gateway/migrations/columns';
 import { authoritativeFullRunCompleted, targetsWithAuthoritativeFullRun } from '../adapters/sync/runs';
@@ -177,11 +177,34 @@ async function addUniqueItems(db: Knex, table: string, fields: readonly string[]
   }
 }
 
+const KIND_TEXT: Readonly<Record<StoredColumn['kind'], string>> = { string: '字符', text: '长文本', integer: '整数', decimal: '数值', boolean: '逻辑', other: '其他类型' };
+const storedText = (c: StoredColumn) => (c.kind === 'string' ? `${KIND_TEXT.string}（长度 ${c.length}）` : KIND_TEXT[c.kind]);
+
+/**
+ * An existing column no publication recorded (one that failed after its DDL) must be what the
+ * item declares: recorded ones are held to the registration by libraryChangeErrors, but an
+ * unrecorded one would otherwise be taken, and later lengthened or answered, as the wrong type.
+ */
+function unrecordedColumnErrors(reg: Registration, table: string, stored: Map<string, StoredColumn>, recorded: ReadonlySet<string>): FieldError[] {
+  const errs: FieldError[] = [];
+  reg.items.forEach((it, i) => {
+    const column = columnOf(it);
+    const found = stored.get(column);
+    if (!found || recorded.has(it.field)) return;
+    const wanted = storageOf(it);
+    const same = found.kind === wanted.kind && (wanted.kind !== 'string' || found.length === wanted.length);
+    if (same) return;
+    const field = found.kind === wanted.kind ? `items.${i}.length` : `items.${i}.data_type`;
+    errs.push({ field, reason: `信息项 ${it.field} 的列 ${column} 已在库表 ${table} 中（未完成的发布留下），其类型为${storedText(found)}，与登记的${storedText(wanted)}不符` });
+  });
+  return errs;
+}
+
 /**
  * Brings the library's table to the registration: creates it, adds a column for each new
  * item, lengthens a column whose item grew. Idempotent, and done before the publishing
  * transaction: MariaDB commits a transaction at any DDL. Call it only for a registration
- * without change errors.
+ * without change errors; refuses one whose item meets an unrecorded column of another type.
  */
 export async function buildLibraryTable(db: Db | Knex, reg: Registration): Promise<void> {
   if (!hasLibrary(reg) || !reg.library) return;
@@ -192,11 +215,13 @@ export async function buildLibraryTable(db: Db | Knex, reg: Registration): Promi
     return;
   }
   const recorded = new Map((current?.columns ?? []).map((c) => [c.field, c]));
+  const stored = await storedColumns(db, table);
+  const errs = unrecordedColumnErrors(reg, table, stored, new Set(recorded.keys()));
+  if (errs.length > 0) throw new ValidationFailed('资源登记', errs);
   for (const it of reg.items) {
     const column = columnOf(it);
     const had = recorded.get(it.field);
-    // a column made by a publication that then failed is taken as it is
-    if (!had && !(await db.schema.hasColumn(table, column))) {
+    if (!had && !stored.has(column)) {
       await db.schema.alterTable(table, (t) => void itemColumn(t, column, storageOf(it)).nullable());
     } else if (had && sizeOf(storageOf(it)) > sizeOf(storageOf(had))) {
       await widenStringColumn(db, table, column, storageOf(it), reg.library.key.includes(it.field));

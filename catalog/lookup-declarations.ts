@@ -23,3 +23,22 @@ export function declaredParams(reg: Registration, spec: InterfaceSpec): Array<Qu
 export function declaredSchema(reg: Registration, spec: InterfaceSpec): JsonSchema {
   return declaredParamSchema(spec.method, spec.name, declaredParams(reg, spec), spec.query?.one_of);
 }
+
+/** A generic lookup's parameters as a form shows them: labelled by their items' names. */
+export interface DeclaredFormField {
+  name: string;
+  label: string;
+  required: boolean;
+  /** the shape the value must have, where the declaration says */
+  hint: string;
+}
+
+export function declaredForm(reg: Registration, spec: InterfaceSpec): { params: DeclaredFormField[]; one_of: string[][] } {
+  const params = declaredParams(reg, spec).map((p) => ({
+    name: p.name,
+    label: p.itemName,
+    required: p.required === true,
+    hint: p.date_format ?? (p.codes ? `取值 ${p.codes.join(' / ')}` : p.check ?? ''),
+  }));
+  return { params, one_of: spec.query?.one_of ?? [] };
+}

@@ -254,6 +254,13 @@ export async function draftCodes(db: Db | Knex): Promise<string[]> {
 const PUBLISHED_RESOURCE_OF_METHOD =
   'select r.`id`, r.`code`, r.`updated_at` from `interfaces` i join `resources` r on r.`code` = i.`resource_code` and r.`status` = \'published\' where i.`method` = ? limit 1';
 
+/**
+ * The same as a derived table of at most one row (`id`, `code`, `updated_at`) with one bound
+ * value, the method: for the lookups' access query (catalog/access.ts), which joins it to the
+ * consumer and its grants in one statement.
+ */
+export const PUBLISHED_RESOURCE_OF_METHOD_TABLE = `(${PUBLISHED_RESOURCE_OF_METHOD})`;
+
 /** The published resource whose interface declares the method (its row id and last change), if any. */
 export async function publishedResourceOfMethod(db: Db, method: string): Promise<{ id: number; code: string; updated_at: number } | undefined> {
   const [row] = await selectRows<{ id: number; code: string; updated_at: number }>(db, PUBLISHED_RESOURCE_OF_METHOD, [method]);

@@ -279,3 +279,27 @@ export async function widenStringColumn(db: Knex, table: string, column: string,
     (notNull ? col.notNullable() : col.nullable()).alter();
   });
 }
+
+/** What the database says a column is, in ItemStorage terms ('other' for a type no item maps to). */
+export interface StoredColumn {
+  kind: ItemStorage['kind'] | 'other';
+  /** of a 'string' column; the two databases do not report a decimal's precision alike, so none is kept */
+  length?: number;
+}
+
+const STORED_KINDS: Readonly<Record<string, ItemStorage['kind']>> = {
+  varchar: 'string', 'character varying': 'string',
+  text: 'text', mediumtext: 'text', longtext: 'text',
+  bigint: 'integer', integer: 'integer',
+  decimal: 'decimal', float: 'decimal', // SQLite declares a knex decimal as float
+  boolean: 'boolean', tinyint: 'boolean', // MySQL's boolean is tinyint(1)
+};
+
+/** The existing columns of a table, by name, as the database describes them (one query). */
+export async function storedColumns(db: Knex, table: string): Promise<Map<string, StoredColumn>> {
+  const info = (await db(table).columnInfo()) as unknown as Record<string, Knex.ColumnInfo>;
+  return new Map(Object.entries(info).map(([name, c]) => {
+    const kind = STORED_KINDS[c.type.toLowerCase()] ?? 'other';
+    return [name, kind === 'string' ? { kind, length: Number(c.maxLength) } : { kind }];
+  }));
+}

@@ -29,8 +29,9 @@ const codePoints = (s: string) => [...s].length;
 /** Text as it will be stored and hashed: well-formed, NFC, at most `max` code points. */
 export function canonicalText(s: string, max: number): string {
   let t = s.replace(UNSAFE, '\ufffd').normalize('NFC');
-  // normalising a cut string can lengthen it (composition exclusions): cut until it fits
-  while (codePoints(t) > max) t = [...t].slice(0, max).join('').normalize('NFC');
+  // normalising a cut string can lengthen it (composition exclusions): cut until it fits. A
+  // string has no more code points than UTF-16 units, so short text is not counted at all
+  while (t.length > max && codePoints(t) > max) t = [...t].slice(0, max).join('').normalize('NFC');
   return t;
 }
 

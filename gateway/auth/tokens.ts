@@ -25,20 +25,42 @@ export function issueToken(config: Config, consumerId: string, methods: readonly
   return { access_token: token, token_type: 'Bearer', expires_in: config.jwt.ttlSeconds };
 }
 
+/**
+ * Consumer tokens that verified, per configuration (its keys and issuer decide validity), so a
+ * lookup does not pay an HMAC and two JSON parses for every call of the same token. A token's
+ * verdict depends only on its text, the configuration and the clock, and the clock only through
+ * `exp`, which is checked again on every hit (a cached token still expires to the second).
+ * Only tokens that verified are kept, so invalid ones cannot fill it; it is emptied when full.
+ */
+const verified = new WeakMap<Config, Map<string, { claims: TokenClaims; exp: number }>>();
+const VERIFIED_TOKENS_MAX = 10000;
+
 /** A consumer's access token: a valid JWT (core/jwt.ts verifies it) that names its methods. */
 export function consumerClaims(config: Config, token: string, now = Date.now()): TokenClaims {
+  let cache = verified.get(config);
+  if (!cache) verified.set(config, (cache = new Map()));
+  const hit = cache.get(token);
+  if (hit) {
+    // the rule jsonwebtoken applies: expired once the clock reaches exp
+    if (Math.floor(now / 1000) < hit.exp) return hit.claims;
+    cache.delete(token);
+    throw new TokenError('令牌已过期');
+  }
   const payload = verifyToken(config, token, now);
   const methods = (payload as { methods?: unknown }).methods;
   if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) throw new TokenError('令牌缺少授权方法');
-  return { consumerId: payload.sub, methods: methods as string[] };
+  const claims: TokenClaims = Object.freeze({ consumerId: payload.sub, methods: Object.freeze([...methods]) as string[] });
+  if (cache.size >= VERIFIED_TOKENS_MAX) cache.clear();
+  cache.set(token, { claims, exp: payload.exp as number });
+  return claims;
 }
 
-/** Whether a header carries a token that verifies (signature, issuer, expiry): the check made before reading a body. */
+/** Whether a header carries a consumer token that verifies (signature, issuer, expiry, methods): the check made before reading a body. */
 export function hasValidToken(config: Config, authorization: string | undefined): boolean {
   const token = bearerToken(authorization);
   if (!token) return false;
   try {
-    verifyToken(config, token);
+    consumerClaims(config, token);
     return true;
   } catch {
     return false;

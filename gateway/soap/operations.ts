@@ -1,7 +1,7 @@
 /**
  * The WebService's operations as the published catalogue has them: the six fixed ones of 附件3
  * and one per published generic lookup. They are held as an immutable snapshot — the
- * operations, their WSDL, and a node-soap server built for exactly that WSDL — and replaced
+ * operations, their WSDL, and node-soap's parser built for exactly that WSDL — and replaced
  * whole when the catalogue changes, without a restart:
  *
  * - a request takes the snapshot of the moment and keeps it to its end, so a rebuild never
@@ -11,8 +11,6 @@
  *   when it differs, by one rebuild that concurrent callers share;
  * - other replicas see a change on their next WSDL request, or within FRESH_MS on calls.
  */
-import { Router } from 'express';
-import type express from 'express';
 import * as soap from 'soap';
 import type { Db } from '../../core/db';
 import type { Logger } from '../../core/logger';
@@ -31,14 +29,9 @@ export interface SoapSnapshot {
   fingerprint: string;
   operations: SoapOperations;
   wsdl: string;
-  /** node-soap's route for exactly these operations */
-  router: Router;
-  /** node-soap's parser of this WSDL (the pre-check parses with it once) */
+  /** node-soap's parser of this WSDL (a request is parsed with it once, ./service) */
   parser: XmlParser;
 }
-
-/** How an operation is answered: its name and node-soap's arguments → the `return` element. */
-export type OperationHandler = (operation: string, args: unknown, req: express.Request) => Promise<{ return: string }>;
 
 /** How long a snapshot is trusted for calls before the catalogue is asked again. */
 export const FRESH_MS = 1000;
@@ -53,24 +46,16 @@ async function declaredOperations(db: Db, versions: Array<{ method: string; id: 
   return out;
 }
 
-/** A node-soap server for these operations on a fresh router; resolves once it takes requests. */
-function buildSnapshot(fingerprint: string, operations: SoapOperations, address: string, handle: OperationHandler): Promise<SoapSnapshot> {
+/** node-soap's parser for the WSDL of these operations; resolves once the WSDL is read. */
+function buildSnapshot(fingerprint: string, operations: SoapOperations, address: string): Promise<SoapSnapshot> {
   const wsdl = dataServiceWsdl(address, operations);
-  const services: soap.IServices = { DataService: { DataServicePort: {} } };
-  const port = services.DataService.DataServicePort;
-  for (const op of operations.keys()) {
-    port[op] = (args: unknown, _cb: unknown, _headers: unknown, req: express.Request) => handle(op, args, req);
-  }
-  const router = Router();
   return new Promise((resolve, reject) => {
-    const server = soap.listen(router as unknown as express.Express, {
+    void soap.createServerless({
       path: SOAP_PATH,
-      services,
+      services: {},
       xml: wsdl,
-      suppressStack: true,
-      returnFault: true,
-      callback: (err: unknown) => (err ? reject(err) : resolve({ fingerprint, operations, wsdl, router, parser: (server as unknown as { wsdl: XmlParser }).wsdl })),
-    } as soap.IServerOptions & { returnFault: boolean });
+      callback: (err: unknown, server: { wsdl: XmlParser }) => (err ? reject(err) : resolve({ fingerprint, operations, wsdl, parser: server.wsdl })),
+    });
   });
 }
 
@@ -83,7 +68,6 @@ export class SoapCatalogue {
     private readonly db: Db,
     private readonly log: Logger,
     private readonly address: string,
-    private readonly handle: OperationHandler,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -123,7 +107,7 @@ export class SoapCatalogue {
     const fingerprint = interfacesFingerprint(versions);
     let next = this.snapshot;
     if (!next || next.fingerprint !== fingerprint) {
-      next = await buildSnapshot(fingerprint, soapOperations(await declaredOperations(this.db, versions)), this.address, this.handle);
+      next = await buildSnapshot(fingerprint, soapOperations(await declaredOperations(this.db, versions)), this.address);
       this.snapshot = next;
     }
     this.checkedAt = startedAt;

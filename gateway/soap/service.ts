@@ -3,15 +3,15 @@
  * each operation hands its arguments and the HTTP headers to the lookup pipeline and puts the
  * envelope JSON into `return` (HTTP 200 for every business outcome).
  *
- * node-soap is only trusted with well-formed requests. The bearer token is checked first,
- * from the header: without a valid one the body is neither decompressed nor parsed — one
- * linear scan (./scan) of its first 64 kB finds the operation so the caller gets the 401
- * envelope. With one,
- * the body is buffered with the configured limit (node-soap has none), scanned (no DTD: no
- * XXE or entity expansion; a SOAP 1.1 envelope naming a known operation), parsed once to
- * confirm, and SOAPAction dropped so node-soap routes by the body element. The operations,
- * the WSDL and node-soap itself follow the published catalogue (./operations): a request
- * keeps the snapshot it was checked against; without a token none is read from storage.
+ * The bearer token is checked first, from the header: without a valid one the body is neither
+ * decompressed nor parsed — one linear scan (./scan) of its first 64 kB finds the operation so
+ * the caller gets the 401 envelope. With one, the body is buffered with the configured limit,
+ * scanned (no DTD: no XXE or entity expansion; a SOAP 1.1 envelope naming a known operation)
+ * and parsed once, by node-soap's parser for the WSDL: the operation and its arguments are
+ * taken from that parse and the answer is written as node-soap writes it (a test compares the
+ * bytes), so the body is not parsed a second time. The operations, the WSDL and the parser
+ * follow the published catalogue (./operations): a request keeps the snapshot it was checked
+ * against; without a token none is read from storage.
  * Everything that is not valid SOAP is a soap:Fault from ./faults, HTTP 500, no stack.
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
@@ -22,7 +22,7 @@ import { USER_ID_HEADER } from '../accounts/user-id';
 import { sendEnvelope } from '../../core/http';
 import { ApiError, errorEnvelope } from '../../core/result-codes';
 import { SOAP_PATH } from '../../schemas/wsdl';
-import { OperationHandler, SoapCatalogue, SoapSnapshot } from './operations';
+import { SoapCatalogue } from './operations';
 import { sendFault } from './faults';
 import { scanSoapRequest } from './scan';
 import { hasValidToken } from '../auth/tokens';
@@ -66,11 +66,12 @@ const UNAUTHENTICATED_SCAN_BYTES = 64 * 1024;
 
 const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-/** An operation's answer as node-soap writes it, for the requests answered without it. */
-function responseXml(operation: string, envelope: unknown): string {
+/** An operation's answer, byte for byte as node-soap writes it (test/gateway/soap/soap.test.ts compares). */
+export function soapAnswerXml(operation: string, envelope: unknown): string {
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
-    `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tns="http://dprs.zhoucun.gov.cn/"><soap:Body>` +
+    // two spaces before xmlns:tns, as node-soap writes them
+    `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"  xmlns:tns="http://dprs.zhoucun.gov.cn/"><soap:Body>` +
     `<tns:${operation}Response><return>${xmlText(JSON.stringify(envelope))}</return></tns:${operation}Response></soap:Body></soap:Envelope>`
   );
 }
@@ -78,26 +79,21 @@ function responseXml(operation: string, envelope: unknown): string {
 export function soapRoutes(ctx: AppContext): Router {
   const r = Router();
 
-  const answer: OperationHandler = async (op, args, req) => {
-    let envelope;
-    try {
-      envelope = await answerLookup(ctx, {
-        method: op,
-        iface: 'soap',
-        params: argumentsOf(args),
-        authorization: req.get('authorization'),
-        purposeHeader: req.get(PURPOSE_HEADER),
-        userIdHeader: req.get(USER_ID_HEADER),
-        requestId: req.id,
-        log: req.log,
-      });
-    } catch {
-      // answerLookup does not throw; if it ever did, node-soap would leak error.toString()
-      envelope = errorEnvelope(new Error('soap handler'));
-    }
-    return { return: JSON.stringify(envelope) };
+  /** what every operation does: the lookup pipeline, its envelope as the SOAP answer */
+  const operate = async (req: Request, res: Response, operation: string, args: unknown) => {
+    const envelope = await answerLookup(ctx, {
+      method: operation,
+      iface: 'soap',
+      params: argumentsOf(args),
+      authorization: req.get('authorization'),
+      purposeHeader: req.get(PURPOSE_HEADER),
+      userIdHeader: req.get(USER_ID_HEADER),
+      requestId: req.id,
+      log: req.log,
+    });
+    res.status(200).type('text/xml; charset=utf-8').send(soapAnswerXml(operation, envelope));
   };
-  const operations = new SoapCatalogue(ctx.db, ctx.log, ctx.config.publicUrl + SOAP_PATH, answer);
+  const operations = new SoapCatalogue(ctx.db, ctx.log, ctx.config.publicUrl + SOAP_PATH);
   // the first snapshot is built now, so that the first call finds it ready
   void operations.fresh(0);
 
@@ -142,12 +138,8 @@ export function soapRoutes(ctx: AppContext): Router {
     const snapshot = res.locals.authenticated ? await operations.fresh() : operations.current();
     if (!snapshot) return sendFault(res, 'soap:Server', '服务暂不可用');
     if (!snapshot.operations.has(named)) return sendFault(res, 'soap:Client', '未知的操作');
-    if (!res.locals.authenticated) {
-      // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
-      const envelope = await answerLookup(ctx, { method: named, iface: 'soap', params: {}, authorization: req.get('authorization'), purposeHeader: undefined, requestId: req.id, log: req.log });
-      res.status(200).type('text/xml; charset=utf-8').send(responseXml(named, envelope));
-      return;
-    }
+    // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
+    if (!res.locals.authenticated) return operate(req, res, named, {});
     let parsed: XmlObject;
     try {
       parsed = snapshot.parser.xmlToObject(xml);
@@ -155,18 +147,15 @@ export function soapRoutes(ctx: AppContext): Router {
       return sendFault(res, 'soap:Client', '请求不是合法的XML');
     }
     if (operationOf(parsed) !== named) return sendFault(res, 'soap:Client', 'SOAP Body 须且只能包含一个操作元素');
-    delete req.headers.soapaction;
-    res.locals.soap = snapshot;
-    next();
+    try {
+      await operate(req, res, named, (parsed.Body as XmlObject)[named]);
+    } catch (err) {
+      // answerLookup does not throw; should sending fail, the error handler below answers
+      next(err);
+    }
   };
 
-  // the request is served by the node-soap of the snapshot it was checked against, whatever replaces it meanwhile
-  const serve = (req: Request, res: Response, next: NextFunction) => (res.locals.soap as SoapSnapshot).router(req, res, next);
-
-  r.post(SOAP_PATH, gate, preflight, serve, (req: Request, res: Response) => {
-    // node-soap did not take the request
-    sendFault(res, 'soap:Server', '服务暂不可用');
-  });
+  r.post(SOAP_PATH, gate, preflight);
   r.all(SOAP_PATH, (req: Request, res: Response) => sendFault(res, 'soap:Client', '仅支持 POST（SOAP）与 GET ?wsdl'));
 
   // body-parser failures on this path are SOAP faults, not envelopes. Its 4xx errors (too

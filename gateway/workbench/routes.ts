@@ -4,7 +4,8 @@
  *   officer:  GET /resources (my resources, every status) · GET /sync · POST /sync/:id/run · GET /sync/runs/:id/rejects
  *   operator: GET /review-queue (drafts with their diff) · the same /sync across departments ·
  *             GET/POST /consumers · POST /consumers/:id/{disable,enable} · POST /departments
- *   clerk:    GET /lookup/methods (methods with the items and masks of the clerk's system) · POST /lookup
+ *   clerk:    GET /lookup/methods (methods with the items and masks of the clerk's system; a generic
+ *             method with its declared parameters) · POST /lookup
  *   operator: GET /gaps (unmet demands and materials not 可免提交) · GET /report?format=json|csv|xlsx (per department);
  *             an officer may read their own department's row with ?department=, another's is refused (403)
  * Demands (addressed to a department, the 附件2 form) are catalogue routes; 校核差异 are /dprs/admin/verify's.
@@ -18,11 +19,12 @@ import { SyncEngine } from '../../adapters/sync/engine';
 import { getJob } from '../../adapters/sync/jobs';
 import { getRun, rejectsOfRun } from '../../adapters/sync/runs';
 import { syncStatus } from '../../adapters/sync/status';
-import { resolveAccess } from '../../catalog/access';
+import { registrationOf, resolveAccess } from '../../catalog/access';
+import { declaredForm, isDeclaredLookup } from '../../catalog/lookup-declarations';
 import { addConsumer, findConsumer, listConsumers, setConsumerDisabled } from '../../catalog/consumers';
 import { diffRegistrations } from '../../catalog/diff';
 import { effectiveMasks } from '../../catalog/masking';
-import { addDepartment, codesProvidedBy, departmentName, draftCodes, providerOf, publishedInterfaces, versionsOf } from '../../catalog/resources';
+import { addDepartment, codesProvidedBy, departmentName, draftCodes, providerOf, publishedInterfaces, publishedResourceOfMethod, versionsOf } from '../../catalog/resources';
 import { principalForAccount, requireAccountRole, SignedIn } from '../accounts/http';
 import { WORKBENCH_API } from '../accounts/routes';
 import { answerLookup } from '../pipeline';
@@ -42,6 +44,14 @@ async function mayManageJob(db: Db, who: SignedIn, jobId: string): Promise<boole
   // the provider of the resource whose library the job fills owns the library's jobs
   const department = stored.job.department ?? (await providerOf(db, stored.job.library.resourceCode));
   return department === who.account.departmentCode;
+}
+
+/** The declared parameters of a published generic method, for the clerk's form; null if it declares no query. */
+async function declaredFormOf(db: Db, method: string): Promise<ReturnType<typeof declaredForm> | null> {
+  const resource = await publishedResourceOfMethod(db, method);
+  const reg = resource ? await registrationOf(db, Number(resource.id), Number(resource.updated_at)) : null;
+  const spec = reg?.interfaces?.find((i) => i.method === method);
+  return reg && spec && isDeclaredLookup(spec) ? declaredForm(reg, spec) : null;
 }
 
 function intParam(v: unknown, name: string): number {
@@ -184,12 +194,16 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
     if (!consumer || consumer.disabled) throw new ApiError('FORBIDDEN', '所属调用方系统不存在或已停用');
     const out = [];
     for (const i of await publishedInterfaces(db)) {
-      if (!consumer.methods.includes(i.method)) continue;
+      // a fixed method needs its consumer registered for it; a generic one is decided by grants alone (as the pipeline does)
+      const fixed = LOOKUP_METHODS.has(i.method);
+      if (fixed && !consumer.methods.includes(i.method)) continue;
       const access = await resolveAccess(db, consumer.id, i.method);
       if (!access.ok) continue;
+      const form = fixed ? {} : await declaredFormOf(db, i.method);
+      if (!form) continue; // published without a query: nothing to ask it
       // masked as the answer will be: a masked GMSFZH masks CSRQ too, and the page tags every masked value
       const masked = effectiveMasks(access.access.masked);
-      out.push({ method: i.method, name: i.name, resource_name: i.resource_name, items: access.access.items, masked: access.access.items.filter((f) => masked.has(f)) });
+      out.push({ method: i.method, name: i.name, resource_name: i.resource_name, items: access.access.items, masked: access.access.items.filter((f) => masked.has(f)), ...form });
     }
     send(res, [{ consumer: { id: consumer.id, name: consumer.name, department_code: consumer.departmentCode }, methods: out }]);
   });

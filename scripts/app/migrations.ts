@@ -8,11 +8,13 @@
  * 13x the 事项 (matters), 3xx the catalogue's search index, 4xx the audit chain and the shared
  * rate limiter, 5xx the sync's second round (live-only uniqueness, run bookkeeping), 6xx
  * verification (多元校核), 7xx the workbench's accounts and sessions, 8xx the libraries
- * of catalogue resources (有目录必有数据). Hence
+ * of catalogue resources (有目录必有数据), 85x their follow-ups in whichever feature needs one. Hence
  * 301 sorts (and on a fresh database runs) before 401 although it was written later; on a
  * database that already had 401, the pending 301 simply runs next. No migration depends on
- * one of another block. A new migration takes the next number of its feature's block (or
- * opens a new block) and goes into that feature's migrations/index.ts.
+ * one of another block, save a later block's change to an earlier block's table (850 widens
+ * 601/602's item), which sorts after it on every database. A new migration takes the next
+ * number of its feature's block (or opens a new block) and goes into that feature's
+ * migrations/index.ts.
  */
 import { Db, migrateLatest, migrateRollbackAll, Migrations, migrationSourceOf } from '../../core/db';
 import { GATEWAY_MIGRATIONS } from '../../gateway/migrations';

@@ -17,6 +17,16 @@ export function config(): Config {
   }
 }
 
+/**
+ * Serves until SIGTERM or SIGINT. The web stack (express, helmet, node-soap and what they load)
+ * is required here, by the commands that serve, and not when the command line starts: every
+ * other command — a sync run above all, whose peak RSS is a benchmark goal — runs without it.
+ */
+export async function serveUntilSignal(ctx: AppContext, banner?: (port: number) => string): Promise<void> {
+  const run = await import('../app/run');
+  await run.serveUntilSignal(ctx, banner);
+}
+
 export function positiveInt(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('必须是非负整数');
   return Number(v);

@@ -1,7 +1,6 @@
 /** serve: migrate and run the gateway until SIGTERM or SIGINT (the production entry point: no demo code). */
 import type { Command } from 'commander';
-import { serveUntilSignal } from '../app/run';
-import { withMigratedContext } from './common';
+import { serveUntilSignal, withMigratedContext } from './common';
 
 export function registerServeCommand(program: Command): void {
   program

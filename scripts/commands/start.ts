@@ -1,9 +1,8 @@
 /** start: the first-run friendly way in — migrate, build the demo data if absent, serve, print where to look. */
 import type { Command } from 'commander';
 import type { AppContext } from '../../gateway/context';
-import { serveUntilSignal } from '../app/run';
 import { demoConsumerFile, ensureDemo, DEMO_CONSUMER_ID } from '../demo';
-import { withMigratedContext } from './common';
+import { serveUntilSignal, withMigratedContext } from './common';
 import { DemoCredential, ensureDemoAccounts } from '../../gateway/accounts/demo';
 
 /** Workbench lines: where to sign in and, on the first start only, the demo accounts' one-time passwords. */

@@ -1,14 +1,15 @@
 /**
  * A library per resource (有目录必有数据): publishing creates the table of a resource's items,
  * a revision adds columns and hides removed items (keeping their data), a narrowing change is
- * refused with the item named; the base libraries are the same mechanism on their own tables.
+ * refused with the item named, as is a column left by a failed publication whose type differs
+ * from the item's; the base libraries are the same mechanism on their own tables.
  */
 import { STORAGE_TARGETS } from '../support/databases';
 import { testContext, TestContext } from '../support/context';
 import { sampleRegistration } from '../support/catalog';
 import { seedCatalogue } from '../../catalog/seed';
 import { editDraft, publish, register, retire, revise } from '../../catalog/lifecycle';
-import { baseLibrary, isConnected, libraryOfResource } from '../../catalog/libraries';
+import { baseLibrary, buildLibraryTable, isConnected, libraryOfResource } from '../../catalog/libraries';
 import { baseResources } from '../../catalog/base-resources';
 import { columnOf, LIBRARIES } from '../../core/registry';
 import { ValidationFailed } from '../../catalog/validation';
@@ -157,6 +158,28 @@ describe.each(STORAGE_TARGETS)('resource libraries on %s', (target) => {
     await ctx.db('library_columns').where({ resource_code: CODE, field: 'CBZT' }).update({ length: 2 });
     await editDraft(ctx.db, RSJ, CODE, longer);
     await publish(ctx.db, OPERATOR, CODE);
+  });
+
+  it('a column left by a publication that failed after its DDL is taken only with the item\'s type and length; otherwise refused naming the item', async () => {
+    const reg = JSON.parse(((await ctx.db('resources').where({ code: CODE, status: 'published' }).first('body')) as { body: string }).body) as Registration;
+    const n = reg.items.length;
+    const withItems = (zzlb: Partial<Registration['items'][number]>, dwbm: Partial<Registration['items'][number]>): Registration => ({
+      ...reg,
+      items: [...reg.items, { field: 'ZZLB', name: '资助类别', data_type: 'Y', sensitive: false, ...zzlb }, { field: 'DWBM', name: '单位编码', data_type: 'C', length: 20, sensitive: false, ...dwbm }],
+    });
+    // the DDL of a publication that then failed: its columns are there, unrecorded
+    await buildLibraryTable(ctx.db, withItems({}, {}));
+    expect((await libraryOfResource(ctx.db, CODE))!.columns.map((c) => c.field)).not.toContain('ZZLB');
+    await revise(ctx.db, RSJ, CODE, withItems({ data_type: 'C', length: 4 }, { length: 30 }));
+    expect(await refusal(publish(ctx.db, OPERATOR, CODE))).toEqual([
+      { field: `items.${n}.data_type`, reason: `信息项 ZZLB 的列 zzlb 已在库表 ${TABLE} 中（未完成的发布留下），其类型为整数，与登记的字符（长度 4）不符` },
+      { field: `items.${n + 1}.length`, reason: `信息项 DWBM 的列 dwbm 已在库表 ${TABLE} 中（未完成的发布留下），其类型为字符（长度 20），与登记的字符（长度 30）不符` },
+    ]);
+    expect((await libraryOfResource(ctx.db, CODE))!.columns.map((c) => c.field)).not.toContain('ZZLB');
+    // declared as the columns are, they are taken
+    await editDraft(ctx.db, RSJ, CODE, withItems({}, {}));
+    await publish(ctx.db, OPERATOR, CODE);
+    expect((await libraryOfResource(ctx.db, CODE))!.columns.slice(n, n + 2).map((c) => [c.field, c.data_type, c.length ?? null])).toEqual([['ZZLB', 'Y', null], ['DWBM', 'C', 20]]);
   });
 
   it('retiring keeps the library and its data, marked retired', async () => {

@@ -38,3 +38,15 @@ describe('dprs sync against a database that refuses it', () => {
     expectOperatorMessage(sync({ DB_CLIENT: 'mysql', DATABASE_URL: p.toString() }, 'job', 'list'), /数据库访问失败：数据库拒绝登录/);
   });
 });
+
+describe('a dprs process that does not serve', () => {
+  it('does not load the web stack (a sync run keeps its memory for rows)', () => {
+    // the command line with every command registered, as `dprs sync run` starts it
+    const probe = `process.argv = [process.argv[0], ${JSON.stringify(CLI)}, '--help']; process.exit = () => {};
+      require(${JSON.stringify(CLI)});
+      const web = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](express|helmet|soap)[\\\\/]/.test(f));
+      process.stderr.write('web modules: ' + web.length + '\\n');`;
+    const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', timeout: 60000 });
+    expect(r.stderr).toContain('web modules: 0');
+  });
+});

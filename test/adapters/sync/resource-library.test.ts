@@ -1,7 +1,8 @@
 /**
  * Sync jobs into a catalogue resource's library (not a base library), on SQLite and MariaDB:
  * the method is 待接入 until a full run completes; full and incremental runs; 一数一源 holds
- * (a second owner is refused, naming the owner); a revision's new item is filled by a job
+ * (a second owner is refused, naming the owner); a 校核源 on an item whose field is over 40
+ * characters (migration 850 widened verification's item to 64); a revision's new item is filled by a job
  * mapping just that item, leaving every other column of every record as it was.
  */
 import { JobDefinition, saveJob } from '../../../adapters/sync/jobs';
@@ -112,6 +113,40 @@ describe.each(STORAGE_TARGETS)('a job into a resource library on %s', (target) =
     expect(open).toEqual([{ library: LIB, record_key: src[2].GMSFZH, item: 'xm', authoritative_value: src[2].XM, authoritative_job: 'demo-social-insurance', other_value: `${src[2].XM}华`, state: '待核实' }]);
     expect(await ctx.db(LIB).orderBy('gmsfzh')).toEqual(before);
     expect(await stateOfGetSBCB()).toBe('已接入'); // a 校核源's run connects nothing, and disconnects nothing
+  });
+
+  it('a 校核源 on an item whose field is over 40 characters records its values and differences under the whole name', async () => {
+    const field = 'CBDW_TONGYI_SHEHUI_XINYONG_DAIMA_JI_MINGCHENG';
+    const column = field.toLowerCase();
+    expect(field.length).toBeGreaterThan(40);
+    const code = '301010/00005';
+    await register(ctx.db, OPERATOR, sampleRegistration({
+      code,
+      items: [sampleRegistration().items[0], { field, name: '参保单位统一社会信用代码及名称', data_type: 'C', length: 128, sensitive: false }],
+      interfaces: [{ method: 'getCBDW', name: '参保单位查询', function: '用于查询参保单位' }],
+    }));
+    await publish(ctx.db, OPERATOR, code);
+    const people = (await fe.db(SOCIAL_INSURANCE_TABLE).orderBy('GMSFZH').limit(3).select('GMSFZH')).map((r) => r.GMSFZH as string);
+    for (const table of ['RS_CBDW', 'MZ_CBDW']) {
+      await fe.db.schema.createTable(table, (t) => {
+        t.string('SFZH', 18).primary();
+        t.string('DW', 128);
+        t.string('GXSJ', 26).notNullable();
+      });
+      await fe.db(table).insert(people.map((SFZH, i) => ({ SFZH, DW: table === 'MZ_CBDW' && i === 1 ? '91330100MA0000000X 另一单位' : `91330100MA000000${i}X 周村单位`, GXSJ: sourceTime(T0 + i) })));
+    }
+    const job = (id: string, table: string, department: string, role?: 'verify'): JobDefinition => ({
+      id, department: departmentCodeByName(department), ...(role ? { role } : {}),
+      source: { ...source(), table } as JobDefinition['source'],
+      target: `resource:${code}`, key: 'SFZH', updateTime: 'GXSJ', columns: { SFZH: 'gmsfzh', DW: column },
+    });
+    await saveJob(ctx.db, job('rs-cbdw', 'RS_CBDW', '区人社局'));
+    await saveJob(ctx.db, job('mz-cbdw', 'MZ_CBDW', '区民政局', 'verify'));
+    expect(await run('rs-cbdw', 'full')).toMatchObject({ written: 3, rejected: 0 });
+    expect(await run('mz-cbdw', 'full')).toMatchObject({ read: 3, rejected: 0 });
+    expect((await ctx.db('verification_values').where({ job_id: 'mz-cbdw' }).distinct('item')).map((r) => r.item)).toEqual([column]);
+    const open = await ctx.db('verification_differences').where({ source: 'mz-cbdw' }).whereNull('closed_at').select('library', 'record_key', 'item', 'other_value');
+    expect(open).toEqual([{ library: 'lib_301010_00005', record_key: people[1], item: column, other_value: '91330100MA0000000X 另一单位' }]);
   });
 
   it('in a library declaring no required items, its one authoritative job creates the records; a second is refused naming it', async () => {

@@ -26,6 +26,26 @@ describe('tokens', () => {
     expect(() => consumerClaims(rotated, t)).toThrow('令牌已过期');
   });
 
+  it('keeps a verified token only until it expires, per configuration, and never one that failed', () => {
+    const t0 = Date.now();
+    const t = issueToken(rotated, 'c1', ['getRKZP'], t0).access_token;
+    const exp = (jwt.decode(t) as jwt.JwtPayload).exp! * 1000;
+    expect(consumerClaims(rotated, t, t0)).toEqual({ consumerId: 'c1', methods: ['getRKZP'] });
+    // the second call is answered from the cache: it still expires to the second
+    expect(consumerClaims(rotated, t, exp - 1000).consumerId).toBe('c1');
+    expect(() => consumerClaims(rotated, t, exp)).toThrow('令牌已过期');
+    // verified under one configuration says nothing about another (a key removed there)
+    const other = loadConfig({ DATA_DIR: tempDir(), JWT_KEYS: `k3:${OLD}`, AUDIT_KEY: 'a'.repeat(40) });
+    const fresh = issueToken(rotated, 'c1', ['getRKZP']).access_token;
+    expect(consumerClaims(rotated, fresh).consumerId).toBe('c1');
+    expect(() => consumerClaims(other, fresh)).toThrow(TokenError);
+    // a token with one character of its signature changed is verified afresh and refused
+    const sig = fresh.slice(fresh.lastIndexOf('.') + 1);
+    const forged = fresh.slice(0, fresh.lastIndexOf('.') + 1) + (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
+    expect(() => consumerClaims(rotated, forged)).toThrow('令牌无效');
+    expect(() => consumerClaims(rotated, forged)).toThrow('令牌无效');
+  });
+
   it('reads only Bearer tokens', () => {
     expect(bearerToken('Bearer abc.def.ghi')).toBe('abc.def.ghi');
     expect(bearerToken('bearer abc.def.ghi')).toBe('abc.def.ghi');

@@ -65,7 +65,7 @@ describe.each(STORAGE_TARGETS)('token endpoint on %s', (target) => {
   it('an unknown client id costs what a wrong secret for a known one costs', async () => {
     const unknown: number[] = [];
     const known: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       const u = await token(`tk-nobody-${i}`, 'wrong');
       const k = await token('tk-b', `wrong-${i}`);
       expect(u.status).toBe(401);
@@ -74,9 +74,11 @@ describe.each(STORAGE_TARGETS)('token endpoint on %s', (target) => {
       unknown.push(u.ms);
       known.push(k.ms);
     }
+    // the fault this catches is a ratio of ~1/20 (no scrypt at all for an unknown id); other
+    // load on a shared machine moves single requests by 2× either way, so the bounds are wide
     const ratio = median(unknown) / median(known);
-    expect(ratio).toBeGreaterThan(0.5); // was ~1/20: no scrypt at all for an unknown id
-    expect(ratio).toBeLessThan(2);
+    expect(ratio).toBeGreaterThan(0.25);
+    expect(ratio).toBeLessThan(4);
   }, 60000);
 
   it('after 10 failed attempts a client id is refused (429), even with the right secret; other clients are not', async () => {

@@ -47,7 +47,7 @@ describe.each(STORAGE_TARGETS)('WebService operations from the catalogue on %s',
   it('rebuilds nothing while the catalogue is unchanged, and reads nothing for a caller without a token', async () => {
     await wsdl(); // the first snapshot
     const reads = jest.spyOn(resources, 'publishedInterfaceVersions');
-    const builds = jest.spyOn(soap, 'listen');
+    const builds = jest.spyOn(soap, 'createServerless');
     const texts = await Promise.all(Array.from({ length: 20 }, wsdl));
     expect(new Set(texts).size).toBe(1);
     // each reader asks the catalogue (one small query; overlapping readers share one), none rebuilds
@@ -99,7 +99,7 @@ describe.each(STORAGE_TARGETS)('WebService operations from the catalogue on %s',
         results.push(...batch.map((b) => (b.status === 200 && b.text.includes('&quot;result_code&quot;:&quot;200&quot;') ? 'ok' : b.text.slice(0, 200))));
       }
     })();
-    const builds = jest.spyOn(soap, 'listen');
+    const builds = jest.spyOn(soap, 'createServerless');
     for (let n = 1; n <= 4; n++) {
       await register(gw.ctx.db, RSJ, numbered(n));
       await publish(gw.ctx.db, OPERATOR, numbered(n).code);

@@ -3,6 +3,11 @@
  * SOAPAction; business outcomes as envelopes in `return` (HTTP 200); anything that is not
  * valid SOAP as a SOAP 1.1 Fault (HTTP 500) without a stack; DTDs refused before parsing.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as soap from 'soap';
+import { soapAnswerXml } from '../../../gateway/soap/service';
+import { dataServiceWsdl, SOAP_PATH, soapOperations } from '../../../schemas/wsdl';
 import { STORAGE_TARGETS } from '../../support/databases';
 import type { TestContext } from '../../support/context';
 import { testGateway, TestGateway } from '../../support/gateway';
@@ -197,5 +202,42 @@ describe.each(STORAGE_TARGETS)('SOAP WebService on %s', (target) => {
   it('still answers lookups after all of the above', async () => {
     const r = await post(envelopes['env: prefix']('getRKHY', { xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh }));
     expect(returned(r.text).data).toEqual([{ HYJG: '一致', HYJGDM: '1' }]);
+  });
+});
+
+/**
+ * The gateway parses a request once and writes the answer itself; node-soap is the reference
+ * for what that answer is. Its server, with the same WSDL and operations returning the same
+ * envelope, must write the very same bytes.
+ */
+describe('answers byte for byte as node-soap would', () => {
+  let server: http.Server;
+  let url: string;
+  let answer: unknown;
+  // the six of 附件3 and a declared (generic) lookup's operation
+  const operations = soapOperations([['getXXDJ', ['sfzh']]]);
+
+  beforeAll(async () => {
+    server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${SOAP_PATH}`;
+    const port: Record<string, () => { return: string }> = {};
+    for (const op of operations.keys()) port[op] = () => ({ return: JSON.stringify(answer) });
+    await new Promise<void>((resolve) => soap.listen(server, { path: SOAP_PATH, services: { DataService: { DataServicePort: port } }, xml: dataServiceWsdl(url, operations), callback: () => resolve() }));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const envelopesToAnswer = [
+    { msg: '操作成功', result_code: '200', data: [{ XM: '孔军', HJD: '山东省淄博市周村区 <新建路> & "287号" \'甲\'' }] },
+    { msg: '参数错误：gmsfzh 公民身份号码校验位错误', result_code: '400', data: [] },
+  ];
+
+  it.each([...operations.keys()])('%s', async (op) => {
+    for (const envelope of envelopesToAnswer) {
+      answer = envelope;
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: envelopes['s: prefix'](op, { a: 'b' }) });
+      expect(r.status).toBe(200);
+      expect(soapAnswerXml(op, envelope)).toBe(await r.text());
+    }
   });
 });

@@ -16,6 +16,10 @@ import { addConsumer } from '../../../catalog/consumers';
 import { departmentCodeByName } from '../../../catalog/gazette';
 import { signToken } from '../../../core/jwt';
 import { insertDifferences } from '../../../adapters/verification/store';
+import { createGrant } from '../../../catalog/grants';
+import { saveJob } from '../../../adapters/sync/jobs';
+import { publish, register } from '../../../catalog/lifecycle';
+import { sampleRegistration } from '../../support/catalog';
 
 const CHROMIUM = '/usr/bin/chromium';
 const BUILT = path.resolve(__dirname, '../../../dist/workbench/index.html');
@@ -261,6 +265,44 @@ run('the workbench in headless Chromium', () => {
     await ctx.audit.flush();
     const audit = (await ctx.db('audit_log').orderBy('id', 'desc').first()) as { consumer_id: string; user_id: string; method: string; purpose: string; matter_code: string };
     expect(audit).toMatchObject({ consumer_id: 'zc-minzheng', user_id: 'minzheng-clerk', method: 'getRKZP', purpose: 'XK037|张三申请社会团体成立登记', matter_code: 'XK037' });
+  });
+
+  it('the clerk’s console offers a granted generic method with its declared parameters, and tags its masked answer', async () => {
+    // a connected library (a completed full run of its job; the row stands for what it wrote) of a resource declaring getCBZT, granted to the clerk's system with 公民身份号码 masked
+    const op = { role: 'operator' as const, sub: 'op' };
+    await register(ctx.db, op, sampleRegistration({
+      code: '301010/00003',
+      interfaces: [{ method: 'getCBZT', name: '参保状态查询', function: '用于查询社会保险参保状态', query: { params: [{ name: 'gmsfzh', item: 'GMSFZH', check: '公民身份号码' }, { name: 'xm', item: 'XM' }, { name: 'cbrq', item: 'CBRQ', required: true, check: '日期', date_format: 'YYYYMMDD' }], one_of: [['gmsfzh'], ['xm']] } }],
+    }));
+    await publish(ctx.db, op, '301010/00003');
+    await createGrant(ctx.db, { consumer_id: 'zc-minzheng', resource_code: '301010/00003', application_id: null, items: ['GMSFZH', 'XM', 'CBZT'], masked_items: ['GMSFZH'], expires_at: null });
+    await ctx.db('lib_301010_00003').insert({ gmsfzh: fx.alice.gmsfzh, xm: fx.alice.xm, cbzt: '1', cbrq: '20100101', synced_at: 1, deleted: false, source_job: 'rsj-cb' });
+    await saveJob(ctx.db, {
+      id: 'rsj-cb', department: departmentCodeByName('区人社局'), source: { client: 'better-sqlite3', connection: { filename: path.join(ctx.config.dataDir, 'rs.db') }, table: 'RS_CB' },
+      target: 'resource:301010/00003', key: 'GMSFZH', columns: { GMSFZH: 'gmsfzh', XM: 'xm', CBZT: 'cbzt', CBRQ: 'cbrq' },
+    });
+    await ctx.db('sync_runs').insert({ job_id: 'rsj-cb', mode: 'full', status: 'succeeded', started_at: 1, ended_at: 2 });
+
+    const { context, page: c } = await signIn('minzheng-clerk', 'Window-pass-2018');
+    await c.waitForSelector('#lookup-purpose');
+    await c.click('.el-form-item:has(#lookup-method) .el-select__wrapper');
+    await c.click('.el-select-dropdown__item:has-text("getCBZT")');
+    await c.waitForSelector('#lookup-cbrq');
+    const label = (name: string) => c.locator(`.el-form-item:has(#lookup-${name}) .el-form-item__label`).textContent();
+    expect([await label('gmsfzh'), await label('xm'), await label('cbrq')]).toEqual(['公民身份号码', '姓名', '参保日期']);
+    expect(await c.locator('.el-form-item:has(#lookup-cbrq)').getAttribute('class')).toContain('is-required');
+    expect(await c.textContent('#lookup-groups')).toContain('公民身份号码，或 姓名');
+    await c.fill('#lookup-purpose', '办理社会救助');
+    await c.fill('#lookup-gmsfzh', fx.alice.gmsfzh);
+    await c.fill('#lookup-cbrq', '20100101');
+    await c.click('#lookup-submit');
+    await c.waitForSelector('.lookup-result');
+    const rows = await c.locator('.lookup-result tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
+    const value = Object.fromEntries(rows.map((r) => [r[0], r[1]]));
+    expect(Object.keys(value)).toEqual(['GMSFZH', 'XM', 'CBZT']);
+    expect(value.GMSFZH).toMatch(/^\d{6}\*{8}\w{4}\s*已脱敏$/);
+    expect(value.XM).toBe(fx.alice.xm);
+    await context.close();
   });
 
   it('locks an account after five wrong passwords', async () => {
