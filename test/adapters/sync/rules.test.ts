@@ -113,6 +113,16 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
       if (status === 'failed') expect(r.error).toBe('拒绝记录占 6.0%，超过上限 5%');
     });
 
+    it('an incremental run applies the percentage at its end too (over 100 rows, fewer than a mid-run check needs)', async () => {
+      await fe.insertPeople(0, MIN_ROWS_FOR_PERCENT);
+      const job = await setup({ errorLimit: { records: 1000, percent: 5 }, lookbackSeconds: 0 });
+      await run(job, 'full');
+      await fe.db(P).update({ GXSJ: t(900) });
+      await markBad(Array.from({ length: 6 }, (_, i) => key(10 * i + 1)));
+      const r = await run(job, 'incr');
+      expect(r).toMatchObject({ mode: 'incr', status: 'failed', read: MIN_ROWS_FOR_PERCENT, rejected: 6, error: '拒绝记录占 6.0%，超过上限 5%' });
+    });
+
     it('the final limit check comes before the sweep and the watermark', async () => {
       await fe.insertPeople(0, 100);
       const job = await setup({ errorLimit: { records: 1000, percent: 5 } });
