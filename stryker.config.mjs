@@ -3,7 +3,11 @@
 // that module's own tests, with its own incremental file and report under reports/mutation/NAME/.
 // How to run one module and how to read the report: TESTING.md.
 
-/** name → the files mutated and the test files that must kill their mutants */
+/**
+ * name → the files mutated and the test files that must kill their mutants. `narrow` maps a file
+ * to the tests that are enough for it alone, so a run scoped to that file (`sync:write`, see
+ * scripts/mutation.mjs) starts only those; a file without an entry keeps the module's tests.
+ */
 export const MODULES = {
   checksums: {
     mutate: ['schemas/checksums.ts'],
@@ -12,6 +16,16 @@ export const MODULES = {
   lookups: {
     mutate: ['gateway/lookups/methods.ts', 'gateway/lookups/validation.ts', 'gateway/lookups/repository.ts'],
     tests: ['test/gateway/lookups/methods.test.ts', 'test/gateway/lookups/validation.test.ts', 'test/gateway/lookups/repository.test.ts', 'test/gateway/lookups/repository-equality.test.ts'],
+    narrow: {
+      'gateway/lookups/methods.ts': ['test/gateway/lookups/methods.test.ts'],
+      'gateway/lookups/validation.ts': ['test/gateway/lookups/validation.test.ts', 'test/gateway/lookups/methods.test.ts'],
+      'gateway/lookups/repository.ts': ['test/gateway/lookups/repository.test.ts', 'test/gateway/lookups/repository-equality.test.ts', 'test/gateway/lookups/methods.test.ts'],
+    },
+  },
+  // the lookups a registration declares (generic lookups, merged at the end of issue 17's work: not measured yet)
+  'declared-lookups': {
+    mutate: ['gateway/lookups/declared.ts', 'gateway/lookups/resource-libraries.ts'],
+    tests: ['test/gateway/lookups/declared.test.ts', 'test/catalog/lookup-declarations.test.ts'],
   },
   jwt: {
     mutate: ['core/jwt.ts'],
@@ -22,8 +36,12 @@ export const MODULES = {
     tests: ['test/gateway/rate-limit.test.ts'],
   },
   purpose: {
-    mutate: ['gateway/purpose.ts'],
-    tests: ['test/gateway/security/purpose.test.ts'],
+    mutate: ['gateway/purpose.ts', 'gateway/matter-purpose.ts'],
+    tests: ['test/gateway/security/purpose.test.ts', 'test/gateway/matter-purpose.test.ts'],
+    narrow: {
+      'gateway/purpose.ts': ['test/gateway/security/purpose.test.ts'],
+      'gateway/matter-purpose.ts': ['test/gateway/matter-purpose.test.ts'],
+    },
   },
   access: {
     mutate: ['catalog/access.ts', 'catalog/grants.ts'],
@@ -34,20 +52,49 @@ export const MODULES = {
     tests: ['test/catalog/masking.test.ts', 'test/catalog/masking-rules.test.ts'],
   },
   'audit-chain': {
-    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts'],
-    tests: ['test/gateway/auditing/*.test.ts'],
+    // store.ts up to lookupsOfKey: appending, verifying, pruning, who looked a key up (not the call statistics)
+    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts', 'gateway/auditing/store.ts:1-246'],
+    tests: ['test/gateway/auditing/*.test.ts', 'test/gateway/security/audit-integrity.test.ts'],
+    narrow: {
+      'gateway/auditing/writer.ts': ['test/gateway/auditing/*.test.ts'],
+    },
   },
   sync: {
     mutate: ['adapters/sync/*.ts'],
     // the crash suite runs the compiled dist/, which Stryker does not mutate
     tests: ['test/adapters/sync/!(crash).test.ts'],
+    narrow: {
+      'adapters/sync/watermarks.ts': ['test/adapters/sync/watermarks.test.ts'],
+      'adapters/sync/write.ts': ['test/adapters/sync/write.test.ts', 'test/adapters/sync/write-batch.test.ts', 'test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
+      'adapters/sync/full.ts': ['test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
+      'adapters/sync/incremental.ts': ['test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
+    },
   },
 };
 
+/**
+ * The module's files (or, scoped, the ones named, each possibly with Stryker's `:lines` range)
+ * and the tests for them.
+ */
+export function selection(name, scope) {
+  const m = MODULES[name];
+  if (!scope) return { mutate: m.mutate, tests: m.tests };
+  const files = scope.split(',');
+  const tests = new Set();
+  for (const f of files) for (const t of m.narrow?.[f.replace(/:[0-9-]+$/, '')] ?? m.tests) tests.add(t);
+  return { mutate: files, tests: [...tests] };
+}
+
+/** Where a run writes its report and incremental file: a scoped run keeps its own (Stryker's covers only the files it mutated). */
+export function reportDir(name, scope) {
+  return `reports/mutation/${name ?? 'all'}${scope ? '/' + scope.replace(/[^A-Za-z0-9.-]+/g, '_') : ''}`;
+}
+
 const name = process.env.DPRS_MUTATION_MODULE;
 if (name && !MODULES[name]) throw new Error(`unknown mutation module ${name}; known: ${Object.keys(MODULES).join(', ')}`);
-const chosen = name ? [MODULES[name]] : Object.values(MODULES);
-const out = `reports/mutation/${name ?? 'all'}`;
+const scope = process.env.DPRS_MUTATION_SCOPE || '';
+const chosen = name ? [selection(name, scope)] : Object.values(MODULES);
+const out = reportDir(name, scope);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -1,24 +1,50 @@
 #!/usr/bin/env node
 /**
- * npm run test:mutation [-- MODULE... [--stryker-option value...]]
+ * npm run test:mutation [-- MODULE[:FILE[:LINES]]... [--stryker-option value...]]
  * Runs Stryker once per module of stryker.config.mjs (all of them by default), each against its
  * own tests on SQLite, then prints one line per module: mutants, killed, survived, score, time.
- * Options starting with -- go to Stryker (e.g. --concurrency 1, --mutate FILE).
+ * MODULE:FILE mutates one file of the module (FILE as a path or its name without .ts, e.g.
+ * sync:write) against the tests the module names for it; :LINES narrows it to a line range
+ * (sync:write:150-260). Options starting with -- go to Stryker (e.g. --concurrency 1, --force).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { MODULES } from '../stryker.config.mjs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { MODULES, reportDir } from '../stryker.config.mjs';
 
 const args = process.argv.slice(2);
 const firstOption = args.findIndex((a) => a.startsWith('-'));
-const names = firstOption < 0 ? args : args.slice(0, firstOption);
+const targets = firstOption < 0 ? args : args.slice(0, firstOption);
 const strykerArgs = firstOption < 0 ? [] : args.slice(firstOption);
-for (const n of names) {
-  if (!MODULES[n]) {
-    console.error(`unknown module ${n}; known: ${Object.keys(MODULES).join(', ')}`);
-    process.exit(2);
-  }
+
+/** The module's files, its `dir/*.ts` patterns listed. */
+function filesOf(module) {
+  return module.mutate.flatMap((pattern) => {
+    if (!pattern.endsWith('/*.ts')) return [pattern];
+    const dir = pattern.slice(0, -'/*.ts'.length);
+    return readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`);
+  });
 }
+
+/** `sync:write:150-260` → { name: 'sync', scope: 'adapters/sync/write.ts:150-260' } */
+function parseTarget(arg) {
+  const [name, file, lines, ...extra] = arg.split(':');
+  const fail = (why) => {
+    console.error(why);
+    process.exit(2);
+  };
+  if (!MODULES[name]) fail(`unknown module ${name}; known: ${Object.keys(MODULES).join(', ')}`);
+  if (file === undefined) return { name, scope: '' };
+  if (extra.length || (lines !== undefined && !/^[0-9]+-[0-9]+$/.test(lines))) fail(`${arg}: expected MODULE:FILE or MODULE:FILE:FROM-TO`);
+  // an entry may carry its own line range (the part of a file the module is about)
+  const files = filesOf(MODULES[name]);
+  const pathOf = (entry) => entry.replace(/:[0-9-]+$/, '');
+  const match = files.find((f) => [pathOf(f), path.basename(pathOf(f), '.ts'), path.basename(pathOf(f))].includes(file));
+  if (!match) fail(`${file} is not a file of ${name}; its files: ${files.join(', ')}`);
+  return { name, scope: lines ? `${pathOf(match)}:${lines}` : match };
+}
+
+const chosen = targets.map(parseTarget);
 
 /** Killed and timed-out mutants count as detected; ignored ones and those that do not compile count for nothing. */
 function score(reportFile) {
@@ -41,19 +67,19 @@ function score(reportFile) {
 
 const rows = [];
 let failed = false;
-for (const name of names.length ? names : Object.keys(MODULES)) {
+for (const { name, scope } of chosen.length ? chosen : Object.keys(MODULES).map((name) => ({ name, scope: '' }))) {
   const started = Date.now();
-  process.stdout.write(`\n== mutation testing: ${name} (${MODULES[name].mutate.join(', ')})\n`);
+  process.stdout.write(`\n== mutation testing: ${name} (${scope || MODULES[name].mutate.join(', ')})\n`);
   const run = spawnSync('npx', ['stryker', 'run', ...strykerArgs], {
     stdio: 'inherit',
-    env: { ...process.env, DPRS_MUTATION_MODULE: name, MYSQL_URL: '' },
+    env: { ...process.env, DPRS_MUTATION_MODULE: name, DPRS_MUTATION_SCOPE: scope, MYSQL_URL: '' },
   });
   const seconds = Math.round((Date.now() - started) / 1000);
-  const report = `reports/mutation/${name}/mutation.json`;
+  const report = `${reportDir(name, scope)}/mutation.json`;
   if (run.status !== 0 || !existsSync(report)) {
     failed = true;
-    rows.push({ name, seconds, error: `stryker exited ${run.status ?? run.signal}` });
-  } else rows.push({ name, seconds, ...score(report) });
+    rows.push({ name: scope ? `${name}:${scope}` : name, seconds, error: `stryker exited ${run.status ?? run.signal}` });
+  } else rows.push({ name: scope ? `${name}:${scope}` : name, seconds, ...score(report) });
 }
 
 const pad = (s, n) => String(s).padEnd(n);

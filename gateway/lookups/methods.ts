@@ -115,6 +115,7 @@ const getFRXX: LookupMethod<EntityQuery> = {
   parse(raw) {
     const p = checkShape<{ tyshxydm?: string; jgmc?: string }>('getFRXX', raw);
     if (p.tyshxydm !== undefined) return { tyshxydm: requireCreditCode('tyshxydm', p.tyshxydm) };
+    // Stryker disable next-line StringLiteral: the schema lets this parameter be absent only when the other key is given
     return { jgmc: requireName('jgmc', p.jgmc ?? '') };
   },
   queryKey: (p) => ('tyshxydm' in p ? p.tyshxydm : organisationNameKey(p.jgmc)),
@@ -134,6 +135,7 @@ const getDZZZ: LookupMethod<LicenceQuery> = {
   parse(raw) {
     const p = checkShape<{ zzbh?: string; czztdm?: string; zzlxdm?: string }>('getDZZZ', raw);
     if (p.zzbh !== undefined) return { zzbh: requireText('zzbh', p.zzbh) };
+    // Stryker disable next-line StringLiteral: the schema lets this parameter be absent only when the other key is given
     const czztdm = requireHolderCode('czztdm', p.czztdm ?? '');
     return p.zzlxdm === undefined ? { czztdm } : { czztdm, zzlxdm: requireText('zzlxdm', p.zzlxdm) };
   },

@@ -6,7 +6,8 @@
  */
 import { LIBRARIES } from '../../core/registry';
 import { resolveAccess, verificationRefusal } from '../../catalog/access';
-import { createGrant } from '../../catalog/grants';
+import { createGrant, getGrant, listGrants, revokeGrant } from '../../catalog/grants';
+import * as resources from '../../catalog/resources';
 import { addConsumer, setConsumerDisabled } from '../../catalog/consumers';
 import { STORAGE_TARGETS } from '../support/databases';
 import { catalogHarness, CatalogHarness } from '../support/catalog';
@@ -75,6 +76,45 @@ describe.each(STORAGE_TARGETS)('resolveAccess on %s', (target) => {
     expect(r).toEqual({ ok: true, access: { method: 'getRKZP', items: ['GMSFZH', 'XM', 'CSRQ', 'HJD'], masked: ['HJD'] } });
     // the same items under another method of the resource
     expect(await access(c, 'getRKHY')).toEqual({ ok: true, access: { method: 'getRKHY', items: ['GMSFZH', 'XM', 'CSRQ', 'HJD'], masked: ['HJD'] } });
+  });
+
+  it('reads a published registration once per change of its row', async () => {
+    const c = await consumerWith([{ items: ['XM'] }]);
+    expect(await access(c)).toMatchObject({ ok: true });
+    const read = jest.spyOn(resources, 'registrationOfRow').mockResolvedValue(null);
+    try {
+      // the row did not change: its registration is not read again
+      expect(await access(c)).toMatchObject({ ok: true });
+      expect(read).not.toHaveBeenCalled();
+      // it changed (and, between two reads, vanished): refused
+      await h.ctx.db('resources').where({ code: PEOPLE, status: 'published' }).increment('updated_at', 1);
+      expect(await access(c)).toEqual({ ok: false, reason: '接口 getRKZP 所属资源未发布或已停用' });
+    } finally {
+      read.mockRestore();
+    }
+    expect(await access(c)).toMatchObject({ ok: true });
+  });
+
+  it('stores a grant’s masked items only among its items, and revokes once', async () => {
+    const c = await consumerWith([]);
+    const id = await createGrant(h.ctx.db, { consumer_id: c, resource_code: PEOPLE, application_id: null, items: ['XM', 'CSRQ'], masked_items: ['HJD', 'XM'], expires_at: null });
+    expect(await getGrant(h.ctx.db, id)).toMatchObject({ items: ['XM', 'CSRQ'], masked_items: ['XM'], revoked_at: null });
+    const operator = { role: 'operator', sub: 'op' } as const;
+    const first = await revokeGrant(h.ctx.db, operator, id);
+    expect(first.revoked_at).toEqual(expect.any(Number));
+    expect((await revokeGrant(h.ctx.db, operator, id)).revoked_at).toBe(first.revoked_at);
+    await expect(revokeGrant(h.ctx.db, operator, 987654)).rejects.toMatchObject({ kind: 'NOT_FOUND', detail: '授权 987654 不存在', field: 'id' });
+  });
+
+  it('lists to a department only the grants on the resources it provides', async () => {
+    const c = await consumerWith([{ items: ['XM'] }, { items: ['JGMC'], resource: FIRMS }]);
+    const provider = async (resource: string) => String((await h.ctx.db('resources').where({ code: resource }).first('provider_code')).provider_code);
+    const [police, gsj] = [await provider(PEOPLE), await provider(FIRMS)];
+    const mine = (list: Array<{ consumer_id: string; resource_code: string }>) => list.filter((g) => g.consumer_id === c).map((g) => g.resource_code);
+    expect(mine(await listGrants(h.ctx.db, { role: 'department', sub: 'd', dept: police } as never))).toEqual([PEOPLE]);
+    expect(mine(await listGrants(h.ctx.db, { role: 'department', sub: 'd', dept: gsj } as never))).toEqual([FIRMS]);
+    expect(mine(await listGrants(h.ctx.db, { role: 'consumer', sub: c } as never))).toEqual([PEOPLE, FIRMS]);
+    expect(mine(await listGrants(h.ctx.db, { role: 'consumer', sub: 'someone-else' } as never))).toEqual([]);
   });
 
   it('masks an item masked by every grant that gives it', async () => {

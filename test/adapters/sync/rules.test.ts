@@ -113,6 +113,16 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
       if (status === 'failed') expect(r.error).toBe('拒绝记录占 6.0%，超过上限 5%');
     });
 
+    it('an incremental run applies the percentage at its end too (over 100 rows, fewer than a mid-run check needs)', async () => {
+      await fe.insertPeople(0, MIN_ROWS_FOR_PERCENT);
+      const job = await setup({ errorLimit: { records: 1000, percent: 5 }, lookbackSeconds: 0 });
+      await run(job, 'full');
+      await fe.db(P).update({ GXSJ: t(900) });
+      await markBad(Array.from({ length: 6 }, (_, i) => key(10 * i + 1)));
+      const r = await run(job, 'incr');
+      expect(r).toMatchObject({ mode: 'incr', status: 'failed', read: MIN_ROWS_FOR_PERCENT, rejected: 6, error: '拒绝记录占 6.0%，超过上限 5%' });
+    });
+
     it('the final limit check comes before the sweep and the watermark', async () => {
       await fe.insertPeople(0, 100);
       const job = await setup({ errorLimit: { records: 1000, percent: 5 } });
@@ -124,6 +134,36 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
       const r = await run(job, 'full');
       expect(r).toMatchObject({ status: 'failed', rejected: 8 });
       expect(await liveCount({ rybh: key(50) })).toBe(1); // not swept
+      expect(await getWatermark(gw.db, job.id)).toEqual(wm);
+    });
+  });
+
+  describe('a batch that lost to contention', () => {
+    /** the first `times` writes of a full run's batches meet a deadlock (the database rolled the batch back) */
+    const deadlocks = (times: number) => {
+      let n = 0;
+      return async (s: BatchStep, m: RunMode) => {
+        if (m === 'full' && s === 'written' && ++n <= times) throw Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
+      };
+    };
+
+    // one batch only, so that the deadlocks are its own on MariaDB too (where two batches are written at once)
+    it.each([1, 2])('is written again after %i deadlock(s), and counted once', async (times) => {
+      await fe.insertPeople(0, 25);
+      const r = await run(await setup({ batchSize: 100 }), 'full', new SyncEngine(gw.db, { onStep: deadlocks(times) }));
+      expect(r).toMatchObject({ status: 'succeeded', read: 25, written: 25, rejected: 0 });
+      await expectConverged(fe.db, gw.db);
+    });
+
+    it('fails the run at the third deadlock of one batch, having swept nothing and moved no watermark', async () => {
+      await fe.insertPeople(0, 25);
+      const job = await setup({ batchSize: 100 });
+      await run(job, 'full');
+      const wm = await getWatermark(gw.db, job.id);
+      await fe.db(P).where({ RYBH: key(3) }).del();
+      const r = await run(job, 'full', new SyncEngine(gw.db, { onStep: deadlocks(3) }));
+      expect(r).toMatchObject({ status: 'failed', written: 0 });
+      expect(await liveCount({ rybh: key(3) })).toBe(1);
       expect(await getWatermark(gw.db, job.id)).toEqual(wm);
     });
   });

@@ -7,7 +7,7 @@ import { parseJob } from '../../../adapters/sync/jobs';
 import { targetOf } from '../../../adapters/sync/targets';
 import { baseLibrary } from '../../../catalog/libraries';
 import { abortsTransaction, prepare, writeFailureReason } from '../../../adapters/sync/write';
-import { entity } from '../../../scripts/demo/records';
+import { entity, person } from '../../../scripts/demo/records';
 
 const job = parseJob({
   id: 'unit',
@@ -45,6 +45,65 @@ describe('sync write: prepare', () => {
     expect(hash({ ...base, CAPITAL: 2 })).not.toBe(hash(base));
     expect(hash({ ...base, DEL: 1 })).not.toBe(hash(base));
     expect(prepare(job, [{ ...base, DEL: '1' }]).good[0].deleted).toBe(true);
+  });
+});
+
+describe('sync write: prepare, rule by rule', () => {
+  const P = person(1, 0);
+
+  test('integer columns: numbers from text, absent stays null, an empty text is left for validation', () => {
+    expect(prepare(job, [{ CODE, NAME: 'n', CAPITAL: '12' }]).good[0].business.zczb).toBe(12);
+    expect(prepare(job, [{ CODE, NAME: 'n' }]).good[0].business).toEqual({ tyshxydm: CODE, jgmc: 'n', zczb: null, clrq: null });
+    expect(prepare(job, [{ CODE, NAME: 'n', CAPITAL: '' }]).good[0].business.zczb).toBe('');
+    expect(prepare(job, [{ CODE, NAME: 'n', CAPITAL: '1.5' }]).rejects.map((r) => r.reason)).toEqual(['zczb: 应为整数']);
+    // text columns are never turned into numbers
+    expect(prepare(job, [{ CODE, NAME: 123 }]).good[0].business.jgmc).toBe('123');
+  });
+
+  test('values are text as the source gives them, dates as ISO text', () => {
+    const withTime = parseJob({ id: 'timed', source: { csv: '/tmp/none.csv' }, target: 'legal_entity', key: 'CODE', columns: { CODE: 'tyshxydm', NAME: 'jgmc' }, updateTime: 'GXSJ' }, targetOf(baseLibrary('legal_entity')));
+    const [g] = prepare(withTime, [{ CODE, NAME: 'n', GXSJ: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)) }]).good;
+    expect(g.srcTime).toBe('2026-01-02T03:04:05.000Z');
+    expect(prepare(withTime, [{ CODE, NAME: 'n', GXSJ: '2026-01-02 03:04:05.123456' }]).good[0].srcTime).toBe('2026-01-02 03:04:05.123456');
+    expect(prepare(withTime, [{ CODE, NAME: 'n' }]).good[0].srcTime).toBeNull();
+    // a job without an update time records none, whatever the row holds
+    expect(prepare(job, [{ CODE, NAME: 'n', GXSJ: '2026-01-02 03:04:05' }]).good[0].srcTime).toBeNull();
+  });
+
+  test('a row without its key is rejected naming the key column', () => {
+    const { good, rejects } = prepare(job, [{ NAME: 'n' }]);
+    expect(good).toEqual([]);
+    expect(rejects).toEqual([{ pk: null, reason: expect.stringMatching(/^tyshxydm: /), raw: { NAME: 'n' } }]);
+  });
+
+  test('the delete flag: its value compared as text, absent or other values are live, a job without a flag deletes nothing', () => {
+    const flagged = (row: Record<string, unknown>, j = job) => prepare(j, [{ CODE, NAME: 'n', ...row }]).good[0].deleted;
+    expect(flagged({ DEL: 1 })).toBe(true);
+    expect(flagged({ DEL: '1' })).toBe(true);
+    for (const v of [0, '0', null, undefined, '', '01', true]) expect([v, flagged({ DEL: v })]).toEqual([v, false]);
+    const noFlag = parseJob({ id: 'noflag', source: { csv: '/tmp/none.csv' }, target: 'legal_entity', key: 'CODE', columns: { CODE: 'tyshxydm', NAME: 'jgmc' } }, targetOf(baseLibrary('legal_entity')));
+    expect(flagged({ DEL: 1 }, noFlag)).toBe(false);
+    const nullFlag = parseJob({ id: 'nullflag', source: { csv: '/tmp/none.csv' }, target: 'legal_entity', key: 'CODE', columns: { CODE: 'tyshxydm', NAME: 'jgmc' }, deleteFlag: { column: 'DEL', value: 'null' } }, targetOf(baseLibrary('legal_entity')));
+    expect(flagged({ DEL: null }, nullFlag)).toBe(false);
+    expect(flagged({ DEL: 'null' }, nullFlag)).toBe(true);
+  });
+
+  test('a job filling items of records it does not own: a flag clears its items (the key kept) and deletes nothing', () => {
+    const fill = parseJob({ id: 'wj', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', CSD: 'csd' }, deleteFlag: { column: 'DEL', value: 'Y' } }, targetOf(baseLibrary('population')));
+    const [cleared, live] = prepare(fill, [{ RYBH: P.RYBH, CSD: '山东省淄博市', DEL: 'Y' }, { RYBH: P.RYBH, CSD: '山东省淄博市' }]).good;
+    expect(cleared).toMatchObject({ pk: P.RYBH, business: { rybh: P.RYBH, csd: null }, deleted: false });
+    expect(live).toMatchObject({ pk: P.RYBH, business: { rybh: P.RYBH, csd: '山东省淄博市' }, deleted: false });
+    expect(cleared.hash).not.toBe(live.hash);
+    // the owner of the records deletes them
+    const owner = parseJob({ id: 'ga', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', SFZH: 'gmsfzh', XM: 'xm' }, deleteFlag: { column: 'DEL', value: 'Y' } }, targetOf(baseLibrary('population')));
+    expect(prepare(owner, [{ RYBH: P.RYBH, SFZH: P.GMSFZH, XM: P.XM, DEL: 'Y' }]).good[0]).toMatchObject({ deleted: true, business: { xm: P.XM } });
+  });
+
+  test('the hash covers the mapped columns in library order, whatever the order of the mapping', () => {
+    const reordered = parseJob({ id: 'unit', source: { csv: '/tmp/none.csv' }, target: 'legal_entity', key: 'CODE', columns: { FOUNDED: 'clrq', NAME: 'jgmc', CAPITAL: 'zczb', CODE: 'tyshxydm' }, deleteFlag: { column: 'DEL', value: 1 } }, targetOf(baseLibrary('legal_entity')));
+    const row = { CODE, NAME: 'n', CAPITAL: 5, FOUNDED: '20200101' };
+    expect(prepare(reordered, [row]).good[0].hash).toBe(prepare(job, [row]).good[0].hash);
+    expect(prepare(job, [{ CODE, NAME: 'a', CAPITAL: 1 }]).good[0].hash).not.toBe(prepare(job, [{ CODE, NAME: 'a', CAPITAL: null }]).good[0].hash);
   });
 });
 

@@ -370,3 +370,27 @@ describe('method table', () => {
     expect(todayInChina(Date.UTC(2025, 11, 31, 16, 0, 0, 0))).toBe('20260101');
   });
 });
+
+describe('each parameter’s 400 names that parameter', () => {
+  const badId = ID.slice(0, 17) + (ID[17] === '0' ? '1' : '0');
+  it.each([
+    ['getRKZP', { xm: ' ', gmsfzh: ID }, '参数错误：xm 不能为空'],
+    ['getRKZP', { xm: '张三丰', gmsfzh: badId }, '参数错误：gmsfzh 公民身份号码校验位错误'],
+    ['getRKHY', { xm: ' ', gmsfzh: ID }, '参数错误：xm 不能为空'],
+    ['getRKHY', { xm: '张三丰', gmsfzh: badId }, '参数错误：gmsfzh 公民身份号码校验位错误'],
+    ['getFRXX', { tyshxydm: CODE17 + (CODE[17] === '0' ? '1' : '0') }, expect.stringMatching(/^参数错误：tyshxydm /)],
+    ['getDZZZHY', { zzbh: 'ZZ1', czztdm: '123' }, expect.stringMatching(/^参数错误：czztdm /)],
+    ['getDZZZHY', { zzbh: '\t', czztdm: CODE }, '参数错误：zzbh 不能为空'],
+  ])('%s %j', (name, raw, expected) => {
+    expect(reason(() => method(name).parse(raw))).toEqual(expected);
+  });
+});
+
+describe('a stored name is compared without its surrounding blanks by every verification', () => {
+  it('getRKHY and batchRKHY', async () => {
+    const { repo } = fakeRepo({ people: [personRecord(ID, ' 张三丰\t')] });
+    expect(await run('getRKHY', { xm: '张三丰', gmsfzh: ID }, repo)).toEqual([{ HYJG: '一致', HYJGDM: '1' }]);
+    expect(await run('batchRKHY', { items: [{ xm: '张三丰', gmsfzh: ID }] }, repo)).toEqual([{ XH: 1, result_code: '200', msg: '操作成功', HYJG: '一致', HYJGDM: '1' }]);
+    expect(await run('getRKHY', { xm: '张三', gmsfzh: ID }, repo)).toEqual([{ HYJG: '不一致', HYJGDM: '2' }]);
+  });
+});

@@ -45,6 +45,7 @@ describe.each(STORAGE_TARGETS)('base-library repository on %s', (target) => {
       licence('ZC-C', '91350100M000100Y43', '0042', true),
       licence('ZC-D', '91370306000000000T'),
       ...Array.from({ length: MAX_ROWS + 5 }, (_, i) => licence(`ZC-MANY-${String(i).padStart(3, '0')}`, '11010519491231002X')),
+      licence('ZC-ZZZ', '11010519491231002X', '0099'), // after the many in number order
     ]);
     repo = new BaseLibraries(ctx.db);
   });
@@ -108,6 +109,8 @@ describe.each(STORAGE_TARGETS)('base-library repository on %s', (target) => {
     expect(many[0].ZZBH).toBe('ZC-MANY-000');
     expect(many[MAX_ROWS - 1].ZZBH).toBe(`ZC-MANY-${String(MAX_ROWS - 1).padStart(3, '0')}`);
     expect(await repo.licencesByHolder('11010519491231002x')).toEqual([]);
+    // the type narrows the query itself, not only what the first MAX_ROWS rows show
+    expect((await repo.licencesByHolder('11010519491231002X', '0099')).map((l) => [l.ZZBH, l.ZZLXDM, l.CZZTDM])).toEqual([['ZC-ZZZ', '0099', '11010519491231002X']]);
   });
 });
 

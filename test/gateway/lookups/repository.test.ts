@@ -38,11 +38,22 @@ describe.each(STORAGE_TARGETS)('base-library repository on %s', (target) => {
     expect([...names]).toEqual([[alive.GMSFZH, alive.XM]]);
   });
 
+  test('names by number for a batch of more numbers than one query takes (500): every chunk is asked', async () => {
+    const unknown = Array.from({ length: 1100 }, (_, i) => `1101011990030${String(i).padStart(5, '0')}`);
+    const ids = [...unknown.slice(0, 499), alive.GMSFZH, ...unknown.slice(499, 999), alive.GMSFZH, ...unknown.slice(999)];
+    expect([...(await repo.namesByIds(ids))]).toEqual([[alive.GMSFZH, alive.XM]]);
+    // the person as the 501st and as the 1,001st distinct number
+    for (const at of [500, 1000]) expect([...(await repo.namesByIds([...unknown.slice(0, at), alive.GMSFZH]))]).toEqual([[alive.GMSFZH, alive.XM]]);
+  });
+
   test('registered capital is a number; a name shared by many answers at most MAX_ROWS rows, ordered by code', async () => {
     expect((await repo.entityByCreditCode(firm.TYSHXYDM))!.ZCZB).toBe(5000000000000);
     const many = await repo.entitiesByName('重名');
     expect(many).toHaveLength(MAX_ROWS);
     expect(many.map((e) => e.TYSHXYDM)).toEqual([...many.map((e) => e.TYSHXYDM)].sort());
     expect(Object.keys(many[0])).toEqual(itemFields('legal_entity'));
+    // each row read back in full, under its template name
+    expect(many[0]).toMatchObject({ TYSHXYDM: 'T00000000000000000', JGMC: '重名' });
+    expect(many.every((e) => e.JGMC === '重名' && /^T\d{17}$/.test(e.TYSHXYDM))).toBe(true);
   });
 });

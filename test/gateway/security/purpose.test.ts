@@ -10,6 +10,7 @@ import { testContext, TestContext } from '../../support/context';
 import { Fixtures, insertFixtures, postJson, tokenFor } from '../../support/lookups';
 import { validCreditCode, validIdNumber } from '../../support/fuzz';
 import fc from 'fast-check';
+import { entity, person } from '../../../scripts/demo/records';
 import { verifyChain } from '../../../gateway/auditing/store';
 import { auditChainKey } from '../../../gateway/auditing/chain';
 
@@ -45,6 +46,62 @@ describe('purpose rules', () => {
     ['a C1 control character', enc('办理\u0085'), '含控制字符'],
   ])('%s', (_label, raw, expected) => {
     expect(reason(raw)).toContain(expected);
+  });
+
+  it('checks the header before decoding it: present, not blank, printable ASCII only', () => {
+    expect(reason('   ')).toContain('缺少事由');
+    expect(reason('')).toContain('缺少事由');
+    expect(reason('\t%E5%8A%9E')).toContain('须为百分号编码');
+    expect(reason('%E5%8A%9E\u007f')).toContain('须为百分号编码');
+    expect(reason(' !~')).toBe('ok');
+    expect(parsePurpose('%20%E5%8A%9E%E7%90%86%20')).toBe('办理');
+    expect(reason('%20%20')).toBe('参数错误：X-Purpose 事由不能为空');
+    expect(reason(enc('办'.repeat(200)))).toBe('ok');
+  });
+
+  it('refuses every bidi control, and only those', () => {
+    for (const c of ['\u061c', '\u200e', '\u200f', '\u202a', '\u202c', '\u202e', '\u2066', '\u2068', '\u2069']) {
+      expect([c.codePointAt(0), reason(enc(`办理${c}居住证`))]).toEqual([c.codePointAt(0), '参数错误：X-Purpose 含双向文本控制字符']);
+    }
+    for (const c of ['\u061b', '\u200d', '\u2029', '\u202f', '\u2065', '\u2070']) expect([c.codePointAt(0), reason(enc(`办理${c}居住证`))]).toEqual([c.codePointAt(0), 'ok']);
+  });
+
+  it('an ID number is the GB 11643 shape: area code not starting with 0, a birth date of 18xx–20xx with a real month and day', () => {
+    const id = person(1, 0).GMSFZH; // 18 digits, born 1935-01-01
+    const at = (s: string, i: number, part: string) => s.slice(0, i) + part + s.slice(i + part.length);
+    const refused = '参数错误：X-Purpose 不得包含公民身份号码';
+    for (const [year, month, day] of [['18', '12', '31'], ['20', '10', '10'], ['19', '01', '20'], ['19', '09', '29'], ['19', '11', '30'], ['19', '02', '19']]) {
+      const v = at(at(at(id, 6, year), 10, month), 12, day);
+      expect([v, reason(enc(`核验${v}`))]).toEqual([v, refused]);
+      const legacy = v.slice(0, 6) + v.slice(8, 17);
+      expect([legacy, reason(enc(`核验${legacy}`))]).toEqual([legacy, refused]);
+    }
+    // one rule of the shape broken at a time, in a number none of whose 15 consecutive digits
+    // reads as a legacy number either (its day, 30, is followed by a 0)
+    const plain = '370321193512300199';
+    expect(reason(enc(plain))).toBe(refused);
+    for (const v of [at(plain, 0, '0'), at(plain, 6, '17'), at(plain, 6, '21'), at(plain, 10, '00'), at(plain, 10, '13'), at(plain, 12, '00'), at(plain, 12, '32'), plain.slice(0, 17) + 'Z']) {
+      expect([v, reason(enc(`核验${v}号`))]).toEqual([v, 'ok']);
+    }
+    const legacy = plain.slice(0, 6) + plain.slice(8, 17);
+    expect(reason(enc(legacy))).toBe(refused);
+    for (const v of [at(legacy, 0, '0'), at(legacy, 8, '00'), at(legacy, 8, '13'), at(legacy, 10, '00'), at(legacy, 10, '32')]) {
+      expect([v, reason(enc(`核验${v}号`))]).toEqual([v, 'ok']);
+    }
+    for (const dash of ['-', '‐', '‑', '‒', '–', '—', '―']) {
+      const v = `${id.slice(0, 6)}${dash}${id.slice(6, 14)}${dash}${id.slice(14)}`;
+      expect([dash, reason(enc(v))]).toEqual([dash, refused]);
+    }
+  });
+
+  it('finds a valid credit code wherever it starts, even inside a longer run of its characters', () => {
+    const code = entity(1, 0).TYSHXYDM;
+    for (const before of ['', 'A', '9A', 'QQQQQQQQQQQQQQQQQ']) {
+      expect([before, reason(enc(`核验${before}${code}`))]).toEqual([before, expect.stringMatching(/不得包含(统一社会信用代码|公民身份号码)/)]);
+    }
+    // one character changed: no longer a valid code, so an ordinary text
+    const wrong = code.slice(0, 17) + (code[17] === 'A' ? 'B' : 'A');
+    expect(reason(enc(`核验${wrong}`))).toBe('ok');
   });
 
   it('refuses any ID number, 18 or 15 digits, however written', () => {
