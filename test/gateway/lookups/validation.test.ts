@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { LOOKUP_METHODS } from '../../../gateway/lookups/methods';
 import { ApiError } from '../../../core/result-codes';
-import { checkShape, requireCreditCode, requireHolderCode, requireIdNumber, requireName, requireText } from '../../../gateway/lookups/validation';
+import { checkShape, requireCreditCode, requireDeclared, requireHolderCode, requireIdNumber, requireName, requireText } from '../../../gateway/lookups/validation';
+import type { QueryParam } from '../../../catalog/resources';
 import { entity, person } from '../../../scripts/demo/records';
 
 const getRKZP = LOOKUP_METHODS.get('getRKZP')!;
@@ -120,5 +121,41 @@ describe('the single-parameter rules', () => {
     expect(reason(() => requireHolderCode('czztdm', '11010519491231002x1'))).toBe(asCode('统一社会信用代码长度应为18位，实际19位'));
     expect(reason(() => requireHolderCode('czztdm', 'A1010519491231002X'))).toBe(asCode('统一社会信用代码校验位错误'));
     expect(reason(() => requireHolderCode('czztdm', '91350100M000100Y44'))).toBe(asCode('统一社会信用代码校验位错误'));
+  });
+});
+
+describe('a declared parameter checked as its declaration says', () => {
+  const param = (p: Partial<QueryParam>): QueryParam => ({ name: 'x', item: 'X', match: 'exact', ...p });
+
+  it('applies GB 11643, GB 32100 and either, in their canonical forms', () => {
+    expect(requireDeclared('gmsfzh', '11010519491231002x', param({ check: '公民身份号码' }))).toBe('11010519491231002X');
+    expect(reason(() => requireDeclared('gmsfzh', '91350100M000100Y43', param({ check: '公民身份号码' })))).toMatch(/^参数错误：gmsfzh 公民身份号码/);
+    expect(requireDeclared('tyshxydm', '91350100m000100y43', param({ check: '统一社会信用代码' }))).toBe('91350100M000100Y43');
+    expect(reason(() => requireDeclared('tyshxydm', '11010519491231002X', param({ check: '统一社会信用代码' })))).toMatch(/^参数错误：tyshxydm 统一社会信用代码/);
+    expect(requireDeclared('czztdm', '110105491231002', param({ check: '持证主体代码' }))).toBe('11010519491231002X');
+    expect(requireDeclared('czztdm', '91350100m000100y43', param({ check: '持证主体代码' }))).toBe('91350100M000100Y43');
+  });
+
+  it('takes a date in its declared format only, and only a real one', () => {
+    expect(requireDeclared('cbrq', '20200229', param({ check: '日期' }))).toBe('20200229'); // YYYYMMDD unless told
+    expect(reason(() => requireDeclared('cbrq', '2020-02-29', param({ check: '日期' })))).toBe('参数错误：cbrq 日期格式应为 YYYYMMDD');
+    expect(requireDeclared('cbrq', ' 2020-02-29 ', param({ check: '日期', date_format: 'YYYY-MM-DD' }))).toBe('2020-02-29');
+    expect(reason(() => requireDeclared('cbrq', '20200229', param({ check: '日期', date_format: 'YYYY-MM-DD' })))).toBe('参数错误：cbrq 日期格式应为 YYYY-MM-DD');
+    expect(reason(() => requireDeclared('cbrq', '20210229', param({ check: '日期' })))).toBe('参数错误：cbrq 不是有效的日期');
+  });
+
+  it('takes a code from its code list or its declared codes, trimmed', () => {
+    expect(requireDeclared('xb', ' 2 ', param({ check: '代码', code_list: 'GB/T 2261.1' }))).toBe('2');
+    expect(reason(() => requireDeclared('xb', '3', param({ check: '代码', code_list: 'GB/T 2261.1' })))).toBe('参数错误：xb 不是 GB/T 2261.1 中的代码');
+    expect(requireDeclared('mz', '56', param({ check: '代码', code_list: 'GB/T 3304' }))).toBe('56');
+    expect(reason(() => requireDeclared('mz', '57', param({ check: '代码', code_list: 'GB/T 3304' })))).toBe('参数错误：mz 不是 GB/T 3304 中的代码');
+    expect(requireDeclared('cbzt', '1', param({ check: '代码', codes: ['1', '2'] }))).toBe('1');
+    expect(reason(() => requireDeclared('cbzt', '3', param({ check: '代码', codes: ['1', '2'] })))).toBe('参数错误：cbzt 取值应为 1 / 2 之一');
+    expect(reason(() => requireDeclared('cbzt', '  ', param({ check: '代码', codes: ['1'] })))).toBe('参数错误：cbzt 不能为空');
+  });
+
+  it('takes any other value as trimmed text, refusing a blank', () => {
+    expect(requireDeclared('dwmc', ' 周村区某单位 ', param({}))).toBe('周村区某单位');
+    expect(reason(() => requireDeclared('dwmc', ' ', param({})))).toBe('参数错误：dwmc 不能为空');
   });
 });
