@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../core/db';
 import { addLiveValueColumn, itemColumn, ItemStorage, itemStorage, StoredColumn, storedColumns, widenStringColumn } from '../core/dialect';
 import { columnOf, DataType, LIBRARIES, LibraryName } from '../core/registry';
-import { syncBookkeeping } from '../gateway/migrations/columns';
+import { SYNC_BOOKKEEPING_COLUMNS, syncBookkeeping } from '../gateway/migrations/columns';
 import { authoritativeFullRunCompleted, targetsWithAuthoritativeFullRun } from '../adapters/sync/runs';
 import type { Registration } from './resources';
 import type { FieldError } from './validation';
@@ -48,8 +48,8 @@ export interface ResourceLibrary {
 /** The 共享方式 whose resources have a library (a 文件 resource is shared as files). */
 const LIBRARY_SHARE_MODES: ReadonlySet<string> = new Set(['接口', '库表']);
 
-/** Columns every library row carries for the sync (gateway/migrations/columns.ts); no item may take them. */
-const BOOKKEEPING_COLUMNS: ReadonlySet<string> = new Set(['source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', 'seen_run']);
+/** Columns every library row carries for the sync; no item may take them. */
+const BOOKKEEPING_COLUMNS: ReadonlySet<string> = new Set(SYNC_BOOKKEEPING_COLUMNS);
 /** A unique item's live value lives in `<column>_live` (see addLiveValueColumn). */
 const LIVE_SUFFIX = '_live';
 /** The longest key or unique text an index takes on every database. */

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { columnOf, Library } from '../../core/registry';
 
+/** The bookkeeping columns below, by name: no library item may take one. */
+export const SYNC_BOOKKEEPING_COLUMNS: readonly string[] = ['source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', 'seen_run'];
+
 /**
  * Bookkeeping every base-library row carries: where it came from, the source's own update
  * time (kept as text at the source's precision), when the gateway stored it, a hash of the

@@ -4,6 +4,7 @@
  * so a change to a library without a migration for existing databases fails here. The other
  * copies of its facts (the 附件3 template, the lookups, the documents) are held to it too.
  */
+import { SYNC_BOOKKEEPING_COLUMNS } from '../../gateway/migrations/columns';
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { columnOf, LIBRARIES, Library, LOOKUPS, LICENCE_VERDICTS, PERSON_VERDICTS, VERDICTS } from '../../core/registry';
@@ -161,6 +162,8 @@ describe.each(STORAGE_TARGETS)('migrated base libraries on %s', (target) => {
     const items = shape.columns.filter((c) => !BOOKKEEPING.includes(c.name) && !live.includes(c.name));
     expect(items).toEqual(expectedItems(lib));
     expect(shape.columns.map((c) => c.name).filter((n) => BOOKKEEPING.includes(n))).toEqual(BOOKKEEPING);
+    // the names a registration may not give an item are the ones the tables really carry
+    expect(SYNC_BOOKKEEPING_COLUMNS).toEqual(BOOKKEEPING);
     expect(shape.primary).toEqual([lib.key]);
     expect(sorted(shape.unique)).toEqual(sorted(live.map((u) => [u])));
     expect(sorted(shape.indexes)).toEqual(sorted([...lib.indexes, ...lib.unique.map((u) => [u])]));
