@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { batchRowsFor, multiRowInsertSql } from '../../core/dialect';
+import { batchRowsFor, multiRowInsert } from '../../core/dialect';
 import { dbErrorKind, isConnectionLost, isRetryable } from '../../core/db-errors';
 import type { SourceReader, SourceRow } from '../sources';
 import type { Job } from './jobs';
@@ -257,7 +257,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
       const row = toRow(g);
       for (const c of merge) values.push(row[c]);
     }
-    return trx.raw(multiRowInsertSql(trx, lib.table, merge, part.length, fresh ? undefined : { key: lib.pk, merge }), values as Knex.Value[]);
+    return multiRowInsert(trx, lib.table, merge, values, fresh ? undefined : { key: lib.pk, merge });
   };
   for (const fresh of [true, false]) {
     for (const part of chunks(changed.filter((g) => existing.has(g.pk) !== fresh), per)) {
