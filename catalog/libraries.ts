@@ -170,9 +170,9 @@ async function addUniqueItems(db: Knex, table: string, fields: readonly string[]
     const column = columnOf({ field: f });
     const storage = storageOf(reg.items.find((i) => i.field === f)!);
     await addLiveValueColumn(db, table, `${column}${LIVE_SUFFIX}`, column, sizeOf(storage));
+    // one index serves both: unique on (item, live value) and the item's lookups (see 509)
     await db.schema.alterTable(table, (t) => {
-      t.unique([`${column}${LIVE_SUFFIX}`], { indexName: `${table}_${column}_live_unique` });
-      t.index([column], `${table}_${column}_index`);
+      t.unique([column, `${column}${LIVE_SUFFIX}`], { indexName: `${table}_${column}_live_unique` });
     });
   }
 }

@@ -133,6 +133,38 @@ export function batchRowsFor(db: Knex, columns: number, wanted = 500): number {
   return Math.max(1, Math.min(wanted, cap));
 }
 
+let formatMysql: typeof import('mysql2').format | undefined;
+
+/** Statements already written, by shape: a full sync asks for the same few thousands of times. */
+const insertStatements = new Map<string, string>();
+
+/**
+ * Runs a multi-row insert of `values` (row after row, each in `columns` order), written by hand
+ * for the sync's hot path: knex's builder, and its binding of a raw statement's thousands of
+ * `?`, each cost more CPU than the statement. With `upsert`, a row whose key exists has its
+ * `merge` columns updated instead, as knex's onConflict(key).merge(columns) writes it: ON
+ * DUPLICATE KEY UPDATE on MySQL (which fires for any unique index), ON CONFLICT (key) on SQLite.
+ */
+export function multiRowInsert(db: Knex, table: string, columns: readonly string[], values: unknown[], upsert?: { key: string; merge: readonly string[] }): Knex.Raw {
+  const sqlite = isSqlite(db);
+  const rows = values.length / columns.length;
+  const shape = `${sqlite}\u0000${table}\u0000${columns.join(',')}\u0000${rows}\u0000${upsert ? `${upsert.key}\u0000${upsert.merge.join(',')}` : ''}`;
+  let sql = insertStatements.get(shape);
+  if (sql === undefined) {
+    const q = (c: string) => `\`${c}\``;
+    const tuple = `(${columns.map(() => '?').join(',')})`;
+    sql = `insert into ${q(table)} (${columns.map(q).join(',')}) values ${Array(rows).fill(tuple).join(',')}`;
+    if (upsert && sqlite) sql += ` on conflict (${q(upsert.key)}) do update set ${upsert.merge.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
+    else if (upsert) sql += ` on duplicate key update ${upsert.merge.map((c) => `${q(c)} = values(${q(c)})`).join(', ')}`;
+    insertStatements.set(shape, sql);
+  }
+  // SQLite binds natively; on MySQL the values are escaped into the text as mysql2 itself would
+  // (no Dates among them, so no time zone), and knex is handed no bindings to scan for
+  if (sqlite) return db.raw(sql, values as Knex.Value[]);
+  const format = (formatMysql ??= (require('mysql2') as typeof import('mysql2')).format); // loaded by knex already on MySQL, never on SQLite
+  return db.raw(format(sql, values as Parameters<typeof format>[1]));
+}
+
 /**
  * Runs a hand-written select (for the lookup hot path, where building the query with knex
  * cost more CPU than running it) and returns its rows on either database. The SQL must be

@@ -19,6 +19,7 @@ import * as m301 from './301_resource_search';
 import * as m801 from './801_libraries';
 import * as m802 from './802_library_columns';
 import * as m803 from './803_base_libraries';
+import * as m851 from './851_library_unique_one_index';
 
 export const CATALOG_MIGRATIONS: Migrations = {
   '004_departments': m004,
@@ -34,4 +35,5 @@ export const CATALOG_MIGRATIONS: Migrations = {
   '801_libraries': m801,
   '802_library_columns': m802,
   '803_base_libraries': m803,
+  '851_library_unique_one_index': m851,
 };

@@ -21,6 +21,7 @@ import * as m501 from './501_population_gmsfzh_live';
 import * as m502 from './502_population_gmsfzh_live_unique';
 import * as m503 from './503_population_gmsfzh_index';
 import * as m504 from './504_population_gmsfzh_drop_unique';
+import * as m509 from './509_population_gmsfzh_one_index';
 
 export const GATEWAY_MIGRATIONS: Migrations = {
   '001_population': m001,
@@ -39,4 +40,5 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '502_population_gmsfzh_live_unique': m502,
   '503_population_gmsfzh_index': m503,
   '504_population_gmsfzh_drop_unique': m504,
+  '509_population_gmsfzh_one_index': m509,
 };

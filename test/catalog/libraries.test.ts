@@ -15,6 +15,7 @@ import { columnOf, LIBRARIES } from '../../core/registry';
 import { ValidationFailed } from '../../catalog/validation';
 import type { Registration } from '../../catalog/resources';
 import type { Principal } from '../../catalog/principal';
+import * as m851 from '../../catalog/migrations/851_library_unique_one_index';
 
 const OPERATOR: Principal = { role: 'operator', sub: 'op' };
 const RSJ: Principal = { role: 'department', sub: 'rsj', dept: 'ZC010' };
@@ -132,6 +133,37 @@ describe.each(STORAGE_TARGETS)('resource libraries on %s', (target) => {
     await revise(ctx.db, RSJ, CODE, { ...next, items: [...next.items, sampleRegistration().items[3]] });
     await publish(ctx.db, OPERATOR, CODE);
     expect((await libraryOfResource(ctx.db, CODE))!.columns.find((c) => c.field === 'CBRQ')).toMatchObject({ hidden: false });
+  });
+
+  it('a unique item has one index, unique on (item, live value); 851 brings a library published with two (live unique + plain) to it', async () => {
+    const indexes = async (): Promise<string[]> => {
+      if (target === 'mysql') {
+        const [rows] = (await ctx.db.raw(
+          'select index_name as ix, non_unique as nu, group_concat(column_name order by seq_in_index) as cols from information_schema.statistics where table_schema = database() and table_name = ? and index_name <> ? group by index_name, non_unique',
+          [TABLE, 'PRIMARY'],
+        )) as [Array<{ nu: number; cols: string }>];
+        return rows.map((r) => `${Number(r.nu) ? 'index' : 'unique'} ${r.cols}`).sort();
+      }
+      const list = (await ctx.db.raw(`pragma index_list(\`${TABLE}\`)`)) as Array<{ name: string; unique: number; origin: string }>;
+      const out: string[] = [];
+      for (const ix of list.filter((i) => i.origin === 'c')) {
+        const cols = ((await ctx.db.raw(`pragma index_info(\`${ix.name}\`)`)) as Array<{ name: string }>).map((c) => c.name);
+        out.push(`${ix.unique ? 'unique' : 'index'} ${cols.join(',')}`);
+      }
+      return out.sort();
+    };
+    expect(await indexes()).toEqual(['unique xm,xm_live']);
+    await m851.down(ctx.db);
+    expect(await indexes()).toEqual(['index xm', 'unique xm_live']);
+    await m851.up(ctx.db);
+    expect(await indexes()).toEqual(['unique xm,xm_live']);
+    // still unique among live records only
+    const row = { xm: '王五', synced_at: 1 };
+    await ctx.db(TABLE).insert({ ...row, gmsfzh: '370306199001010055' });
+    await expect(ctx.db(TABLE).insert({ ...row, gmsfzh: '370306199001010071' })).rejects.toBeTruthy();
+    await ctx.db(TABLE).where({ gmsfzh: '370306199001010055' }).update({ deleted: true });
+    await ctx.db(TABLE).insert({ ...row, gmsfzh: '370306199001010071' });
+    await ctx.db(TABLE).whereIn('gmsfzh', ['370306199001010055', '370306199001010071']).del(); // the later tests count the rows
   });
 
   it('a narrowing change is refused at submission and at publication, naming the item', async () => {
