@@ -1,8 +1,8 @@
 /**
  * The lookups' access decisions, kept per process while the access version
- * (catalog/access-version.ts) stands. Every call reads the version — one indexed row — instead
- * of the consumer, resource and grants: a change committed anywhere raises it, so the next
- * call on any process decides afresh. A decision also ends when a grant it rests on expires,
+ * (catalog/access-version.ts) stands. Every call reads the version — one row by primary key,
+ * a read shared by concurrent calls (readVersion) — instead of the consumer, resource and
+ * grants: a change committed anywhere raises it, so the next call on any process decides afresh. A decision also ends when a grant it rests on expires,
  * and after MAX_AGE_MS, which bounds a change made with plain SQL that did not raise the version.
  */
 import type { Db } from '../core/db';
@@ -21,10 +21,43 @@ interface Entry extends AccessDecision {
 class AccessCache {
   private version = -1;
   private readonly entries = new Map<string, Entry>();
+  /** the version read sent and not yet answered */
+  private sent: Promise<number> | null = null;
+  /** the read that follows it, shared by the calls that arrived meanwhile */
+  private following: Promise<number> | null = null;
 
-  async access(db: Db, consumerId: string, method: string, now: number): Promise<AccessResult> {
-    const [row] = await selectRows<{ version: number | string }>(db, ACCESS_VERSION_SQL, []);
-    const version = Number(row.version);
+  constructor(private readonly db: Db) {}
+
+  private send(): Promise<number> {
+    const read = selectRows<{ version: number | string }>(this.db, ACCESS_VERSION_SQL, []).then(([row]) => Number(row.version));
+    const done = () => {
+      if (this.sent === read) this.sent = null;
+    };
+    read.then(done, done);
+    return (this.sent = read);
+  }
+
+  /**
+   * The version as read by a statement sent after this call began — so it reflects every
+   * change committed before — shared between concurrent calls: a read already on its way may
+   * have been sent earlier, so a call arriving meanwhile waits for the next one, which then
+   * serves every call that arrived during the first. Under load (MySQL, a round trip each)
+   * this is one read per round trip instead of one per call.
+   */
+  private readVersion(): Promise<number> {
+    if (!this.sent) return this.send();
+    this.following ??= this.sent
+      .catch(() => undefined)
+      .then(() => {
+        this.following = null;
+        return this.send();
+      });
+    return this.following;
+  }
+
+  async access(consumerId: string, method: string, now: number): Promise<AccessResult> {
+    const db = this.db;
+    const version = await this.readVersion();
     if (version > this.version) {
       this.entries.clear();
       this.version = version;
@@ -48,6 +81,6 @@ const caches = new WeakMap<Db, AccessCache>();
 /** What one consumer may receive from one lookup method now (resolveAccess), cached per database handle. */
 export function accessForLookup(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new AccessCache()));
-  return cache.access(db, consumerId, method, now);
+  if (!cache) caches.set(db, (cache = new AccessCache(db)));
+  return cache.access(consumerId, method, now);
 }

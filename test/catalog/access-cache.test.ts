@@ -12,6 +12,7 @@ import { addConsumer, setConsumerDisabled } from '../../catalog/consumers';
 import { retire } from '../../catalog/lifecycle';
 import { LIBRARIES } from '../../core/registry';
 import { openKnex, Db } from '../../core/db';
+import * as dialect from '../../core/dialect';
 import { selectRows } from '../../core/dialect';
 import { STORAGE_TARGETS } from '../support/databases';
 import { catalogHarness, CatalogHarness } from '../support/catalog';
@@ -78,6 +79,37 @@ describe.each(STORAGE_TARGETS)('access cache on %s', (target) => {
       await setConsumerDisabled(other, id, false);
       expect((await accessForLookup(h.ctx.db, id, 'getRKZP')).ok).toBe(true);
     }
+  });
+
+  it('concurrent calls share a version read, and each waits for one sent after it began', async () => {
+    const { id, grant } = await grantedConsumer();
+    expect((await accessForLookup(h.ctx.db, id, 'getRKZP')).ok).toBe(true); // warm
+    const real = dialect.selectRows;
+    const held: Array<{ sql: string; go: () => void }> = [];
+    jest.spyOn(dialect, 'selectRows').mockImplementation(((db: Db, sql: string, b: readonly unknown[]) =>
+      new Promise((resolve, reject) => held.push({ sql, go: () => void real(db, sql, b as never).then(resolve as (v: unknown) => void, reject) }))) as unknown as typeof real);
+    const versionReads = () => held.filter((x) => x.sql === ACCESS_VERSION_SQL).length;
+    const settle = async (p: Promise<unknown>) => {
+      let done = false;
+      void p.finally(() => (done = true));
+      for (let i = 0; !done && i < 50; i++) {
+        held.shift()?.go();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    const first = accessForLookup(h.ctx.db, id, 'getRKZP'); // its read is on its way…
+    await new Promise((r) => setTimeout(r, 5));
+    expect(versionReads()).toBe(1);
+    await revokeGrant(other, OPERATOR, grant); // …when the grant is revoked elsewhere
+    const second = accessForLookup(h.ctx.db, id, 'getRKZP');
+    const third = accessForLookup(h.ctx.db, id, 'getRKZP');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(versionReads()).toBe(1); // the later calls wait for the next read rather than share the first
+    await settle(Promise.all([first, second, third]));
+    // the first call began before the revocation; the two after it share one read and see it
+    expect((await second).ok).toBe(false);
+    expect((await third).ok).toBe(false);
+    expect(dialect.selectRows).toHaveBeenCalledTimes(3); // two version reads and one decision
   });
 
   it('a grant made elsewhere applies to the next call of a consumer refused before', async () => {
