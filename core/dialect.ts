@@ -133,16 +133,68 @@ export function batchRowsFor(db: Knex, columns: number, wanted = 500): number {
   return Math.max(1, Math.min(wanted, cap));
 }
 
+interface SqliteHandle {
+  open: boolean;
+  inTransaction: boolean;
+  prepare(sql: string): { all(...bindings: unknown[]): unknown[] };
+}
+
+interface Mysql2Handle {
+  execute(sql: string, bindings: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
+}
+
+interface PoolClient {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(conn: unknown): Promise<void>;
+}
+
+/** The one better-sqlite3 connection behind a knex handle, once it has been opened. */
+const sqliteHandles = new WeakMap<object, SqliteHandle>();
+
+async function sqliteHandle(db: Knex): Promise<SqliteHandle> {
+  let conn = sqliteHandles.get(db.client);
+  if (!conn || !conn.open) {
+    const client = db.client as unknown as PoolClient;
+    conn = (await client.acquireConnection()) as SqliteHandle;
+    await client.releaseConnection(conn);
+    sqliteHandles.set(db.client, conn);
+  }
+  return conn;
+}
+
+/** better-sqlite3 takes no booleans or dates (knex converts them the same way) */
+function sqliteValue(v: Knex.Value): unknown {
+  return typeof v === 'boolean' ? Number(v) : v instanceof Date ? v.valueOf() : v;
+}
+
 /**
- * Runs a hand-written select (for the lookup hot path, where building the query with knex
- * cost more CPU than running it) and returns its rows on either database. The SQL must be
- * portable: backtick identifiers, `?` placeholders, 0/1 for booleans.
+ * Runs a hand-written select (for the lookup hot path, where building and running the query
+ * through knex cost more CPU than the database's work) and returns its rows on either
+ * database. The SQL must be portable: backtick identifiers, `?` placeholders, 0/1 for booleans.
+ *
+ * Outside a transaction it bypasses knex: on SQLite the statement runs on the one connection,
+ * prepared once (cacheStatements), unless a transaction is open on it — knex then holds the
+ * connection and the read waits for it as any other; on MySQL it is a prepared statement
+ * (mysql2 `execute`, kept per connection) on a pooled connection.
  */
 export async function selectRows<T>(db: Knex, sql: string, bindings: readonly Knex.Value[]): Promise<T[]> {
-  const result = (await db.raw(sql, bindings)) as unknown;
-  // better-sqlite3 answers the rows; mysql2 answers [rows, fields]
-  if (isSqlite(db)) return result as T[];
-  return (result as [T[], unknown])[0];
+  const inTransaction = (db as Knex.Transaction).isTransaction === true;
+  if (isSqlite(db)) {
+    if (!inTransaction) {
+      const conn = await sqliteHandle(db);
+      // synchronous: nothing else can use the connection between this check and the read
+      if (!conn.inTransaction) return conn.prepare(sql).all(...bindings.map(sqliteValue)) as T[];
+    }
+    return (await db.raw(sql, bindings)) as T[];
+  }
+  if (inTransaction) return ((await db.raw(sql, bindings)) as [T[], unknown])[0];
+  const client = db.client as unknown as PoolClient;
+  const conn = (await client.acquireConnection()) as Mysql2Handle;
+  try {
+    return await new Promise<T[]>((resolve, reject) => conn.execute(sql, bindings.map((b) => b ?? null), (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  } finally {
+    await client.releaseConnection(conn);
+  }
 }
 
 /**
