@@ -136,7 +136,8 @@ export function batchRowsFor(db: Knex, columns: number, wanted = 500): number {
 interface SqliteHandle {
   open: boolean;
   inTransaction: boolean;
-  prepare(sql: string): { all(...bindings: unknown[]): unknown[] };
+  prepare(sql: string): { all(...bindings: unknown[]): unknown[]; get(...bindings: unknown[]): unknown; run(...bindings: unknown[]): unknown };
+  transaction<T>(fn: () => T): { immediate(): T };
 }
 
 interface Mysql2Handle {
@@ -195,6 +196,34 @@ export async function selectRows<T>(db: Knex, sql: string, bindings: readonly Kn
   } finally {
     await client.releaseConnection(conn);
   }
+}
+
+/** Statements run synchronously inside syncTransaction (portable SQL, as for selectRows). */
+export interface SyncStatements {
+  get<T>(sql: string, bindings: readonly unknown[]): T | undefined;
+  run(sql: string, bindings: readonly unknown[]): void;
+}
+
+/**
+ * SQLite only: runs `work` as one immediate transaction on the connection, synchronously, its
+ * statements prepared once and run without knex — when no transaction is open on the
+ * connection. Otherwise, and on MySQL, answers undefined and the caller goes through knex.
+ * Nothing else can use the connection while it runs (better-sqlite3 is synchronous).
+ */
+export async function syncTransaction<T>(db: Knex, work: (sql: SyncStatements) => T): Promise<{ value: T } | undefined> {
+  if (!isSqlite(db) || (db as Knex.Transaction).isTransaction) return undefined;
+  const conn = await sqliteHandle(db);
+  if (conn.inTransaction) return undefined;
+  const sql: SyncStatements = {
+    get: <R>(s: string, b: readonly unknown[]) => conn.prepare(s).get(...b.map((v) => sqliteValue(v as Knex.Value))) as R | undefined,
+    run: (s, b) => void conn.prepare(s).run(...b.map((v) => sqliteValue(v as Knex.Value))),
+  };
+  return { value: conn.transaction(() => work(sql)).immediate() };
+}
+
+/** A one-row insert of these columns, as portable SQL with `?` placeholders. */
+export function insertRowSql(table: string, columns: readonly string[]): string {
+  return `insert into \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
 }
 
 /**
