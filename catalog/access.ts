@@ -1,8 +1,9 @@
 /**
  * The authorisation contract between the lookups and the catalogue: what one consumer may
- * receive from one lookup method. The lookups call resolveAccess on every call (so disabling
- * a consumer or revoking a grant applies to the next call) and then project each record to
- * `items`, masking `masked`.
+ * receive from one lookup method. The lookups ask for it on every call, through the
+ * per-process cache of catalog/access-cache.ts, which holds a decision only while the access
+ * version stands (so disabling a consumer or revoking a grant applies to the next call), and
+ * then project each record to `items`, masking `masked`.
  *
  * Rule: method → its interface's resource (published) → the consumer's grants in force on
  * that resource → the union of their items; an item is masked unless some grant gives it
@@ -53,33 +54,47 @@ interface ConsumerGrantRow {
   resource_updated_at: number | null;
   items: string | null;
   masked_items: string | null;
+  expires_at: number | string | null;
 }
 
 // portable SQL (see selectRows), one statement because this runs on every lookup: the consumer,
 // the method's published resource (null columns when there is none) and the consumer's grants
 // in force on it (none: one row with null items)
 const CONSUMER_RESOURCE_GRANTS =
-  'select c.`disabled`, r.`id` as `resource_id`, r.`updated_at` as `resource_updated_at`, g.`items`, g.`masked_items` ' +
+  'select c.`disabled`, r.`id` as `resource_id`, r.`updated_at` as `resource_updated_at`, g.`items`, g.`masked_items`, g.`expires_at` ' +
   `from \`consumers\` c left join ${PUBLISHED_RESOURCE_OF_METHOD_TABLE} r on 1 = 1 ` +
   `left join \`grants\` g on g.\`consumer_id\` = c.\`id\` and g.\`resource_code\` = r.\`code\` and ${GRANT_IN_FORCE_SQL} where c.\`id\` = ?`;
 
-export async function resolveAccess(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
+/** A decision, and until when it holds unless the catalogue changes: the first expiry of a grant it rests on. */
+export interface AccessDecision {
+  result: AccessResult;
+  until: number;
+}
+
+export async function decideAccess(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessDecision> {
   const rows = await selectRows<ConsumerGrantRow>(db, CONSUMER_RESOURCE_GRANTS, [method, now, consumerId]);
-  if (rows.length === 0 || Boolean(rows[0].disabled)) return { ok: false, reason: '调用方不存在或已停用' };
+  const refused = (reason: string): AccessDecision => ({ result: { ok: false, reason }, until: Infinity });
+  if (rows.length === 0 || Boolean(rows[0].disabled)) return refused('调用方不存在或已停用');
   const resource = rows[0];
-  if (resource.resource_id === null) return { ok: false, reason: `接口 ${method} 未在目录中登记或所属资源未发布` };
-  const grants = rows.filter((r) => r.items !== null).map((r) => ({ items: JSON.parse(r.items!) as string[], masked: JSON.parse(r.masked_items ?? '[]') as string[] }));
+  if (resource.resource_id === null) return refused(`接口 ${method} 未在目录中登记或所属资源未发布`);
+  const inForce = rows.filter((r) => r.items !== null);
+  const grants = inForce.map((r) => ({ items: JSON.parse(r.items!) as string[], masked: JSON.parse(r.masked_items ?? '[]') as string[] }));
   // Stryker disable next-line ConditionalExpression: an early exit: without grants no item is granted, refused the same way below
-  if (grants.length === 0) return { ok: false, reason: `未获授权调用 ${method}` };
+  if (grants.length === 0) return refused(`未获授权调用 ${method}`);
   const registration = await registrationOf(db, Number(resource.resource_id), Number(resource.resource_updated_at));
-  if (!registration) return { ok: false, reason: `接口 ${method} 所属资源未发布或已停用` };
+  if (!registration) return refused(`接口 ${method} 所属资源未发布或已停用`);
 
   const granted = new Set(grants.flatMap((g) => g.items));
   const unmasked = new Set(grants.flatMap((g) => g.items.filter((i) => !g.masked.includes(i))));
   // in the resource's item order, so projections are stable
   const items = registration.items.map((i) => i.field).filter((f) => granted.has(f));
-  if (items.length === 0) return { ok: false, reason: `未获授权调用 ${method}` };
-  return { ok: true, access: { method, items, masked: items.filter((f) => !unmasked.has(f)) } };
+  if (items.length === 0) return refused(`未获授权调用 ${method}`);
+  const until = Math.min(...inForce.map((r) => (r.expires_at === null ? Infinity : Number(r.expires_at))));
+  return { result: { ok: true, access: { method, items, masked: items.filter((f) => !unmasked.has(f)) } }, until };
+}
+
+export async function resolveAccess(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
+  return (await decideAccess(db, consumerId, method, now)).result;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Consumer registry: the approval windows and other systems that call lookups. */
 import type { Db } from '../core/db';
+import { changingAccess } from './access-version';
 import { DUMMY_SECRET_HASH, hashSecret, newSecret, verifySecretAsync } from './secrets';
 
 export interface Consumer {
@@ -41,16 +42,18 @@ export async function addConsumer(
 ): Promise<{ consumer: Consumer; secret: string }> {
   const secret = c.secret ?? newSecret();
   const now = Date.now();
-  await db('consumers').insert({
-    id: c.id,
-    name: c.name,
-    department_code: c.departmentCode ?? null,
-    secret_hash: hashSecret(secret),
-    methods: JSON.stringify(c.methods),
-    disabled: false,
-    created_at: now,
-    updated_at: now,
-  });
+  await changingAccess(db, (t) =>
+    t('consumers').insert({
+      id: c.id,
+      name: c.name,
+      department_code: c.departmentCode ?? null,
+      secret_hash: hashSecret(secret),
+      methods: JSON.stringify(c.methods),
+      disabled: false,
+      created_at: now,
+      updated_at: now,
+    }),
+  );
   return { consumer: { id: c.id, name: c.name, departmentCode: c.departmentCode ?? null, methods: c.methods, disabled: false }, secret };
 }
 
@@ -67,7 +70,7 @@ export async function authenticateConsumer(db: Db, id: string, secret: string): 
 }
 
 export async function setConsumerDisabled(db: Db, id: string, disabled: boolean): Promise<boolean> {
-  const n = await db('consumers').where({ id }).update({ disabled, updated_at: Date.now() });
+  const n = await changingAccess(db, (t) => t('consumers').where({ id }).update({ disabled, updated_at: Date.now() }));
   return n > 0;
 }
 

@@ -8,6 +8,7 @@ import { ApiError } from '../core/result-codes';
 import type { Principal } from './principal';
 import { requireRole } from './principal';
 import { codesProvidedBy, isProvidedBy } from './resources';
+import { changingAccess } from './access-version';
 
 export interface Grant {
   id: number;
@@ -55,13 +56,15 @@ export async function createGrant(
   trx: Db | Knex,
   g: { consumer_id: string; resource_code: string; application_id: number | null; items: string[]; masked_items: string[]; expires_at: number | null },
 ): Promise<number> {
-  const [id] = await trx('grants').insert({
-    ...g,
-    items: JSON.stringify(g.items),
-    masked_items: JSON.stringify(g.masked_items.filter((m) => g.items.includes(m))),
-    revoked_at: null,
-    created_at: Date.now(),
-  });
+  const [id] = await changingAccess(trx, (t) =>
+    t('grants').insert({
+      ...g,
+      items: JSON.stringify(g.items),
+      masked_items: JSON.stringify(g.masked_items.filter((m) => g.items.includes(m))),
+      revoked_at: null,
+      created_at: Date.now(),
+    }),
+  );
   return Number(id);
 }
 
@@ -109,6 +112,6 @@ export async function revokeGrant(db: Db, p: Principal, id: number): Promise<Gra
   if (p.role === 'department') {
     if (!(await isProvidedBy(db, g.resource_code, p.dept))) throw new ApiError('FORBIDDEN', '只能撤销本部门资源的授权');
   }
-  if (g.revoked_at === null) await db('grants').where({ id }).whereNull('revoked_at').update({ revoked_at: Date.now() });
+  if (g.revoked_at === null) await changingAccess(db, (t) => t('grants').where({ id }).whereNull('revoked_at').update({ revoked_at: Date.now() }));
   return (await getGrant(db, id))!;
 }

@@ -15,6 +15,7 @@ import {
   getVersion, insertVersion, PUBLIC_STATUSES, Registration, replaceRegistration, resourceExists, ResourceVersion, setStatus, supersedePublished, versionsOf,
 } from './resources';
 import { ValidationFailed } from './validation';
+import { changingAccess } from './access-version';
 import { reindexResource } from './search-index';
 import { assertNoLibraryChange, buildLibraryTable, libraryOfResource, recordLibrary, retireLibrary } from './libraries';
 
@@ -112,14 +113,17 @@ export async function publish(db: Db, p: Principal, code: string): Promise<Resou
     await setStatus(trx, draft.id, 'published', { published_at: now, review_note: null });
     const ifaces = draft.registration.interfaces ?? [];
     const methods = ifaces.map((i) => i.method);
-    const stale = trx('interfaces').where({ resource_code: code });
-    await (methods.length > 0 ? stale.whereNotIn('method', methods) : stale).delete();
-    for (const f of ifaces) {
-      await trx('interfaces')
-        .insert({ method: f.method, resource_code: code, name: f.name, function: f.function, network: f.network ?? '政务外网（行政服务域）', remark: f.remark ?? null })
-        .onConflict('method')
-        .merge(['resource_code', 'name', 'function', 'network', 'remark']);
-    }
+    // which resource a method reaches decides access
+    await changingAccess(trx, async (t) => {
+      const stale = t('interfaces').where({ resource_code: code });
+      await (methods.length > 0 ? stale.whereNotIn('method', methods) : stale).delete();
+      for (const f of ifaces) {
+        await t('interfaces')
+          .insert({ method: f.method, resource_code: code, name: f.name, function: f.function, network: f.network ?? '政务外网（行政服务域）', remark: f.remark ?? null })
+          .onConflict('method')
+          .merge(['resource_code', 'name', 'function', 'network', 'remark']);
+      }
+    });
     await reindexResource(trx, code);
     return (await getVersion(trx, code, draft.version))!;
   });

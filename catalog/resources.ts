@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../core/db';
 import { ApiError } from '../core/result-codes';
 import { batchRowsFor, selectRows } from '../core/dialect';
+import { changingAccess } from './access-version';
 import type { DataType } from '../core/registry';
 
 export type { DataType };
@@ -194,18 +195,18 @@ async function writeItems(trx: Knex, resourceId: number, items: ResourceItem[]):
 }
 
 export async function insertVersion(trx: Knex, reg: Registration, version: number, status: Status, now: number): Promise<number> {
-  const [id] = await trx('resources').insert({ code: reg.code, version, status, ...columnsOf(reg), review_note: null, published_at: null, created_at: now, updated_at: now });
+  const [id] = await changingAccess(trx, (t) => t('resources').insert({ code: reg.code, version, status, ...columnsOf(reg), review_note: null, published_at: null, created_at: now, updated_at: now }));
   await writeItems(trx, Number(id), reg.items);
   return Number(id);
 }
 
 export async function replaceRegistration(trx: Knex, id: number, reg: Registration, status: Status, now: number): Promise<void> {
-  await trx('resources').where({ id }).update({ ...columnsOf(reg), status, review_note: null, updated_at: now });
+  await changingAccess(trx, (t) => t('resources').where({ id }).update({ ...columnsOf(reg), status, review_note: null, updated_at: now }));
   await writeItems(trx, id, reg.items);
 }
 
 export async function setStatus(trx: Knex, id: number, status: Status, extra: { review_note?: string | null; published_at?: number | null } = {}): Promise<void> {
-  await trx('resources').where({ id }).update({ status, ...extra, updated_at: Date.now() });
+  await changingAccess(trx, (t) => t('resources').where({ id }).update({ status, ...extra, updated_at: Date.now() }));
 }
 
 export async function versionsOf(db: Db | Knex, code: string): Promise<ResourceVersion[]> {
@@ -231,7 +232,7 @@ export async function resourceExists(db: Db | Knex, code: string): Promise<boole
 
 /** Marks the published version superseded (a new version is being published). */
 export async function supersedePublished(trx: Knex, code: string, now: number): Promise<void> {
-  await trx('resources').where({ code, status: 'published' }).update({ status: 'superseded', updated_at: now });
+  await changingAccess(trx, (t) => t('resources').where({ code, status: 'published' }).update({ status: 'superseded', updated_at: now }));
 }
 
 /** Whether some version of the resource is provided by the department. */

@@ -165,16 +165,97 @@ export function multiRowInsert(db: Knex, table: string, columns: readonly string
   return db.raw(format(sql, values as Parameters<typeof format>[1]));
 }
 
+interface SqliteHandle {
+  open: boolean;
+  inTransaction: boolean;
+  prepare(sql: string): { all(...bindings: unknown[]): unknown[]; get(...bindings: unknown[]): unknown; run(...bindings: unknown[]): unknown };
+  transaction<T>(fn: () => T): { immediate(): T };
+}
+
+interface Mysql2Handle {
+  execute(sql: string, bindings: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
+}
+
+interface PoolClient {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(conn: unknown): Promise<void>;
+}
+
+/** The one better-sqlite3 connection behind a knex handle, once it has been opened. */
+const sqliteHandles = new WeakMap<object, SqliteHandle>();
+
+async function sqliteHandle(db: Knex): Promise<SqliteHandle> {
+  let conn = sqliteHandles.get(db.client);
+  if (!conn || !conn.open) {
+    const client = db.client as unknown as PoolClient;
+    conn = (await client.acquireConnection()) as SqliteHandle;
+    await client.releaseConnection(conn);
+    sqliteHandles.set(db.client, conn);
+  }
+  return conn;
+}
+
+/** better-sqlite3 takes no booleans or dates (knex converts them the same way) */
+function sqliteValue(v: Knex.Value): unknown {
+  return typeof v === 'boolean' ? Number(v) : v instanceof Date ? v.valueOf() : v;
+}
+
 /**
- * Runs a hand-written select (for the lookup hot path, where building the query with knex
- * cost more CPU than running it) and returns its rows on either database. The SQL must be
- * portable: backtick identifiers, `?` placeholders, 0/1 for booleans.
+ * Runs a hand-written select (for the lookup hot path, where building and running the query
+ * through knex cost more CPU than the database's work) and returns its rows on either
+ * database. The SQL must be portable: backtick identifiers, `?` placeholders, 0/1 for booleans.
+ *
+ * Outside a transaction it bypasses knex: on SQLite the statement runs on the one connection,
+ * prepared once (cacheStatements), unless a transaction is open on it — knex then holds the
+ * connection and the read waits for it as any other; on MySQL it is a prepared statement
+ * (mysql2 `execute`, kept per connection) on a pooled connection.
  */
 export async function selectRows<T>(db: Knex, sql: string, bindings: readonly Knex.Value[]): Promise<T[]> {
-  const result = (await db.raw(sql, bindings)) as unknown;
-  // better-sqlite3 answers the rows; mysql2 answers [rows, fields]
-  if (isSqlite(db)) return result as T[];
-  return (result as [T[], unknown])[0];
+  const inTransaction = (db as Knex.Transaction).isTransaction === true;
+  if (isSqlite(db)) {
+    if (!inTransaction) {
+      const conn = await sqliteHandle(db);
+      // synchronous: nothing else can use the connection between this check and the read
+      if (!conn.inTransaction) return conn.prepare(sql).all(...bindings.map(sqliteValue)) as T[];
+    }
+    return (await db.raw(sql, bindings)) as T[];
+  }
+  if (inTransaction) return ((await db.raw(sql, bindings)) as [T[], unknown])[0];
+  const client = db.client as unknown as PoolClient;
+  const conn = (await client.acquireConnection()) as Mysql2Handle;
+  try {
+    return await new Promise<T[]>((resolve, reject) => conn.execute(sql, bindings.map((b) => b ?? null), (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
+/** Statements run synchronously inside syncTransaction (portable SQL, as for selectRows). */
+export interface SyncStatements {
+  get<T>(sql: string, bindings: readonly unknown[]): T | undefined;
+  run(sql: string, bindings: readonly unknown[]): void;
+}
+
+/**
+ * SQLite only: runs `work` as one immediate transaction on the connection, synchronously, its
+ * statements prepared once and run without knex — when no transaction is open on the
+ * connection. Otherwise, and on MySQL, answers undefined and the caller goes through knex.
+ * Nothing else can use the connection while it runs (better-sqlite3 is synchronous).
+ */
+export async function syncTransaction<T>(db: Knex, work: (sql: SyncStatements) => T): Promise<{ value: T } | undefined> {
+  if (!isSqlite(db) || (db as Knex.Transaction).isTransaction) return undefined;
+  const conn = await sqliteHandle(db);
+  if (conn.inTransaction) return undefined;
+  const sql: SyncStatements = {
+    get: <R>(s: string, b: readonly unknown[]) => conn.prepare(s).get(...b.map((v) => sqliteValue(v as Knex.Value))) as R | undefined,
+    run: (s, b) => void conn.prepare(s).run(...b.map((v) => sqliteValue(v as Knex.Value))),
+  };
+  return { value: conn.transaction(() => work(sql)).immediate() };
+}
+
+/** A one-row insert of these columns, as portable SQL with `?` placeholders. */
+export function insertRowSql(table: string, columns: readonly string[]): string {
+  return `insert into \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
 }
 
 /**

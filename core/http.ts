@@ -12,8 +12,8 @@ declare global {
   namespace Express {
     interface Request {
       id: string;
+      /** this request's logger (a child carrying its id), made on first use */
       log: Logger;
-      startedAt: bigint;
     }
   }
 }
@@ -21,17 +21,25 @@ declare global {
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function requestContext(log: Logger) {
+  // the access line is written through the process's logger with the id as a field (the line
+  // a child would write, without making one per request); below info it costs nothing
+  const accessLine = log.isLevelEnabled('info');
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.get('x-request-id');
-    req.id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-    req.log = log.child({ reqId: req.id });
-    req.startedAt = process.hrtime.bigint();
-    res.setHeader('X-Request-Id', req.id);
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - req.startedAt) / 1e6;
-      // path only: query strings may carry ID numbers
-      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
+    const reqId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    req.id = reqId;
+    // most requests never log: the child logger is made when a handler first asks for it
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', { get: () => (child ??= log.child({ reqId })), configurable: true });
+    res.setHeader('X-Request-Id', reqId);
+    if (accessLine) {
+      const startedAt = process.hrtime.bigint();
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+        // path only: query strings may carry ID numbers
+        log.info({ reqId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      });
+    }
     next();
   };
 }
@@ -39,6 +47,19 @@ export function requestContext(log: Logger) {
 export function sendEnvelope(res: Response, envelope: Envelope<unknown>): void {
   if (res.headersSent) return; // already answered (e.g. by the timeout)
   res.status(httpStatusOf(envelope.result_code)).type('application/json; charset=utf-8').send(JSON.stringify(envelope));
+}
+
+/**
+ * A lookup answer: never cached (no-store), so written without express's send, which would
+ * hash every body for an ETag no client may use.
+ */
+export function sendUncached(res: Response, status: number, contentType: string, body: string): void {
+  if (res.headersSent) return; // already answered (e.g. by the timeout)
+  res.statusCode = status;
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** A request still unanswered after `ms` gets the 500 envelope; the work is logged, not leaked. */

@@ -5,11 +5,11 @@
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
 import type { AppContext } from './context';
-import { sendEnvelope } from '../core/http';
+import { sendEnvelope, sendUncached } from '../core/http';
 import { answerLookup } from './pipeline';
 import { PURPOSE_HEADER } from './purpose';
 import { USER_ID_HEADER } from './accounts/user-id';
-import { badParam, errorEnvelope } from '../core/result-codes';
+import { badParam, errorEnvelope, httpStatusOf } from '../core/result-codes';
 import { hasValidToken } from './auth/tokens';
 
 /** Method names are identifiers; other names (openapi.json, …) are left to other routes. */
@@ -29,8 +29,7 @@ export function jsonApiRoutes(ctx: AppContext): Router {
       requestId: req.id,
       log: req.log,
     });
-    res.setHeader('Cache-Control', 'no-store');
-    sendEnvelope(res, envelope);
+    sendUncached(res, httpStatusOf(envelope.result_code), 'application/json; charset=utf-8', JSON.stringify(envelope));
   };
 
   r.get('/dprs/api/:method', onlyMethodNames, async (req, res) => {

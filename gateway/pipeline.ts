@@ -1,6 +1,6 @@
 /**
  * The one lookup pipeline both interfaces call:
- *   parse → authenticate (token, or a signed-in clerk) → purpose, user id + validate → authorise (token methods, resolveAccess)
+ *   parse → authenticate (token, or a signed-in clerk) → purpose, user id + validate → authorise (token methods, accessForLookup)
  *   → lookup → project items / mask → audit → envelope.
  * The six methods of 附件3 are fixed (./lookups/methods); every other method is a generic
  * lookup its published registration declares (./lookups/declared), found only after the
@@ -14,7 +14,8 @@
  * consumer to attribute it to, and unauthenticated traffic must not be able to grow the
  * audit table); both are logged as warnings with the request id.
  */
-import { resolveAccess, verificationRefusal } from '../catalog/access';
+import { verificationRefusal } from '../catalog/access';
+import { accessForLookup } from '../catalog/access-cache';
 import type { AppContext } from './context';
 import type { Logger } from '../core/logger';
 import { recordLookup } from './audit';
@@ -126,7 +127,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
       throw new ApiError('RATE_LIMITED', itemKeys ? `每分钟最多比对 ${limit} 项（${method.name}，本次 ${units} 项）` : `每分钟最多调用 ${limit} 次 ${method.name}`);
     }
     if (isDeclared(method)) await method.ensureConnected();
-    const access = await resolveAccess(ctx.db, claims.consumerId, method.name);
+    const access = await accessForLookup(ctx.db, claims.consumerId, method.name);
     if (!access.ok) throw new ApiError('FORBIDDEN', access.reason);
     const refusal = method.compares ? verificationRefusal(access.access, method.compares) : null;
     if (refusal) throw new ApiError('FORBIDDEN', refusal);

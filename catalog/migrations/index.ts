@@ -16,6 +16,7 @@ import * as m010 from './010_demands';
 import * as m011 from './011_applications';
 import * as m012 from './012_grants';
 import * as m301 from './301_resource_search';
+import * as m302 from './302_access_version';
 import * as m801 from './801_libraries';
 import * as m802 from './802_library_columns';
 import * as m803 from './803_base_libraries';
@@ -32,6 +33,7 @@ export const CATALOG_MIGRATIONS: Migrations = {
   '011_applications': m011,
   '012_grants': m012,
   '301_resource_search': m301,
+  '302_access_version': m302,
   '801_libraries': m801,
   '802_library_columns': m802,
   '803_base_libraries': m803,

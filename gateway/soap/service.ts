@@ -19,7 +19,7 @@ import type { AppContext } from '../context';
 import { answerLookup } from '../pipeline';
 import { PURPOSE_HEADER } from '../purpose';
 import { USER_ID_HEADER } from '../accounts/user-id';
-import { sendEnvelope } from '../../core/http';
+import { sendEnvelope, sendUncached } from '../../core/http';
 import { ApiError, errorEnvelope } from '../../core/result-codes';
 import { SOAP_PATH } from '../../schemas/wsdl';
 import { SoapCatalogue } from './operations';
@@ -91,7 +91,7 @@ export function soapRoutes(ctx: AppContext): Router {
       requestId: req.id,
       log: req.log,
     });
-    res.status(200).type('text/xml; charset=utf-8').send(soapAnswerXml(operation, envelope));
+    sendUncached(res, 200, 'text/xml; charset=utf-8', soapAnswerXml(operation, envelope));
   };
   const operations = new SoapCatalogue(ctx.db, ctx.log, ctx.config.publicUrl + SOAP_PATH);
   // the first snapshot is built now, so that the first call finds it ready

@@ -51,13 +51,15 @@ export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {
     res.on('finish', () => httpRequests.inc({ route: routeGroup(req.path), status: String(res.statusCode) }));
     next();
   });
-  app.use(healthRoutes(ctx));
-  app.get('/', (_req, res) => res.redirect(302, '/portal/'));
-  // /metrics is not here: it has its own listen address (gateway/metrics-server.ts)
-  app.use(openApiRoutes(ctx)); // before the JSON API: docs and openapi.json are not methods
+  // the lookups early: each router ahead of them is walked by every call. Only the routes that
+  // share their /dprs/api prefix come first (docs and openapi.json are not methods, nor is token)
+  app.use(openApiRoutes(ctx));
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
   app.use(soapRoutes(ctx));
+  app.use(healthRoutes(ctx));
+  app.get('/', (_req, res) => res.redirect(302, '/portal/'));
+  // /metrics is not here: it has its own listen address (gateway/metrics-server.ts)
   // people signed in to the workbench: the session (and its CSRF check) before every route that honours it
   app.use(['/dprs/catalog', '/dprs/admin', '/dprs/workbench/api'], sessionMiddleware(ctx));
   app.use(adminRoutes(ctx));

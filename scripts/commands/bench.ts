@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { benchSync, SyncBenchResult } from '../bench/sync';
 import { runHttpBench } from '../bench/http';
+import { pipelineSummary, runPipelineBench } from '../bench/pipeline';
 import { haveWrk } from '../bench/wrk';
 import { table, writeSection } from '../bench/report';
 import { positiveInt } from './common';
@@ -84,6 +85,18 @@ export function registerBenchCommand(program: Command): void {
         profileDir: opts.profile ? path.resolve(opts.profile) : undefined,
       });
       process.stdout.write(md + '\n');
+    });
+
+  bench
+    .command('pipeline')
+    .description('the lookup pipeline in process (no HTTP): CPU µs per JSON getRKZP call, round by round; prints only')
+    .option('--mysql-url <url>', 'on MariaDB (a schema dprs_bench_pipe_* is made and dropped) instead of SQLite')
+    .option('--rounds <n>', 'measured rounds', positiveInt, 5)
+    .option('--calls <n>', 'calls per round', positiveInt, 4000)
+    .option('--concurrency <n>', 'calls in flight', positiveInt, 50)
+    .action(async (opts: { mysqlUrl?: string; rounds: number; calls: number; concurrency: number }) => {
+      const perCall = await runPipelineBench({ ...opts, mysqlUrl: opts.mysqlUrl ?? null, log: (s) => process.stderr.write(s + '\n') });
+      process.stdout.write(pipelineSummary(perCall) + '\n');
     });
 
   bench

@@ -284,7 +284,8 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     ]);
     expect((await store.lookupsOfKey(t.db, key, 2)).map((r) => r.at)).toEqual([entry(4).at, entry(3).at]);
   });
-  it('appends again after a deadlock, up to five attempts, and not after any other error', async () => {
+  // SQLite appends a batch in one synchronous transaction on its one connection (no knex, no deadlock, nothing to retry)
+  (target === 'mysql' ? it : it.skip)('appends again after a deadlock, up to five attempts, and not after any other error', async () => {
     const failing = (failures: number, err: object) => {
       let attempts = 0;
       const transaction = (fn: never) => (++attempts <= failures ? Promise.reject(Object.assign(new Error('injected'), err)) : t.db.transaction(fn));

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import * as access from '../../../catalog/access';
+import * as accessCache from '../../../catalog/access-cache';
 import { setConsumerDisabled } from '../../../catalog/consumers';
 import { queryKeyHash as hashQueryKey } from '../../../gateway/auditing/chain';
 import { auditChainKey } from '../../../gateway/auditing/chain';
@@ -112,7 +112,7 @@ describe.each(STORAGE_TARGETS)('authentication, purpose and audit on %s', (targe
       expect(r.body).toEqual({ msg: '无权限：令牌未授权调用 getRKZP', result_code: '403', data: [] });
     });
 
-    it('resolveAccess denies (a disabled consumer, on the next call)', async () => {
+    it('the access decision denies (a disabled consumer, on the next call)', async () => {
       await setConsumerDisabled(ctx.db, CONSUMER, true);
       try {
         const r = await postJson(base, 'getRKZP', alice(), good);
@@ -130,10 +130,10 @@ describe.each(STORAGE_TARGETS)('authentication, purpose and audit on %s', (targe
     });
   });
 
-  describe('grants: items and masks from resolveAccess', () => {
+  describe('grants: items and masks from the access decision', () => {
     afterEach(() => jest.restoreAllMocks());
     it('returns only the granted items, masking the masked ones', async () => {
-      jest.spyOn(access, 'resolveAccess').mockResolvedValue({ ok: true, access: { method: 'getRKZP', items: ['GMSFZH', 'XM', 'CSRQ'], masked: ['GMSFZH', 'XM'] } });
+      jest.spyOn(accessCache, 'accessForLookup').mockResolvedValue({ ok: true, access: { method: 'getRKZP', items: ['GMSFZH', 'XM', 'CSRQ'], masked: ['GMSFZH', 'XM'] } });
       const r = await postJson(base, 'getRKZP', alice(), good);
       expect(r.status).toBe(200);
       expect(Object.keys(r.body.data[0])).toEqual(['GMSFZH', 'XM', 'CSRQ']);

@@ -4,7 +4,7 @@ import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/data
 
 const TABLES = [
   'population', 'legal_entity', 'licence',
-  'departments', 'licensing_items', 'resources', 'resource_items', 'interfaces', 'consumers', 'demands', 'applications', 'grants', 'resource_search',
+  'departments', 'licensing_items', 'resources', 'resource_items', 'interfaces', 'consumers', 'demands', 'applications', 'grants', 'resource_search', 'access_version',
   'sync_jobs', 'sync_watermarks', 'sync_runs', 'sync_rejects', 'leases',
   'audit_log',
   'matters', 'matter_materials',

@@ -1,0 +1,86 @@
+/**
+ * The lookups' access decisions, kept per process while the access version
+ * (catalog/access-version.ts) stands. Every call reads the version — one row by primary key,
+ * a read shared by concurrent calls (readVersion) — instead of the consumer, resource and
+ * grants: a change committed anywhere raises it, so the next call on any process decides afresh. A decision also ends when a grant it rests on expires,
+ * and after MAX_AGE_MS, which bounds a change made with plain SQL that did not raise the version.
+ */
+import type { Db } from '../core/db';
+import { selectRows } from '../core/dialect';
+import { AccessDecision, AccessResult, decideAccess } from './access';
+import { ACCESS_VERSION_SQL } from './access-version';
+
+const MAX_AGE_MS = 60_000;
+/** consumers × methods is small; the bound only keeps a flood of unknown names from growing it */
+const MAX_ENTRIES = 10_000;
+
+interface Entry extends AccessDecision {
+  at: number;
+}
+
+class AccessCache {
+  private version = -1;
+  private readonly entries = new Map<string, Entry>();
+  /** the version read sent and not yet answered */
+  private sent: Promise<number> | null = null;
+  /** the read that follows it, shared by the calls that arrived meanwhile */
+  private following: Promise<number> | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  private send(): Promise<number> {
+    const read = selectRows<{ version: number | string }>(this.db, ACCESS_VERSION_SQL, []).then(([row]) => Number(row.version));
+    const done = () => {
+      if (this.sent === read) this.sent = null;
+    };
+    read.then(done, done);
+    return (this.sent = read);
+  }
+
+  /**
+   * The version as read by a statement sent after this call began — so it reflects every
+   * change committed before — shared between concurrent calls: a read already on its way may
+   * have been sent earlier, so a call arriving meanwhile waits for the next one, which then
+   * serves every call that arrived during the first. Under load (MySQL, a round trip each)
+   * this is one read per round trip instead of one per call.
+   */
+  private readVersion(): Promise<number> {
+    if (!this.sent) return this.send();
+    this.following ??= this.sent
+      .catch(() => undefined)
+      .then(() => {
+        this.following = null;
+        return this.send();
+      });
+    return this.following;
+  }
+
+  async access(consumerId: string, method: string, now: number): Promise<AccessResult> {
+    const db = this.db;
+    const version = await this.readVersion();
+    if (version > this.version) {
+      this.entries.clear();
+      this.version = version;
+    }
+    const key = `${consumerId}\u0000${method}`;
+    const hit = this.entries.get(key);
+    // a call that read an older version than another one already did decides without the cache
+    if (hit && version === this.version && now < hit.until && now - hit.at < MAX_AGE_MS) return hit.result;
+    // the decision is read after the version, so it is at least as new as the version it is kept under
+    const decided = await decideAccess(db, consumerId, method, now);
+    if (version === this.version) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+      this.entries.set(key, { ...decided, at: now });
+    }
+    return decided.result;
+  }
+}
+
+const caches = new WeakMap<Db, AccessCache>();
+
+/** What one consumer may receive from one lookup method now (resolveAccess), cached per database handle. */
+export function accessForLookup(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new AccessCache(db)));
+  return cache.access(consumerId, method, now);
+}
