@@ -39,7 +39,8 @@ export async function findByItems(db: Db, lib: ResourceLibrary, match: ReadonlyM
   const where: Record<string, string> = {};
   for (const [field, value] of match) {
     const c = byField.get(field);
-    if (!c) throw new Error('query item is not a column of the library');
+    // a removed item is neither answered nor declarable; its equality could not be confirmed below
+    if (!c || c.hidden) throw new Error('query item is not an answered column of the library');
     where[identifier(c.column)] = value;
   }
   const cols = answerColumns(lib);
