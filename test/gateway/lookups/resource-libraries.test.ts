@@ -75,7 +75,7 @@ describe.each(STORAGE_TARGETS)('resource libraries on %s', (target) => {
 
   it('refuses to query an item the library does not have, or one a revision removed (never answered, so its equality could not be confirmed)', async () => {
     await ctx.db('lib_scratch').insert(row('a', '1'));
-    for (const match of [{ NOPE: 'a' }, { HID: 'hidden' }, { K1: 'a', HID: 'hidden' }]) await expect(find(match)).rejects.toThrow('query item is not an answered column of the library');
+    for (const match of [{ NOPE: 'a' }, { HID: 'hidden' }, { K1: 'a', HID: 'hidden' }] as Array<Record<string, string>>) await expect(find(match)).rejects.toThrow('query item is not an answered column of the library');
   });
 
   it('gives numeric items (Y, N, I, F) as numbers when the driver gives them as text; anything not a plain decimal stays text', async () => {
