@@ -22,10 +22,14 @@ export const MODULES = {
       'gateway/lookups/repository.ts': ['test/gateway/lookups/repository.test.ts', 'test/gateway/lookups/repository-equality.test.ts', 'test/gateway/lookups/methods.test.ts'],
     },
   },
-  // the lookups a registration declares (generic lookups, merged at the end of issue 17's work: not measured yet)
+  // the lookups a registration declares (generic lookups): the rules below HTTP, then through the pipeline
   'declared-lookups': {
     mutate: ['gateway/lookups/declared.ts', 'gateway/lookups/resource-libraries.ts'],
-    tests: ['test/gateway/lookups/declared.test.ts', 'test/catalog/lookup-declarations.test.ts'],
+    tests: ['test/gateway/lookups/declared-rules.test.ts', 'test/gateway/lookups/resource-libraries.test.ts', 'test/gateway/lookups/declared.test.ts', 'test/catalog/lookup-declarations.test.ts'],
+    narrow: {
+      'gateway/lookups/declared.ts': ['test/gateway/lookups/declared-rules.test.ts', 'test/gateway/lookups/declared.test.ts'],
+      'gateway/lookups/resource-libraries.ts': ['test/gateway/lookups/resource-libraries.test.ts', 'test/gateway/lookups/declared-rules.test.ts'],
+    },
   },
   jwt: {
     mutate: ['core/jwt.ts'],

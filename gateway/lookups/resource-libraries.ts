@@ -20,6 +20,7 @@ function identifier(name: string): string {
 const NUMERIC = new Set(['N', 'Y', 'I', 'F']);
 
 function valueOf(c: LibraryColumn, v: unknown): unknown {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: neither driver is set to give bigint (better-sqlite3 without safeIntegers; mysql2 gives numbers, or text when too big): never true
   if (typeof v === 'bigint') return Number(v);
   if (NUMERIC.has(c.data_type) && typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
   return v ?? null;
@@ -39,7 +40,8 @@ export async function findByItems(db: Db, lib: ResourceLibrary, match: ReadonlyM
   const where: Record<string, string> = {};
   for (const [field, value] of match) {
     const c = byField.get(field);
-    if (!c) throw new Error('query item is not a column of the library');
+    // a removed item is neither answered nor declarable; its equality could not be confirmed below
+    if (!c || c.hidden) throw new Error('query item is not an answered column of the library');
     where[identifier(c.column)] = value;
   }
   const cols = answerColumns(lib);
