@@ -278,15 +278,15 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
       await expectConverged(fe.db, gw.db);
     });
 
-    it('incremental: a batch read again inside the look-back never moves the watermark back, even when the run fails after it', async () => {
+    it.each([1, 2])('incremental: batches read again inside the look-back never move the watermark back, even when the run fails after batch %i', async (batches) => {
       const now = Date.now();
       await fe.insertPeople(0, 30, (i) => sourceTime(now - 20000 + i * 100));
       const job = await setup({ batchSize: 10, lookbackSeconds: 30 });
       await run(job, 'full');
       const wm = (await getWatermark(gw.db, job.id))!;
-      // the run re-reads the 30 rows: its first batch ends well before the watermark
-      const r = await run(job, 'incr', new SyncEngine(gw.db, { onStep: failAt('incr', 'committed', 1) }));
-      expect(r).toMatchObject({ status: 'failed', read: 10 });
+      // the run re-reads the 30 rows: its first two batches end well before the watermark
+      const r = await run(job, 'incr', new SyncEngine(gw.db, { onStep: failAt('incr', 'committed', batches) }));
+      expect(r).toMatchObject({ status: 'failed', read: 10 * batches });
       expect(await getWatermark(gw.db, job.id)).toEqual(wm);
       expect((await run(job, 'incr')).status).toBe('succeeded');
       expect(await getWatermark(gw.db, job.id)).toEqual(wm);
