@@ -21,7 +21,6 @@ export async function runIncremental(rc: RunContext): Promise<'done' | 'needs-fu
   const upper = likeSource(await reader.upperBound(job.delaySeconds), stored.t);
   if (stored.t > shiftTimeText(upper, job.delaySeconds + FUTURE_TOLERANCE_SECONDS)) return 'needs-full';
   counters.future = await reader.countAfter(shiftTimeText(upper, job.delaySeconds + FUTURE_TOLERANCE_SECONDS));
-  let mark: Cursor = stored;
   let cursor: Cursor = incrementalStart(stored, job.lookbackSeconds, await getUpperBound(db, job.id));
   const time = job.updateTime!;
   let pending = reader.pageAfter(cursor, upper, job.batchSize);
@@ -38,8 +37,9 @@ export async function runIncremental(rc: RunContext): Promise<'done' | 'needs-fu
       pending.catch(() => undefined); // surfaced when awaited
     }
     // the watermark never moves back: a page re-read inside the look-back may end before it
+    // (pages come in cursor order, so a page past the stored watermark is past every earlier page)
     // Stryker disable next-line EqualityOperator: at an equal cursor, writing it again changes nothing
-    const advances = compareCursors(cursor, mark) > 0;
+    const advances = compareCursors(cursor, stored) > 0;
     const c = zeroCounters();
     await db.transaction(async (trx) => {
       await rc.step('write');
@@ -49,7 +49,6 @@ export async function runIncremental(rc: RunContext): Promise<'done' | 'needs-fu
       if (advances) await setWatermark(trx, job.id, cursor);
       await rc.step('watermarked');
     });
-    if (advances) mark = cursor;
     addCounters(counters, c);
     await rc.step('committed');
     await rc.checkpoint();
