@@ -229,6 +229,15 @@ describe.each(STORAGE_TARGETS)('writeBatch on %s', (target) => {
       expect((await live()).get(P[2].RYBH)).toBe(P[2].GMSFZH);
     });
 
+    it('a number held only by deleted rows is free: taken without asking anyone, whichever job stored them', async () => {
+      await put([row(0)]);
+      await put([row(1)], {}, { ...people, id: 'other' });
+      await t.db('population').update({ deleted: true });
+      expect(await put([row(2, 0)])).toMatchObject({ written: 1, rejected: 0 });
+      expect(await put([row(3, 1)])).toMatchObject({ written: 1, rejected: 0 });
+      expect(await live()).toEqual(new Map([[P[2].RYBH, P[0].GMSFZH], [P[3].RYBH, P[1].GMSFZH]]));
+    });
+
     it("a number held by another job's record is refused without asking the source", async () => {
       const other = { ...people, id: 'other' };
       await put([row(0)], {}, other);
