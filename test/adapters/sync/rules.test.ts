@@ -7,12 +7,13 @@
  */
 import { FRONTEND_TABLES } from '../../../scripts/demo/frontend';
 import { sourceTime } from '../../../scripts/demo/records';
-import type { BatchStep } from '../../../adapters/sync/context';
+import type { BatchStep, RunContext } from '../../../adapters/sync/context';
 import { MIN_ROWS_FOR_PERCENT, SyncEngine } from '../../../adapters/sync/engine';
+import { runIncremental } from '../../../adapters/sync/incremental';
 import { Job, removeJob, saveJob } from '../../../adapters/sync/jobs';
-import type { RunMode } from '../../../adapters/sync/runs';
-import { compareCursors, getWatermark } from '../../../adapters/sync/watermarks';
-import type { Cursor } from '../../../adapters/sources';
+import { RunMode, zeroCounters } from '../../../adapters/sync/runs';
+import { compareCursors, FUTURE_TOLERANCE_SECONDS, getWatermark, setWatermark, shiftTimeText } from '../../../adapters/sync/watermarks';
+import { openSource, Cursor, SourceReader } from '../../../adapters/sources';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
 import { expectConverged, frontEnd, FrontEnd, T0 } from '../../support/sync';
 
@@ -32,6 +33,20 @@ function failAt(mode: RunMode, step: BatchStep, nth = 1) {
     if (m === mode && s === step && ++n === nth) throw Object.assign(new Error('injected'), { code: 'ECONNRESET' });
   };
 }
+
+/** The source as it is, with its clock standing at `clock` (a source time text): the edges of the clock without timing luck. */
+const clockAt = (clock: string) => (job: Job): SourceReader => {
+  const r = openSource(job);
+  return {
+    fullBatches: (n) => r.fullBatches(n),
+    maxCursor: (upTo) => r.maxCursor(upTo),
+    countAfter: (after) => r.countAfter(after),
+    rowsByKeys: (column, values) => r.rowsByKeys(column, values),
+    upperBound: async (delaySeconds) => shiftTimeText(clock, -delaySeconds),
+    pageAfter: (cursor, upper, limit) => r.pageAfter(cursor, upper, limit),
+    close: () => r.close(),
+  };
+};
 
 describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget) => {
   let fe: FrontEnd;
@@ -77,6 +92,68 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
       } finally {
         await other.drop();
       }
+    });
+  });
+
+  describe('what a full run sweeps and where it leaves the watermark', () => {
+    const OWNER_COLUMNS = { RYBH: 'rybh', GMSFZH: 'gmsfzh', XM: 'xm', CSRQ: 'csrq', MZ: 'mz', XB: 'xb', JG: 'jg', HJD: 'hjd' };
+
+    it("a job filling items, run while the owner's full run is between its batches, makes the owner's sweep delete nothing", async () => {
+      await fe.insertPeople(0, 30);
+      const owner = await setup({ columns: OWNER_COLUMNS, batchSize: 10 });
+      const fill = await saveJob(gw.db, fe.job({ id: 'wj', columns: { RYBH: 'rybh', CSD: 'csd' } }));
+      await run(owner, 'full');
+      expect(await run(fill, 'full')).toMatchObject({ status: 'succeeded', written: 30 });
+      let filled = false;
+      const during = async (s: BatchStep, m: RunMode) => {
+        if (m !== 'full' || s !== 'committed' || filled) return;
+        filled = true;
+        expect(await run(fill, 'full')).toMatchObject({ status: 'succeeded', unchanged: 29 });
+      };
+      await fe.db(P).where({ RYBH: key(30) }).del();
+      const r = await run(owner, 'full', new SyncEngine(gw.db, { onStep: during }));
+      expect(filled).toBe(true);
+      expect(r).toMatchObject({ status: 'succeeded', deleted: 1 });
+      expect(await liveCount()).toBe(29);
+      expect(await liveCount({ rybh: key(30) })).toBe(0);
+      await expectConverged(fe.db, gw.db);
+    });
+
+    it('a row an incremental run brought in and the source then dropped is swept by the next full run', async () => {
+      await fe.insertPeople(0, 10);
+      const job = await setup({ lookbackSeconds: 0 });
+      await run(job, 'full');
+      await fe.insertPeople(10, 1, () => t(500));
+      expect(await run(job, 'incr')).toMatchObject({ mode: 'incr', written: 1 });
+      await fe.db(P).where({ RYBH: key(11) }).del();
+      expect(await run(job, 'full')).toMatchObject({ status: 'succeeded', deleted: 1 });
+      expect(await liveCount({ rybh: key(11) })).toBe(0);
+      expect(await liveCount()).toBe(10);
+    });
+
+    it('a job without an update time is synced in full and sweeps, with no watermark and nothing in the future', async () => {
+      await fe.insertPeople(0, 10);
+      await fe.insertPeople(10, 1, () => '2099-01-01 00:00:00.000000');
+      const job = await setup({ updateTime: undefined });
+      expect(await run(job, 'full')).toMatchObject({ status: 'succeeded', written: 11, future: 0 });
+      await fe.db(P).where({ RYBH: key(2) }).del();
+      // asked for an incremental run, it runs in full
+      expect(await run(job, 'incr')).toMatchObject({ mode: 'full', status: 'succeeded', deleted: 1, unchanged: 10 });
+      expect(await getWatermark(gw.db, job.id)).toBeNull();
+    });
+
+    it('a source whose rows are all stamped ahead of its clock leaves no watermark, and the next run is full again', async () => {
+      await fe.insertPeople(0, 10, () => '2099-01-01 00:00:00.000000');
+      const job = await setup();
+      expect(await run(job, 'full')).toMatchObject({ status: 'succeeded', written: 10, future: 10 });
+      expect(await getWatermark(gw.db, job.id)).toBeNull();
+      expect(await run(job, 'incr')).toMatchObject({ mode: 'full', status: 'succeeded', unchanged: 10 });
+    });
+
+    it('an empty source: a full run succeeds, writes nothing and leaves no watermark', async () => {
+      const job = await setup();
+      expect(await run(job, 'full')).toMatchObject({ status: 'succeeded', read: 0, written: 0, deleted: 0 });
+      expect(await getWatermark(gw.db, job.id)).toBeNull();
     });
   });
 
@@ -201,15 +278,15 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
       await expectConverged(fe.db, gw.db);
     });
 
-    it('incremental: a batch read again inside the look-back never moves the watermark back, even when the run fails after it', async () => {
+    it.each([1, 2])('incremental: batches read again inside the look-back never move the watermark back, even when the run fails after batch %i', async (batches) => {
       const now = Date.now();
       await fe.insertPeople(0, 30, (i) => sourceTime(now - 20000 + i * 100));
       const job = await setup({ batchSize: 10, lookbackSeconds: 30 });
       await run(job, 'full');
       const wm = (await getWatermark(gw.db, job.id))!;
-      // the run re-reads the 30 rows: its first batch ends well before the watermark
-      const r = await run(job, 'incr', new SyncEngine(gw.db, { onStep: failAt('incr', 'committed', 1) }));
-      expect(r).toMatchObject({ status: 'failed', read: 10 });
+      // the run re-reads the 30 rows: its first two batches end well before the watermark
+      const r = await run(job, 'incr', new SyncEngine(gw.db, { onStep: failAt('incr', 'committed', batches) }));
+      expect(r).toMatchObject({ status: 'failed', read: 10 * batches });
       expect(await getWatermark(gw.db, job.id)).toEqual(wm);
       expect((await run(job, 'incr')).status).toBe('succeeded');
       expect(await getWatermark(gw.db, job.id)).toEqual(wm);
@@ -233,5 +310,73 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
         expect(await getWatermark(gw.db, job.id)).toEqual({ t: t(534), k: [key(35)] });
       },
     );
+  });
+
+  describe('at the edges of the source clock', () => {
+    // the clock stands at t(1000); with the delay of 2 s a run reads up to t(998), and a row
+    // is 未来时间 once it is stamped later than the clock + 300 s
+    const CLOCK = t(1000);
+    const micro = (i: number) => sourceTime(T0 + i * 1000, 1); // 1 µs after t(i)
+    const atClock = () => new SyncEngine(gw.db, { openSource: clockAt(CLOCK) });
+    const job = () => setup({ delaySeconds: 2, lookbackSeconds: 0 });
+
+    it('a full run sets the watermark to the last row stamped at clock − delay, and counts as future only rows after clock + 300 s', async () => {
+      expect(shiftTimeText(CLOCK, FUTURE_TOLERANCE_SECONDS)).toBe(t(1300));
+      await fe.insertPeople(0, 10);
+      await fe.insertPeople(10, 1, () => t(998));
+      await fe.insertPeople(11, 1, () => micro(998));
+      await fe.insertPeople(12, 1, () => t(1300));
+      await fe.insertPeople(13, 2, () => micro(1300));
+      const j = await job();
+      const full = await run(j, 'full', atClock());
+      expect(full).toMatchObject({ mode: 'full', status: 'succeeded', read: 15, written: 15, future: 2 });
+      expect(await getWatermark(gw.db, j.id)).toEqual({ t: t(998), k: [key(11)] });
+      // an incremental run at the same clock: nothing new up to clock − delay, the same rows in the future
+      const incr = await run(j, 'incr', atClock());
+      expect(incr).toMatchObject({ mode: 'incr', status: 'succeeded', read: 0, future: 2 });
+      expect(await getWatermark(gw.db, j.id)).toEqual({ t: t(998), k: [key(11)] });
+    });
+
+    it('an incremental run reads rows stamped up to clock − delay inclusive, and no later', async () => {
+      await fe.insertPeople(0, 10);
+      const j = await job();
+      await run(j, 'full', atClock());
+      await fe.db(P).where({ RYBH: key(3) }).update({ GXSJ: t(998), HJD: '周村区新地址' });
+      await fe.db(P).where({ RYBH: key(4) }).update({ GXSJ: micro(998), HJD: '周村区新地址' });
+      const incr = await run(j, 'incr', atClock());
+      expect(incr).toMatchObject({ mode: 'incr', status: 'succeeded', read: 1, written: 1, future: 0 });
+      expect(await getWatermark(gw.db, j.id)).toEqual({ t: t(998), k: [key(3)] });
+      expect((await gw.db('population').where({ hjd: '周村区新地址' }).select('rybh')).map((r) => r.rybh)).toEqual([key(3)]);
+    });
+
+    it.each([
+      ['exactly at clock + 300 s', 'incr', t(1300)],
+      ['1 µs after clock + 300 s', 'full', micro(1300)],
+    ])('a watermark %s: the incremental run is %s', async (_, mode, at) => {
+      await fe.insertPeople(0, 10);
+      const j = await job();
+      await run(j, 'full', atClock());
+      const ahead = { t: at, k: [key(99)] };
+      await setWatermark(gw.db, j.id, ahead);
+      const r = await run(j, 'incr', atClock());
+      expect(r).toMatchObject({ mode, status: 'succeeded' });
+      // kept as it is, or reset by the full run to the source maximum before the clock
+      expect(await getWatermark(gw.db, j.id)).toEqual(mode === 'incr' ? ahead : { t: t(9), k: [key(10)] });
+    });
+
+    it('an incremental run without a watermark refuses before reading anything', async () => {
+      await fe.insertPeople(0, 5);
+      const j = await job();
+      const reader = clockAt(CLOCK)(j);
+      const counters = zeroCounters();
+      const rc: RunContext = { db: gw.db, job: j, runId: 1, reader, counters, checkpoint: async () => undefined, checkErrorLimit: () => undefined, step: async () => undefined };
+      try {
+        await expect(runIncremental(rc)).rejects.toThrow(/^没有水位线：请先执行一次全量同步$/);
+      } finally {
+        await reader.close();
+      }
+      expect(counters).toEqual(zeroCounters());
+      expect(await liveCount()).toBe(0);
+    });
   });
 });

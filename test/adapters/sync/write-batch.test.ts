@@ -5,7 +5,8 @@
  * recorded once per job, and a job filling another job's records.
  */
 import type { Knex } from 'knex';
-import { parseJob } from '../../../adapters/sync/jobs';
+import { Job, parseJob } from '../../../adapters/sync/jobs';
+import type { SourceReader, SourceRow } from '../../../adapters/sources';
 import { targetOf } from '../../../adapters/sync/targets';
 import { baseLibrary } from '../../../catalog/libraries';
 import { BatchOptions, writeBatch } from '../../../adapters/sync/write';
@@ -130,5 +131,136 @@ describe.each(STORAGE_TARGETS)('writeBatch on %s', (target) => {
     const rows = await t.db('population').select('rybh', 'xm', 'csd', 'source_job');
     expect(rows).toEqual([{ rybh: a.RYBH, xm: a.XM, csd: '新出生地', source_job: 'ga' }]);
     expect((await t.db('sync_rejects').where({ job_id: 'wj' })).map((r) => r.reason)).toEqual([expect.stringContaining('库中尚无该记录')]);
+  });
+
+  it('stamps deleted_at on a deletion only, and clears it when the row comes back', async () => {
+    await write([firm(0), firm(1, { DEL: 1 })]);
+    const at = async () => new Map((await t.db('legal_entity').select('tyshxydm', 'deleted_at')).map((r) => [r.tyshxydm, r.deleted_at === null ? null : Number(r.deleted_at)]));
+    expect((await at()).get(CODES[0])).toBeNull();
+    expect((await at()).get(CODES[1])).toBeGreaterThan(0);
+    await write([firm(1)]);
+    expect((await at()).get(CODES[1])).toBeNull();
+  });
+
+  it('a row the sweep deleted that comes back unchanged is live again, and counted as written', async () => {
+    await write([firm(0), firm(1)]);
+    // as a full run's sweep leaves it: deleted, its hash untouched
+    await t.db('legal_entity').where({ tyshxydm: CODES[0] }).update({ deleted: true, deleted_at: 1 });
+    expect(await write([firm(0), firm(1)])).toMatchObject({ written: 1, unchanged: 1, deleted: 0 });
+    expect((await stored()).map((r) => [r.tyshxydm, r.deleted])).toEqual([[CODES[0], false], [CODES[1], false]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+  });
+
+  it('an incremental batch stamps seen_run on none of its rows: unchanged, rejected or written', async () => {
+    await write([firm(0), firm(1), firm(2)], { full: true, runId: 5 });
+    const c = await write([firm(0), firm(1, { NAME: '' }), firm(2, { CAPITAL: 1 })], { runId: 6 });
+    expect(c).toMatchObject({ unchanged: 1, rejected: 1, written: 1 });
+    expect((await stored()).map((r) => r.seen_run)).toEqual([5, 5, 5]);
+  });
+
+  it('a reject keeps at most 256 characters of its key', async () => {
+    const long = 'K'.repeat(300);
+    expect(await write([firm(0, { CODE: long })])).toMatchObject({ rejected: 1 });
+    expect(await write([firm(0, { CODE: long })])).toMatchObject({ rejected: 0 });
+    const [r] = await t.db('sync_rejects').where({ job_id: 'gs' });
+    expect(r.row_key).toBe('K'.repeat(256));
+  });
+
+  it('a first load (library empty when the run began) still updates a key written meanwhile, and inserts the rest', async () => {
+    await write([firm(0)]);
+    expect(await write([firm(0, { CAPITAL: 9 }), firm(1)], { full: true, targetWasEmpty: true })).toMatchObject({ written: 2, rejected: 0 });
+    expect((await stored()).map((r) => [r.tyshxydm, r.zczb])).toEqual([[CODES[0], 109 - 100], [CODES[1], 101]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+  });
+
+  describe('people (公民身份号码 unique among live rows)', () => {
+    const people = parseJob({ id: 'ga', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', SFZH: 'gmsfzh', XM: 'xm' } }, targetOf(baseLibrary('population')));
+    const P = Array.from({ length: 8 }, (_, i) => person(2, i));
+    const row = (i: number, id = i) => ({ RYBH: P[i].RYBH, SFZH: P[id].GMSFZH, XM: P[i].XM });
+    const put = async (rows: SourceRow[], opts: Partial<BatchOptions> = {}, job: Job = people) => {
+      const c = zeroCounters();
+      await t.db.transaction((trx: Knex.Transaction) => writeBatch(trx, { job, runId: 1, full: false, ...opts }, rows, c));
+      return c;
+    };
+    /** a source holding `rows`, asked by key what became of a stored row */
+    const sourceOf = (rows: SourceRow[]): SourceReader => ({
+      rowsByKeys: async (column, values) => rows.filter((r) => values.includes(String(r[column]))),
+    }) as Partial<SourceReader> as SourceReader;
+    const live = async () => new Map((await t.db('population').where({ deleted: false }).select('rybh', 'gmsfzh')).map((r) => [r.rybh, r.gmsfzh]));
+
+    it('a stored deleted row whose new version the database refuses stays deleted', async () => {
+      await put([row(0), row(1)]);
+      await t.db('population').where({ rybh: P[0].RYBH }).update({ deleted: true });
+      // row 0 comes back claiming row 1's number: refused by the database (not looked up first)
+      const c = await put([row(0, 1)], { targetWasEmpty: true });
+      expect(c).toMatchObject({ written: 0, rejected: 1 });
+      expect(await live()).toEqual(new Map([[P[1].RYBH, P[1].GMSFZH]]));
+    });
+
+    it.each([
+      [4, 'settled'],
+      [5, 'not settled'],
+    ])('a chain of %i numbers, each moved to the previous person, asked of the source for at most 4 rounds: %s', async (n, outcome) => {
+      await put(Array.from({ length: n + 1 }, (_, i) => row(i)));
+      // the source now: person i holds person i+1's number, the last one a number nobody held
+      const now = [...Array.from({ length: n }, (_, i) => row(i, i + 1)), row(n, 7)];
+      const c = await put([now[0]], { reader: sourceOf(now) });
+      const held = await live();
+      if (outcome === 'settled') {
+        expect(c).toMatchObject({ read: 1 + n, written: n + 1, rejected: 0 });
+        expect(held).toEqual(new Map(now.map((r) => [r.RYBH, r.SFZH])));
+      } else {
+        // the fifth round is not taken: the last person is never asked about and keeps its number
+        expect(c.read).toBe(n);
+        expect(c.rejected).toBeGreaterThan(0);
+        expect(held.get(P[n].RYBH)).toBe(P[n].GMSFZH);
+      }
+      // never one number held by two live people
+      expect(new Set(held.values()).size).toBe(held.size);
+    });
+
+    it('a holder the source no longer has is deleted; a source that cannot look rows up leaves the claim rejected', async () => {
+      await put([row(0), row(1)]);
+      // person 1 is gone from the source; person 0 now holds its number
+      expect(await put([row(0, 1)], { reader: sourceOf([row(0, 1)]) })).toMatchObject({ written: 1, deleted: 1, rejected: 0 });
+      expect(await live()).toEqual(new Map([[P[0].RYBH, P[1].GMSFZH]]));
+      await put([row(2), row(3)]);
+      const file = { rowsByKeys: async () => null } as Partial<SourceReader> as SourceReader;
+      expect(await put([row(2, 3)], { reader: file })).toMatchObject({ written: 0, rejected: 1 });
+      expect(await put([row(2, 3)])).toMatchObject({ written: 0, rejected: 0 }); // no reader: rejected again (recorded once)
+      // both stored people keep their own numbers (on MariaDB an upsert meeting person 3's number would merge into its row)
+      expect(await live()).toEqual(new Map([[P[0].RYBH, P[1].GMSFZH], [P[2].RYBH, P[2].GMSFZH], [P[3].RYBH, P[3].GMSFZH]]));
+    });
+
+    it('a number held only by deleted rows is free: taken without asking anyone, whichever job stored them', async () => {
+      await put([row(0)]);
+      await put([row(1)], {}, { ...people, id: 'other' });
+      await t.db('population').update({ deleted: true });
+      expect(await put([row(2, 0)])).toMatchObject({ written: 1, rejected: 0 });
+      expect(await put([row(3, 1)])).toMatchObject({ written: 1, rejected: 0 });
+      expect(await live()).toEqual(new Map([[P[2].RYBH, P[0].GMSFZH], [P[3].RYBH, P[1].GMSFZH]]));
+    });
+
+    it("a number held by another job's record is refused without asking the source", async () => {
+      const other = { ...people, id: 'other' };
+      await put([row(0)], {}, other);
+      let asked = 0;
+      const reader = { rowsByKeys: async () => { asked++; return []; } } as Partial<SourceReader> as SourceReader;
+      expect(await put([row(1, 0)], { reader })).toMatchObject({ written: 0, rejected: 1 });
+      expect(asked).toBe(0);
+      expect(await live()).toEqual(new Map([[P[0].RYBH, P[0].GMSFZH]]));
+    });
+  });
+
+  it('a 校核源 writes nothing into the library: its values are kept beside it, its rejects recorded', async () => {
+    await write([firm(0)]);
+    const verify = parseJob({ id: 'jy', role: 'verify', source: { csv: '/tmp/none.csv' }, target: 'legal_entity', key: 'CODE', columns: { CODE: 'tyshxydm', NAME: 'jgmc' } }, targetOf(baseLibrary('legal_entity')));
+    const before = await stored();
+    const c = zeroCounters();
+    await t.db.transaction((trx: Knex.Transaction) => writeBatch(trx, { job: verify, runId: 2, full: true }, [{ CODE: CODES[0], NAME: '另一个名称' }, { CODE: CODES[1], NAME: '新公司' }, { CODE: CODES[2], NAME: '' }], c));
+    expect(c).toMatchObject({ read: 3, written: 2, rejected: 1 });
+    expect(await stored()).toEqual(before);
+    expect((await t.db('verification_values').where({ job_id: 'jy' }).orderBy('record_key').select('record_key', 'value')).map((r) => [r.record_key, r.value])).toEqual(
+      [[CODES[0], '另一个名称'], [CODES[1], '新公司']].sort((a, b) => a[0].localeCompare(b[0])),
+    );
+    expect((await t.db('sync_rejects').where({ job_id: 'jy' })).map((r) => r.row_key)).toEqual([CODES[2]]);
   });
 });

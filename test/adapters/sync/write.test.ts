@@ -4,7 +4,7 @@
  * driver error is reported or ends the batch.
  */
 import { parseJob } from '../../../adapters/sync/jobs';
-import { targetOf } from '../../../adapters/sync/targets';
+import { targetOf, TargetLibrary } from '../../../adapters/sync/targets';
 import { baseLibrary } from '../../../catalog/libraries';
 import { abortsTransaction, prepare, writeFailureReason } from '../../../adapters/sync/write';
 import { entity, person } from '../../../scripts/demo/records';
@@ -104,6 +104,29 @@ describe('sync write: prepare, rule by rule', () => {
     const row = { CODE, NAME: 'n', CAPITAL: 5, FOUNDED: '20200101' };
     expect(prepare(reordered, [row]).good[0].hash).toBe(prepare(job, [row]).good[0].hash);
     expect(prepare(job, [{ CODE, NAME: 'a', CAPITAL: 1 }]).good[0].hash).not.toBe(prepare(job, [{ CODE, NAME: 'a', CAPITAL: null }]).good[0].hash);
+  });
+});
+
+describe('sync write: prepare on a resource library', () => {
+  // a library as a published resource gives it (catalog/libraries.ts): a key, a 是否 item, an integer
+  const lib: TargetLibrary = {
+    table: 'lib_test', resourceCode: 'R1', pk: 'bh', unique: [],
+    columns: [{ name: 'bh', label: '编号', kind: 20, required: true }, { name: 'sfyx', label: '是否有效', kind: 'bool' }, { name: 'sl', label: '数量', kind: 'int' }],
+  };
+  const job = parseJob({ id: 'res', source: { csv: '/tmp/none.csv' }, target: 'lib_test', key: 'BH', columns: { BH: 'bh', SFYX: 'sfyx', SL: 'sl' }, deleteFlag: { column: 'DEL', value: 'undefined' } }, lib);
+
+  test('a boolean item is stored as 1 or 0 whichever way the source writes it; absent stays null; anything else is rejected naming it', () => {
+    const stored = (v: unknown) => prepare(job, [{ BH: 'A1', SFYX: v }]).good[0]?.business.sfyx;
+    for (const v of [1, '1', true, 'true']) expect([v, stored(v)]).toEqual([v, 1]);
+    for (const v of [0, '0', false, 'false']) expect([v, stored(v)]).toEqual([v, 0]);
+    expect(stored(null)).toBeNull();
+    expect(stored(undefined)).toBeNull();
+    expect(prepare(job, [{ BH: 'A1', SFYX: '是' }]).rejects.map((r) => r.reason)).toEqual(['sfyx: 应为 1/0 或 true/false']);
+  });
+
+  test('an absent flag is live even when the flag value is the text "undefined"', () => {
+    expect(prepare(job, [{ BH: 'A1' }]).good[0].deleted).toBe(false);
+    expect(prepare(job, [{ BH: 'A1', DEL: 'undefined' }]).good[0].deleted).toBe(true);
   });
 });
 
