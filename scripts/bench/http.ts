@@ -271,7 +271,7 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}.`,
     `Command: \`npm run bench -- http${opts.mysqlUrl ? ' --mysql-url mysql://…' : ''}\` (wrk, 1 thread, ${opts.connections} connections, ${opts.warmupSeconds} s warm-up then ${opts.seconds} s; requests rotate over 1,000 demo people).`,
-    'Each server is one Node process; wrk runs beside it on the same two cores. The gateway answers with the full path: token check (a token is verified once, then only its expiry), purpose header, validation, consumer, resource and grants read from the database (one statement), lookup, projection, and a hash-chained audit row committed (group commit) before the answer.',
+    'Each server is one Node process; wrk runs beside it on the same two cores. The gateway answers with the full path: token check (a token is verified once, then only its expiry), purpose header, validation, the access decision (the access version read from the database on every call; consumer, resource and grants read again whenever it has moved), lookup, projection, and a hash-chained audit row committed (group commit) before the answer.',
     '',
     table(
       ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'baseline', 'baseline req/s', 'baseline p99 ms', 'baseline CPU µs/req', 'throughput ratio', 'p99 ratio', 'CPU ratio', 'goal met?'],
