@@ -51,10 +51,10 @@ describe('sync write: prepare', () => {
 describe('sync write: prepare, rule by rule', () => {
   const P = person(1, 0);
 
-  test('integer columns: numbers from text, absent stays null, an empty text is left for validation', () => {
+  test('integer columns: numbers from text, absent stays null, an empty text is no value', () => {
     expect(prepare(job, [{ CODE, NAME: 'n', CAPITAL: '12' }]).good[0].business.zczb).toBe(12);
     expect(prepare(job, [{ CODE, NAME: 'n' }]).good[0].business).toEqual({ tyshxydm: CODE, jgmc: 'n', zczb: null, clrq: null });
-    expect(prepare(job, [{ CODE, NAME: 'n', CAPITAL: '' }]).good[0].business.zczb).toBe('');
+    expect(prepare(job, [{ CODE, NAME: 'n', CAPITAL: '' }]).good[0].business.zczb).toBeNull();
     expect(prepare(job, [{ CODE, NAME: 'n', CAPITAL: '1.5' }]).rejects.map((r) => r.reason)).toEqual(['zczb: 应为整数']);
     // text columns are never turned into numbers
     expect(prepare(job, [{ CODE, NAME: 123 }]).good[0].business.jgmc).toBe('123');
@@ -111,9 +111,9 @@ describe('sync write: prepare on a resource library', () => {
   // a library as a published resource gives it (catalog/libraries.ts): a key, a 是否 item, an integer
   const lib: TargetLibrary = {
     table: 'lib_test', resourceCode: 'R1', pk: 'bh', unique: [],
-    columns: [{ name: 'bh', label: '编号', kind: 20, required: true }, { name: 'sfyx', label: '是否有效', kind: 'bool' }, { name: 'sl', label: '数量', kind: 'int' }],
+    columns: [{ name: 'bh', label: '编号', kind: 20, required: true }, { name: 'sfyx', label: '是否有效', kind: 'bool' }, { name: 'sl', label: '数量', kind: 'int' }, { name: 'je', label: '金额', kind: { digits: 10 } }, { name: 'bz', label: '备注', kind: 50 }],
   };
-  const job = parseJob({ id: 'res', source: { csv: '/tmp/none.csv' }, target: 'lib_test', key: 'BH', columns: { BH: 'bh', SFYX: 'sfyx', SL: 'sl' }, deleteFlag: { column: 'DEL', value: 'undefined' } }, lib);
+  const job = parseJob({ id: 'res', source: { csv: '/tmp/none.csv' }, target: 'lib_test', key: 'BH', columns: { BH: 'bh', SFYX: 'sfyx', SL: 'sl', JE: 'je', BZ: 'bz' }, deleteFlag: { column: 'DEL', value: 'undefined' } }, lib);
 
   test('a boolean item is stored as 1 or 0 whichever way the source writes it; absent stays null; anything else is rejected naming it', () => {
     const stored = (v: unknown) => prepare(job, [{ BH: 'A1', SFYX: v }]).good[0]?.business.sfyx;
@@ -122,6 +122,13 @@ describe('sync write: prepare on a resource library', () => {
     expect(stored(null)).toBeNull();
     expect(stored(undefined)).toBeNull();
     expect(prepare(job, [{ BH: 'A1', SFYX: '是' }]).rejects.map((r) => r.reason)).toEqual(['sfyx: 应为 1/0 或 true/false']);
+  });
+
+  test('an empty text is no value in a 是否, integer or decimal item (null, as MariaDB could not store it) and stays itself in a text item', () => {
+    const [g] = prepare(job, [{ BH: 'A1', SFYX: '', SL: '', JE: '', BZ: '' }]).good;
+    expect(g.business).toEqual({ bh: 'A1', sfyx: null, sl: null, je: null, bz: '' });
+    // and the values beside it are still converted
+    expect(prepare(job, [{ BH: 'A1', SFYX: 'true', SL: '12', JE: '3.50', BZ: 'x' }]).good[0].business).toEqual({ bh: 'A1', sfyx: 1, sl: 12, je: '3.50', bz: 'x' });
   });
 
   test('an absent flag is live even when the flag value is the text "undefined"', () => {
