@@ -157,6 +157,51 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
     });
   });
 
+  describe('how far a full run reads ahead of what it has written', () => {
+    // SQLite's one connection writes one batch at a time, so the run reads the next batch only
+    // once the last is committed; on MariaDB one batch may be written while the next is read.
+    // Either way memory stays bounded, and nothing is swept before every batch is committed.
+    it('reads at most one batch beyond the ones committed (none on SQLite) and sweeps only after all are committed', async () => {
+      await fe.insertPeople(0, 60);
+      const job = await setup({ batchSize: 10 });
+      let read = 0;
+      let committed = 0;
+      const ahead: number[] = [];
+      let atSweep = -1;
+      const counting = (j: Job): SourceReader => {
+        const r = openSource(j);
+        return {
+          async *fullBatches(n) {
+            for await (const b of r.fullBatches(n)) {
+              ahead.push(read - committed); // batches handed out and not yet committed, as the next is read
+              read++;
+              yield b;
+            }
+          },
+          maxCursor: (upTo) => r.maxCursor(upTo),
+          countAfter: (after) => r.countAfter(after),
+          rowsByKeys: (column, values) => r.rowsByKeys(column, values),
+          upperBound: (delaySeconds) => r.upperBound(delaySeconds),
+          pageAfter: (cursor, upper, limit) => r.pageAfter(cursor, upper, limit),
+          close: () => r.close(),
+        };
+      };
+      let writes = 0;
+      const onStep = async (s: BatchStep, m: RunMode) => {
+        if (m !== 'full') return;
+        // the last batch is slow to start writing: a run that did not wait for it would sweep first
+        if (s === 'write' && ++writes === 6) await new Promise((resolve) => setTimeout(resolve, 300));
+        if (s === 'committed') committed++;
+        if (s === 'swept') atSweep = read - committed;
+      };
+      const r = await run(job, 'full', new SyncEngine(gw.db, { openSource: counting, onStep }));
+      expect(r).toMatchObject({ status: 'succeeded', written: 60 });
+      expect(read).toBe(6);
+      expect(atSweep).toBe(0);
+      expect(Math.max(...ahead)).toBeLessThanOrEqual(gatewayTarget === 'sqlite' ? 0 : 1);
+    });
+  });
+
   describe('error limits', () => {
     it.each([
       [3, 3, 'succeeded'],
