@@ -48,8 +48,9 @@ export const MODULES = {
     },
   },
   access: {
-    mutate: ['catalog/access.ts', 'catalog/grants.ts'],
-    tests: ['test/catalog/access.test.ts', 'test/catalog/grants.test.ts'],
+    // the decision, the grants, and the per-process cache that keeps a decision while the access version stands
+    mutate: ['catalog/access.ts', 'catalog/grants.ts', 'catalog/access-cache.ts', 'catalog/access-version.ts'],
+    tests: ['test/catalog/access.test.ts', 'test/catalog/grants.test.ts', 'test/catalog/access-cache.test.ts'],
   },
   masking: {
     mutate: ['catalog/masking.ts'],
