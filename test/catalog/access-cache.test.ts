@@ -128,6 +128,108 @@ describe.each(STORAGE_TARGETS)('access cache on %s', (target) => {
     expect(await accessForLookup(h.ctx.db, id, 'getRKZP', now + 1000)).toEqual({ ok: false, reason: '未获授权调用 getRKZP' });
   });
 
+  it('keeps a decision per consumer and per method: another consumer or method never gets it', async () => {
+    const { id } = await grantedConsumer();
+    const stranger = `cache${++n}`;
+    await addConsumer(h.ctx.db, { id: stranger, name: '未获授权', methods: ['getRKZP'] });
+    expect((await accessForLookup(h.ctx.db, id, 'getRKZP')).ok).toBe(true); // warm
+    expect(await accessForLookup(h.ctx.db, stranger, 'getRKZP')).toEqual({ ok: false, reason: '未获授权调用 getRKZP' });
+    expect(await accessForLookup(h.ctx.db, id, 'getFRXX')).toEqual({ ok: false, reason: '未获授权调用 getFRXX' });
+    expect((await accessForLookup(h.ctx.db, id, 'getRKZP')).ok).toBe(true);
+  });
+
+  it('holds the decisions of several consumers at once', async () => {
+    const a = await grantedConsumer();
+    const b = await grantedConsumer();
+    const decide = jest.spyOn(access, 'decideAccess');
+    for (const id of [a.id, b.id, a.id, b.id]) expect((await accessForLookup(h.ctx.db, id, 'getRKZP')).ok).toBe(true);
+    expect(decide).toHaveBeenCalledTimes(2);
+  });
+
+  it('ends a decision after a minute even when the version did not move (a change made with plain SQL)', async () => {
+    const { id, grant } = await grantedConsumer();
+    const now = Date.now();
+    expect((await accessForLookup(h.ctx.db, id, 'getRKZP', now)).ok).toBe(true);
+    await other('grants').where({ id: grant }).update({ revoked_at: now - 1 }); // no version raised
+    expect((await accessForLookup(h.ctx.db, id, 'getRKZP', now + 59_999)).ok).toBe(true);
+    expect((await accessForLookup(h.ctx.db, id, 'getRKZP', now + 60_000)).ok).toBe(false);
+  });
+
+  it('with two grants, the decision ends at the first one’s expiry', async () => {
+    const now = Date.now();
+    const id = `cache${++n}`;
+    await addConsumer(h.ctx.db, { id, name: '两份授权', methods: ['getRKZP'] });
+    await createGrant(h.ctx.db, { consumer_id: id, resource_code: PEOPLE, application_id: null, items: ['XM'], masked_items: [], expires_at: null });
+    await createGrant(h.ctx.db, { consumer_id: id, resource_code: PEOPLE, application_id: null, items: ['GMSFZH'], masked_items: [], expires_at: now + 1000 });
+    const items = async (at: number) => {
+      const r = await accessForLookup(h.ctx.db, id, 'getRKZP', at);
+      return r.ok ? [...r.access.items].sort() : r;
+    };
+    expect(await items(now)).toEqual(['GMSFZH', 'XM']);
+    expect(await items(now + 999)).toEqual(['GMSFZH', 'XM']);
+    expect(await items(now + 1000)).toEqual(['XM']);
+  });
+
+  it('does not keep a decision read before a change that a later call has already seen', async () => {
+    const { id, grant } = await grantedConsumer();
+    const real = access.decideAccess;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let decidedSlow = false;
+    jest.spyOn(access, 'decideAccess').mockImplementation(async (...args) => {
+      const d = await real(...args);
+      if (!decidedSlow) {
+        decidedSlow = true; // the first call has its decision (granted) and stalls before keeping it
+        await gate;
+      }
+      return d;
+    });
+    const slow = accessForLookup(h.ctx.db, id, 'getRKZP');
+    for (let i = 0; !decidedSlow && i < 200; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(decidedSlow).toBe(true);
+    await revokeGrant(other, OPERATOR, grant);
+    expect((await accessForLookup(h.ctx.db, id, 'getRKZP')).ok).toBe(false); // reads the new version
+    release();
+    expect((await slow).ok).toBe(true); // it began before the revocation
+    expect((await accessForLookup(h.ctx.db, id, 'getRKZP')).ok).toBe(false); // its decision was not kept
+  });
+
+  it('a new process keeps decisions from the first version it reads, 0 included', async () => {
+    const { id } = await grantedConsumer();
+    const before = await version(h.ctx.db);
+    await h.ctx.db.raw('update `access_version` set `version` = 0 where `id` = 1');
+    const d = h.ctx.database;
+    const fresh = target === 'mysql' ? openKnex({ client: 'mysql', url: d.url, poolMax: 2 }) : openKnex({ client: 'sqlite', sqliteFile: d.url });
+    try {
+      const decide = jest.spyOn(access, 'decideAccess');
+      expect((await accessForLookup(fresh, id, 'getRKZP')).ok).toBe(true);
+      expect((await accessForLookup(fresh, id, 'getRKZP')).ok).toBe(true);
+      expect(decide).toHaveBeenCalledTimes(1);
+    } finally {
+      await fresh.destroy();
+      // forwards again, past every version the other handles have read
+      await h.ctx.db.raw('update `access_version` set `version` = ? where `id` = 1', [before + 1]);
+    }
+  });
+
+  it('a change made inside a caller’s transaction raises the version with it, or neither happens', async () => {
+    const before = await version(h.ctx.db);
+    const id = `cache${++n}`;
+    await expect(
+      h.ctx.db.transaction(async (trx) => {
+        await addConsumer(trx as unknown as Db, { id, name: '回滚', methods: ['getRKZP'] });
+        throw new Error('the caller fails after the change');
+      }),
+    ).rejects.toThrow('the caller fails');
+    expect(await h.ctx.db('consumers').where({ id }).first()).toBeUndefined();
+    expect(await version(h.ctx.db)).toBe(before);
+    await h.ctx.db.transaction(async (trx) => {
+      await addConsumer(trx as unknown as Db, { id, name: '提交', methods: ['getRKZP'] });
+    });
+    expect(await version(h.ctx.db)).toBe(before + 1);
+  });
+
+  // last: it retires the people resource the others are granted
   it('retiring the resource applies to the next call', async () => {
     const { id } = await grantedConsumer();
     expect((await accessForLookup(h.ctx.db, id, 'getRKZP')).ok).toBe(true);
