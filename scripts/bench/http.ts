@@ -14,7 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config';
 import { createContext, destroyContext } from '../app/context';
-import { openKnex } from '../../core/db';
 import { migrate } from '../app/migrations';
 import { issueToken } from '../../gateway/auth/tokens';
 import { SOAP_NAMESPACE, SOAP_PATH } from '../../schemas/wsdl';
@@ -23,6 +22,7 @@ import { DEFAULT_DEMO_SIZE } from '../demo/frontend';
 import { person } from '../demo/records';
 import { LoadResult, rotatingRequests, runWrk } from './wrk';
 import { machineLine, table, writeSection } from './report';
+import { benchSchema } from './schema';
 import { summariseProfileDir } from './profile';
 
 export interface HttpBenchOptions {
@@ -226,15 +226,9 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
   const bareSoapResult = await measureThenStop(opts, bareSoap, soapLua);
 
   const targets: Array<{ label: string; env: NodeJS.ProcessEnv }> = [{ label: 'SQLite', env: sqliteEnv }];
-  let mysqlSchema: string | null = null;
-  if (opts.mysqlUrl) {
-    mysqlSchema = `dprs_bench_${process.pid}`;
-    const admin = openKnex({ client: 'mysql', url: opts.mysqlUrl, poolMax: 1 });
-    await admin.raw(`CREATE DATABASE \`${mysqlSchema}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-    await admin.destroy();
-    const u = new URL(opts.mysqlUrl);
-    u.pathname = '/' + mysqlSchema;
-    const mysqlEnv = { ...common, DB_CLIENT: 'mysql', DATABASE_URL: u.toString() };
+  const mysqlSchema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `dprs_bench_${process.pid}`) : null;
+  if (mysqlSchema) {
+    const mysqlEnv = { ...common, DB_CLIENT: 'mysql', DATABASE_URL: mysqlSchema.url };
     opts.log('preparing the MariaDB gateway database (demo data)…');
     await prepareDatabase(mysqlEnv);
     targets.push({ label: 'MariaDB', env: mysqlEnv });
@@ -257,11 +251,7 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
       if (profileDir) opts.log(summariseProfileDir(profileDir));
     }
   } finally {
-    if (mysqlSchema && opts.mysqlUrl) {
-      const admin = openKnex({ client: 'mysql', url: opts.mysqlUrl, poolMax: 1 });
-      await admin.raw(`DROP DATABASE IF EXISTS \`${mysqlSchema}\``);
-      await admin.destroy();
-    }
+    await mysqlSchema?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config';
-import { openKnex } from '../../core/db';
+import { benchSchema } from './schema';
 import { createContext, destroyContext } from '../app/context';
 import { migrate } from '../app/migrations';
 import { issueToken } from '../../gateway/auth/tokens';
@@ -33,17 +33,8 @@ const PURPOSE = encodeURIComponent('性能测试：办理户籍业务');
 
 export async function runPipelineBench(opts: PipelineBenchOptions): Promise<number[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-pipeline-'));
-  let schema: string | null = null;
-  let url = '';
-  if (opts.mysqlUrl) {
-    schema = `dprs_bench_pipe_${process.pid}`;
-    const admin = openKnex({ client: 'mysql', url: opts.mysqlUrl, poolMax: 1 });
-    await admin.raw(`CREATE DATABASE \`${schema}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-    await admin.destroy();
-    const u = new URL(opts.mysqlUrl);
-    u.pathname = '/' + schema;
-    url = u.toString();
-  }
+  const schema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `dprs_bench_pipe_${process.pid}`) : null;
+  const url = schema?.url ?? '';
   const config = loadConfig({
     ...process.env,
     DATA_DIR: dataDir,
@@ -82,11 +73,7 @@ export async function runPipelineBench(opts: PipelineBenchOptions): Promise<numb
     return out;
   } finally {
     await destroyContext(ctx);
-    if (schema && opts.mysqlUrl) {
-      const admin = openKnex({ client: 'mysql', url: opts.mysqlUrl, poolMax: 1 });
-      await admin.raw(`DROP DATABASE IF EXISTS \`${schema}\``);
-      await admin.destroy();
-    }
+    await schema?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
