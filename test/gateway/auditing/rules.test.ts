@@ -284,26 +284,72 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     ]);
     expect((await store.lookupsOfKey(t.db, key, 2)).map((r) => r.at)).toEqual([entry(4).at, entry(3).at]);
   });
-  // SQLite appends a batch in one synchronous transaction on its one connection (no knex, no deadlock, nothing to retry)
-  (target === 'mysql' ? it : it.skip)('appends again after a deadlock, up to five attempts, and not after any other error', async () => {
-    const failing = (failures: number, err: object) => {
-      let attempts = 0;
-      const transaction = (fn: never) => (++attempts <= failures ? Promise.reject(Object.assign(new Error('injected'), err)) : t.db.transaction(fn));
-      const db = new Proxy(t.db, { get: (target, prop) => (prop === 'transaction' ? transaction : Reflect.get(target, prop)) });
-      return { db, attempts: () => attempts };
-    };
-    const deadlock = { code: 'ER_LOCK_DEADLOCK', errno: 1213 };
-    const four = failing(4, deadlock);
-    expect(await store.appendEntries(four.db, CHAIN, [entry(0)])).toHaveLength(1);
-    expect(four.attempts()).toBe(5);
-    const five = failing(5, deadlock);
-    await expect(store.appendEntries(five.db, CHAIN, [entry(1)])).rejects.toThrow('injected');
-    expect(five.attempts()).toBe(5);
-    const other = failing(1, { code: 'ER_DUP_ENTRY' });
-    await expect(store.appendEntries(other.db, CHAIN, [entry(1)])).rejects.toThrow('injected');
-    expect(other.attempts()).toBe(1);
-    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 1 });
+  // MySQL appends through knex under the head row's lock; SQLite takes the same path when a
+  // transaction is already open, so these run it on both (on its own, SQLite appends in one
+  // synchronous transaction: no knex, no deadlock, nothing to retry)
+  describe('appending through knex, as MySQL does', () => {
+    it('links the batch to the head, moves the head, and writes a batch’s list in the same transaction', async () => {
+      const people = [queryKeyHash(KEY, 'P1'), '-'];
+      const rows = await t.db.transaction(async (trx) => {
+        const first = await store.appendEntries(trx, CHAIN, [entry(0)]);
+        const second = await store.appendEntries(trx, CHAIN, [entry(1, { method: 'batchRKHY', itemKeyHashes: people, queryKeyHash: listHash(people) }), entry(2)]);
+        return [...first, ...second];
+      });
+      expect(rows.map((r) => [r.id, r.prev_hash])).toEqual([[1, GENESIS_HASH], [2, rows[0].hash], [3, rows[1].hash]]);
+      const head = await t.db('audit_chain').where({ id: 1 }).first();
+      expect([Number(head.last_id), head.last_hash]).toEqual([3, rows[2].hash]);
+      expect((await t.db('audit_log').orderBy('id')).map((r) => [Number(r.id), r.hash, r.request_id])).toEqual(rows.map((r) => [r.id, r.hash, r.request_id]));
+      const lists = await t.db('audit_batch_keys');
+      expect(lists.map((k) => [Number(k.audit_id), store.unpackKeyHashes(k.hashes)])).toEqual([[2, people]]);
+      expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 3 });
+    });
+
+    it('writes a batch larger than one insert statement whole and in order', async () => {
+      const many = Array.from({ length: 1203 }, (_, i) => entry(i));
+      await t.db.transaction((trx) => store.appendEntries(trx, CHAIN, many));
+      expect((await t.db('audit_log').orderBy('id').select('request_id')).map((r) => r.request_id)).toEqual(many.map((e) => e.requestId));
+      expect(await store.verifyChain(t.db, CHAIN, { pageSize: 500 })).toMatchObject({ ok: true, rows: 1203, lastId: 1203 });
+    });
+
+    it('writes nothing of a batch that fails part-way, nor moves the head', async () => {
+      await store.appendEntries(t.db, CHAIN, [entry(0)]);
+      const head = await t.db('audit_chain').where({ id: 1 }).first();
+      await t.db.schema.dropTable('audit_batch_keys'); // the batch's list, written after its rows, fails
+      const people = [queryKeyHash(KEY, 'P1')];
+      await expect(t.db.transaction((trx) => store.appendEntries(trx, CHAIN, [entry(1), entry(2, { method: 'batchRKHY', itemKeyHashes: people, queryKeyHash: listHash(people) })]))).rejects.toThrow();
+      expect((await t.db('audit_log')).map((r) => Number(r.id))).toEqual([1]);
+      expect(await t.db('audit_chain').where({ id: 1 }).first()).toEqual(head);
+    });
+
+    it('refuses to append without the head row', async () => {
+      await t.db('audit_chain').del();
+      await expect(t.db.transaction((trx) => store.appendEntries(trx, CHAIN, [entry(0)]))).rejects.toThrow('audit_chain head row missing (migration 401 not applied?)');
+      expect(await t.db('audit_log')).toEqual([]);
+    });
+
+    it('appends again after a deadlock, up to five attempts, and not after any other error', async () => {
+      await t.db.transaction(async (trx) => {
+        const failing = (failures: number, err: object) => {
+          let attempts = 0;
+          const transaction = (fn: never) => (++attempts <= failures ? Promise.reject(Object.assign(new Error('injected'), err)) : trx.transaction(fn));
+          const db = new Proxy(trx, { get: (target, prop) => (prop === 'transaction' ? transaction : Reflect.get(target, prop)) });
+          return { db, attempts: () => attempts };
+        };
+        const deadlock = { code: 'ER_LOCK_DEADLOCK', errno: 1213 };
+        const four = failing(4, deadlock);
+        expect(await store.appendEntries(four.db, CHAIN, [entry(0)])).toHaveLength(1);
+        expect(four.attempts()).toBe(5);
+        const five = failing(5, deadlock);
+        await expect(store.appendEntries(five.db, CHAIN, [entry(1)])).rejects.toThrow('injected');
+        expect(five.attempts()).toBe(5);
+        const other = failing(1, { code: 'ER_DUP_ENTRY' });
+        await expect(store.appendEntries(other.db, CHAIN, [entry(1)])).rejects.toThrow('injected');
+        expect(other.attempts()).toBe(1);
+      });
+      expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 1 });
+    });
   });
+
   it('refuses to append without the head row', async () => {
     await t.db('audit_chain').del();
     await expect(store.appendEntries(t.db, CHAIN, [entry(0)])).rejects.toThrow('audit_chain head row missing (migration 401 not applied?)');
