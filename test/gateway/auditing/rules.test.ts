@@ -389,6 +389,12 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: false, rows: 3, problems: [{ fromId: 4, toId: 3, problem: '链尾记录被删除（与链头不符）' }] });
   });
 
+  it('reports a head whose last id was changed alone, its hash still the last row’s', async () => {
+    await store.appendEntries(t.db, CHAIN, Array.from({ length: 3 }, (_, i) => entry(i)));
+    await t.db('audit_chain').where({ id: 1 }).update({ last_id: 4 });
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: false, rows: 3, problems: [{ position: 4, fromId: 4, toId: 4, problem: '链尾记录被删除（与链头不符）' }] });
+  });
+
   it('compares each anchor not pruned since, and names the range an anchor no longer matches', async () => {
     const day = 86400000;
     const now = 1_800_000_000_000;
