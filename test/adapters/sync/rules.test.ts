@@ -235,6 +235,13 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
       if (status === 'failed') expect(r.error).toBe('拒绝记录占 6.0%，超过上限 5%');
     });
 
+    it('mid-run, the percentage waits for 1,000 rows: a bad first batch does not stop a run that ends within the limit', async () => {
+      await fe.insertPeople(0, 1000);
+      await markBad(Array.from({ length: 10 }, (_, i) => key(1 + i))); // 10 % of the first batch, 1 % of the run
+      const r = await run(await setup({ errorLimit: { records: 1000, percent: 5 } }), 'full');
+      expect(r).toMatchObject({ status: 'succeeded', read: 1000, rejected: 10 });
+    });
+
     it('an incremental run applies the percentage at its end too (over 100 rows, fewer than a mid-run check needs)', async () => {
       await fe.insertPeople(0, MIN_ROWS_FOR_PERCENT);
       const job = await setup({ errorLimit: { records: 1000, percent: 5 }, lookbackSeconds: 0 });
