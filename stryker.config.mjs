@@ -73,7 +73,7 @@ export const MODULES = {
     tests: ['test/adapters/sync/!(crash).test.ts'],
     narrow: {
       'adapters/sync/watermarks.ts': ['test/adapters/sync/watermarks.test.ts'],
-      'adapters/sync/write.ts': ['test/adapters/sync/write.test.ts', 'test/adapters/sync/write-batch.test.ts', 'test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
+      'adapters/sync/write.ts': ['test/adapters/sync/engine-rules.test.ts', 'test/adapters/sync/write.test.ts', 'test/adapters/sync/write-batch.test.ts', 'test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
       'adapters/sync/full.ts': ['test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
       'adapters/sync/incremental.ts': ['test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts'],
       'adapters/sync/engine.ts': ['test/adapters/sync/engine-rules.test.ts', 'test/adapters/sync/rules.test.ts', 'test/adapters/sync/engine.test.ts', 'test/adapters/sync/convergence.test.ts', 'test/adapters/sync/stop.test.ts'],

@@ -149,7 +149,7 @@ describe.each(STORAGE_TARGETS)('the engine on %s', (target) => {
       (await metric.get()).values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k as never] === l))?.value;
     const durationOf = async () => {
       const values = (await syncRunDuration.get()).values.filter((v) => v.labels.job === jobId && v.labels.mode === 'full');
-      return { count: values.find((v) => v.metricName.endsWith('_count'))?.value ?? 0, sum: values.find((v) => v.metricName.endsWith('_sum'))?.value ?? 0 };
+      return { count: values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0, sum: values.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0 };
     };
     const runs = (await value(syncRuns, { job: jobId, mode: 'full', status: 'succeeded' })) ?? 0;
     const read = (await value(syncRows, { job: jobId, outcome: 'read' })) ?? 0;
@@ -164,5 +164,18 @@ describe.each(STORAGE_TARGETS)('the engine on %s', (target) => {
     expect(after.count).toBe(before.count + 1);
     expect(after.sum - before.sum).toBeGreaterThan(0);
     expect(after.sum - before.sum).toBeLessThanOrEqual(seconds);
+  });
+
+  // last: it adds rows to the source the tests above count
+  it('writes a batch larger than one insert statement holds (500 rows on SQLite) whole, each row once', async () => {
+    const fresh = await freshDatabase(target);
+    try {
+      await fe.insertPeople(400, 400);
+      const o = await new SyncEngine(fresh.db).run(await saveJob(fresh.db, fe.job({ batchSize: 1000 })), 'full');
+      expect(o).toMatchObject({ status: 'succeeded', run: { read: 800, written: 800, rejected: 0 } });
+      expect(Number((await fresh.db('population').where({ deleted: false }).count({ n: '*' }).first())!.n)).toBe(800);
+    } finally {
+      await fresh.drop();
+    }
   });
 });

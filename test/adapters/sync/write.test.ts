@@ -6,7 +6,7 @@
 import { parseJob } from '../../../adapters/sync/jobs';
 import { targetOf, TargetLibrary } from '../../../adapters/sync/targets';
 import { baseLibrary } from '../../../catalog/libraries';
-import { abortsTransaction, prepare, writeFailureReason } from '../../../adapters/sync/write';
+import { abortsTransaction, keyColumnOf, prepare, writeFailureReason } from '../../../adapters/sync/write';
 import { entity, person } from '../../../scripts/demo/records';
 
 const job = parseJob({
@@ -134,6 +134,14 @@ describe('sync write: prepare on a resource library', () => {
   test('an absent flag is live even when the flag value is the text "undefined"', () => {
     expect(prepare(job, [{ BH: 'A1' }]).good[0].deleted).toBe(false);
     expect(prepare(job, [{ BH: 'A1', DEL: 'undefined' }]).good[0].deleted).toBe(true);
+  });
+});
+
+describe('sync write: the key column', () => {
+  test('is the source column mapped to the primary key, wherever it stands in the mapping', () => {
+    expect(keyColumnOf(job)).toBe('CODE');
+    const later = parseJob({ id: 'unit2', source: { csv: '/tmp/none.csv' }, target: 'legal_entity', key: 'CODE', columns: { NAME: 'jgmc', FOUNDED: 'clrq', CODE: 'tyshxydm' } }, targetOf(baseLibrary('legal_entity')));
+    expect(keyColumnOf(later)).toBe('CODE');
   });
 });
 
