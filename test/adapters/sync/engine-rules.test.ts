@@ -13,7 +13,9 @@ import type { BatchStep } from '../../../adapters/sync/context';
 import { describeDbError } from '../../../core/db-errors';
 import { leaseHeld, syncRows, syncRunDuration, syncRuns } from '../../../core/metrics';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
-import { frontEnd, FrontEnd } from '../../support/sync';
+import { frontEnd, FrontEnd, T0 } from '../../support/sync';
+import { FRONTEND_TABLES } from '../../../scripts/demo/frontend';
+import { sourceTime } from '../../../scripts/demo/records';
 
 jest.setTimeout(60000);
 
@@ -165,6 +167,45 @@ describe.each(STORAGE_TARGETS)('the engine on %s', (target) => {
     expect(after.sum - before.sum).toBeGreaterThan(0);
     expect(after.sum - before.sum).toBeLessThanOrEqual(seconds);
   });
+
+  /** a library and a source of its own for one test, dropped after it */
+  const isolated = async (name: string, test: (src: FrontEnd, lib: TestDatabase) => Promise<void>) => {
+    const src = await frontEnd(target, `${name}-${target}`);
+    const lib = await freshDatabase(target);
+    try {
+      await test(src, lib);
+    } finally {
+      await src.drop();
+      await lib.drop();
+    }
+  };
+
+  it('a person re-registered under a new key, the old row gone from the source: an incremental run deletes the old row and gives the new one the number', () =>
+    isolated('rereg', async (src, lib) => {
+      const [old] = await src.insertPeople(0, 3);
+      const j = await saveJob(lib.db, src.job({ lookbackSeconds: 0 }));
+      expect((await new SyncEngine(lib.db).run(j, 'full')).status).toBe('succeeded');
+      await src.db(FRONTEND_TABLES.population).where({ RYBH: old.RYBH }).del();
+      await src.db(FRONTEND_TABLES.population).insert({ ...old, RYBH: 'RY900000000001', GXSJ: sourceTime(T0 + 50_000) });
+      const o = await new SyncEngine(lib.db).run(j, 'incr');
+      expect(o).toMatchObject({ status: 'succeeded', run: { mode: 'incr', read: 1, written: 1, deleted: 1, rejected: 0 } });
+      const holders = await lib.db('population').where({ gmsfzh: old.GMSFZH }).orderBy('rybh').select('rybh', 'deleted', 'deleted_at');
+      expect(holders.map((r) => [r.rybh, Boolean(Number(r.deleted)), r.deleted_at !== null])).toEqual([
+        [old.RYBH, true, true],
+        ['RY900000000001', false, false],
+      ]);
+    }));
+
+  it('a bad row read again is recorded and counted once', () =>
+    isolated('again', async (src, lib) => {
+      await src.insertPeople(0, 5);
+      await src.db(FRONTEND_TABLES.population).where({ RYBH: 'RY000000000002' }).update({ MZ: '77' });
+      const j = await saveJob(lib.db, src.job());
+      const first = await new SyncEngine(lib.db).run(j, 'full');
+      const second = await new SyncEngine(lib.db).run(j, 'full');
+      expect([first, second]).toMatchObject([{ run: { rejected: 1 } }, { run: { rejected: 0 } }]);
+      expect((await lib.db('sync_rejects')).map((r) => r.row_key)).toEqual(['RY000000000002']);
+    }));
 
   // last: it adds rows to the source the tests above count
   it('writes a batch larger than one insert statement holds (500 rows on SQLite) whole, each row once', async () => {
