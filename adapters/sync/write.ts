@@ -215,10 +215,10 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   }
 
   // stored rows gone from the source that held a value the batch claims: deleted now, as the
-  // next full run's sweep would
+  // next full run's sweep would (each was found live by the holder query, in this transaction)
   const wasLive = (pk: string) => existing.get(pk)?.deleted === false;
   for (const part of chunks([...gone], batchRowsFor(trx, 1, 1000))) {
-    counters.deleted += Number(await trx(lib.table).whereIn(lib.pk, part).andWhere({ deleted: false }).update({ deleted: true, deleted_at: now, synced_at: now }));
+    counters.deleted += Number(await trx(lib.table).whereIn(lib.pk, part).update({ deleted: true, deleted_at: now, synced_at: now }));
   }
   // a value moving between rows of the batch (a swap, a re-registration): its stored holder
   // lets go first, so no single-row write meets it — on MySQL an upsert meeting another row's

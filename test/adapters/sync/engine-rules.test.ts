@@ -8,7 +8,9 @@ import { RunAbort } from '../../../adapters/sync/context';
 import { describeFailure, SyncEngine } from '../../../adapters/sync/engine';
 import { SourceError } from '../../../adapters/sources';
 import { Job, JobDefinitionError, saveJob } from '../../../adapters/sync/jobs';
+import * as leases from '../../../adapters/sync/lease';
 import { acquireLease, releaseLease } from '../../../adapters/sync/lease';
+import type { Logger } from '../../../core/logger';
 import type { BatchStep } from '../../../adapters/sync/context';
 import { describeDbError } from '../../../core/db-errors';
 import { leaseHeld, syncRows, syncRunDuration, syncRuns } from '../../../core/metrics';
@@ -90,6 +92,33 @@ describe.each(STORAGE_TARGETS)('the engine on %s', (target) => {
     expect((engine as unknown as { inflight: Set<unknown> }).inflight.size).toBe(0);
     await engine.stop(0);
     expect(await engine.run(await job(), 'full')).toEqual({ status: 'skipped', reason: '网关正在停止' });
+  });
+
+  it('an operator’s run that cannot start is logged by the error’s name and code only, never thrown', async () => {
+    const engine = new SyncEngine(gw.db);
+    jest.spyOn(engine, 'run').mockRejectedValueOnce(withCode('cannot reach 10.0.0.9 for 370306199001011234', 'ECONNREFUSED'));
+    const logged: unknown[][] = [];
+    const log = { error: (...args: unknown[]) => logged.push(args) } as unknown as Logger;
+    engine.startDetached(await job(), 'full', log);
+    await sleep(10);
+    expect(logged).toEqual([[{ job: jobId, errName: 'Error', errCode: 'ECONNREFUSED' }, 'sync run could not start']]);
+    // whatever was thrown, even nothing
+    jest.spyOn(engine, 'run').mockRejectedValueOnce(undefined);
+    engine.startDetached(await job(), 'full', log);
+    await sleep(10);
+    expect(logged[1]).toEqual([{ job: jobId, errName: undefined, errCode: undefined }, 'sync run could not start']);
+    jest.restoreAllMocks();
+  });
+
+  it('names no holder it cannot read: the lease ended between the refusal and the read', async () => {
+    expect(await acquireLease(gw.db, lease, 'other-host:4242:abc', 60000)).toBe(true);
+    jest.spyOn(leases, 'leaseHolder').mockResolvedValueOnce(null);
+    try {
+      expect(await new SyncEngine(gw.db).run(await job(), 'full')).toEqual({ status: 'skipped', reason: `任务 ${jobId} 正由 其他进程 运行` });
+    } finally {
+      jest.restoreAllMocks();
+      await releaseLease(gw.db, lease, 'other-host:4242:abc');
+    }
   });
 
   it('renews its lease while the run stands still longer than the lease lasts', async () => {
