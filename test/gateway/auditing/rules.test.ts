@@ -6,6 +6,7 @@
  * writer keeps order, batch size and failure to the batch that failed.
  */
 import crypto from 'node:crypto';
+import type { Knex } from 'knex';
 import {
   AuditEntry,
   auditChainKey,
@@ -314,9 +315,14 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     it('writes nothing of a batch that fails part-way, nor moves the head', async () => {
       await store.appendEntries(t.db, CHAIN, [entry(0)]);
       const head = await t.db('audit_chain').where({ id: 1 }).first();
-      await t.db.schema.dropTable('audit_batch_keys'); // the batch's list, written after its rows, fails
+      // the batch's list, written after its rows, fails (in the append's own transaction too)
+      const failingLists = (trx: Knex.Transaction): Knex.Transaction =>
+        new Proxy(trx, {
+          apply: (target, self, args: [string]) => (args[0] === 'audit_batch_keys' ? { insert: () => Promise.reject(new Error('injected')) } : Reflect.apply(target, self, args)),
+          get: (target, prop) => (prop === 'transaction' ? (fn: (inner: Knex.Transaction) => Promise<unknown>) => target.transaction((inner) => fn(failingLists(inner))) : Reflect.get(target, prop)),
+        });
       const people = [queryKeyHash(KEY, 'P1')];
-      await expect(t.db.transaction((trx) => store.appendEntries(trx, CHAIN, [entry(1), entry(2, { method: 'batchRKHY', itemKeyHashes: people, queryKeyHash: listHash(people) })]))).rejects.toThrow();
+      await expect(t.db.transaction((trx) => store.appendEntries(failingLists(trx), CHAIN, [entry(1), entry(2, { method: 'batchRKHY', itemKeyHashes: people, queryKeyHash: listHash(people) })]))).rejects.toThrow('injected');
       expect((await t.db('audit_log')).map((r) => Number(r.id))).toEqual([1]);
       expect(await t.db('audit_chain').where({ id: 1 }).first()).toEqual(head);
     });

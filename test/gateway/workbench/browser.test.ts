@@ -421,7 +421,8 @@ run('the workbench in headless Chromium', () => {
       const r = o.locator('.demand-row').nth(i);
       await r.locator('.d-provider .el-select__wrapper').click();
       await o.keyboard.type(provider);
-      await o.click(`.el-select-dropdown__item:visible:has-text("${provider}")`);
+      // the row above's list may still be fading out with the same option: the newest list is the last
+      await o.locator('.el-select-dropdown__item:visible', { hasText: provider }).last().click();
       await r.locator('.d-resource input').fill(resource);
       await r.locator('.d-items input').fill(items);
       await r.locator('.d-scenario input').fill(scenario);
