@@ -43,8 +43,9 @@ export function describeFailure(err: unknown): string {
   if (described && isUnreachable(err)) return `数据库访问失败：${described}`;
   if (described && isSchemaMismatch(err)) return `源表或列不存在：${described}`;
   if (described) return `同步失败：${described}`;
-  const code = (err as { code?: string }).code;
-  if (err instanceof Error && /^[^\s]*[\u4e00-\u9fa5]/.test(err.message)) return err.message.slice(0, 200);
+  const code = (err as { code?: string } | null | undefined)?.code;
+  // a plain error of ours says what went wrong in Chinese; a driver's (it carries a code) may quote the data
+  if (err instanceof Error && code === undefined && /^[^\s]*[\u4e00-\u9fa5]/.test(err.message)) return err.message.slice(0, 200);
   return `同步失败（${code ?? (err instanceof Error ? err.name : 'error')}）`;
 }
 

@@ -46,6 +46,7 @@ describe('a failure as the run record tells it', () => {
     expect(describeFailure(new Error('SQL源表不存在'))).toBe('SQL源表不存在');
     expect(describeFailure(new Error('query failed 源表'))).toBe('同步失败（Error）');
     expect(describeFailure(withCode('bad value 370306199001011234', 'EWEIRD'))).toBe('同步失败（EWEIRD）');
+    expect(describeFailure(withCode('第 1 行的值 370306199001011234 不正确', 'ER_TRUNCATED_WRONG_VALUE'))).toBe('同步失败（ER_TRUNCATED_WRONG_VALUE）');
     expect(describeFailure(new TypeError('x is undefined'))).toBe('同步失败（TypeError）');
     expect(describeFailure('thrown text')).toBe('同步失败（error）');
   });
