@@ -1,8 +1,9 @@
 /**
- * Shared HTTP plumbing: request ids, the per-request logger, the access log line, and the
- * one place that turns an error into an answer.
+ * Shared HTTP plumbing: request ids, the per-request logger, the access log line, the
+ * request timeout, and the one place that turns an error into an answer.
  */
 import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from './logger';
 import { ApiError, Envelope, errorEnvelope, httpStatusOf } from './result-codes';
@@ -20,40 +21,98 @@ declare global {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function requestContext(log: Logger) {
+/** What a handler knows of its request besides the message: its id and its logger. */
+export interface RequestScope {
+  id: string;
+  /** a child logger carrying the id, made on first use */
+  log: Logger;
+}
+
+/** The first header of that name as a string (Node joins repeats of most headers with ", "). */
+export function header(req: Pick<IncomingMessage, 'headers'>, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The path of a request target, without its query string (which may carry ID numbers). */
+export function pathOf(url: string | undefined): string {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return q < 0 ? u : u.slice(0, q);
+}
+
+export interface RequestBasics {
+  log: Logger;
+  timeoutMs: number;
+  /** counts each answered request (e.g. a metric by route group and status) */
+  onFinish?: (path: string, status: number) => void;
+}
+
+/**
+ * What every request gets, whichever handler answers it: its id (the caller's X-Request-Id if
+ * safe, else a new one) echoed in X-Request-Id, a lazily made child logger, the access line
+ * at info level, the onFinish count, and a 500 envelope if it is still unanswered after the
+ * timeout. Written against Node's http types: express's routes and the lookup lane share it.
+ */
+export function beginRequest(basics: RequestBasics, req: IncomingMessage, res: ServerResponse): RequestScope {
+  const incoming = header(req, 'x-request-id');
+  const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  res.setHeader('X-Request-Id', id);
+  // most requests never log: the child logger is made when a handler first asks for it
+  let child: Logger | undefined;
+  const scope: RequestScope = {
+    id,
+    get log() {
+      return (child ??= basics.log.child({ reqId: id }));
+    },
+  };
+  const path = pathOf(req.url);
   // the access line is written through the process's logger with the id as a field (the line
   // a child would write, without making one per request); below info it costs nothing
-  const accessLine = log.isLevelEnabled('info');
+  const startedAt = basics.log.isLevelEnabled('info') ? process.hrtime.bigint() : undefined;
+  const timer = setTimeout(() => {
+    if (res.headersSent) return;
+    scope.log.warn({ ms: basics.timeoutMs }, 'request timed out');
+    sendEnvelope(res, errorEnvelope(new ApiError('INTERNAL', '处理超时')));
+  }, basics.timeoutMs);
+  timer.unref();
+  res.once('close', () => clearTimeout(timer));
+  res.once('finish', () => {
+    basics.onFinish?.(path, res.statusCode);
+    if (startedAt === undefined) return;
+    const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+    basics.log.info({ reqId: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+  });
+  return scope;
+}
+
+/** beginRequest as express middleware: its scope becomes req.id and req.log. */
+export function requestBasics(basics: RequestBasics) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const incoming = req.get('x-request-id');
-    const reqId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-    req.id = reqId;
-    // most requests never log: the child logger is made when a handler first asks for it
-    let child: Logger | undefined;
-    Object.defineProperty(req, 'log', { get: () => (child ??= log.child({ reqId })), configurable: true });
-    res.setHeader('X-Request-Id', reqId);
-    if (accessLine) {
-      const startedAt = process.hrtime.bigint();
-      res.on('finish', () => {
-        const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
-        // path only: query strings may carry ID numbers
-        log.info({ reqId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-      });
-    }
+    const scope = beginRequest(basics, req, res);
+    req.id = scope.id;
+    Object.defineProperty(req, 'log', { get: () => scope.log, configurable: true });
     next();
   };
 }
 
-export function sendEnvelope(res: Response, envelope: Envelope<unknown>): void {
-  if (res.headersSent) return; // already answered (e.g. by the timeout)
-  res.status(httpStatusOf(envelope.result_code)).type('application/json; charset=utf-8').send(JSON.stringify(envelope));
+/** Headers set on every answer (the security headers), as name–value pairs. */
+export function fixedHeaders(headers: ReadonlyArray<readonly [string, string]>) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
+}
+
+export function sendEnvelope(res: ServerResponse, envelope: Envelope<unknown>): void {
+  sendUncached(res, httpStatusOf(envelope.result_code), 'application/json; charset=utf-8', JSON.stringify(envelope));
 }
 
 /**
- * A lookup answer: never cached (no-store), so written without express's send, which would
- * hash every body for an ETag no client may use.
+ * An answer written as it is: no express send, which would hash every body for an ETag
+ * (envelopes are answers to one call, not documents to revalidate); never cached (no-store).
  */
-export function sendUncached(res: Response, status: number, contentType: string, body: string): void {
+export function sendUncached(res: ServerResponse, status: number, contentType: string, body: string): void {
   if (res.headersSent) return; // already answered (e.g. by the timeout)
   res.statusCode = status;
   res.setHeader('Cache-Control', 'no-store');
@@ -62,27 +121,20 @@ export function sendUncached(res: Response, status: number, contentType: string,
   res.end(body);
 }
 
-/** A request still unanswered after `ms` gets the 500 envelope; the work is logged, not leaked. */
-export function requestTimeout(ms: number) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const timer = setTimeout(() => {
-      if (res.headersSent) return;
-      req.log.warn({ ms }, 'request timed out');
-      sendEnvelope(res, errorEnvelope(new ApiError('INTERNAL', '处理超时')));
-    }, ms);
-    timer.unref();
-    res.on('close', () => clearTimeout(timer));
-    next();
-  };
-}
+/** The answers to a body that cannot be read as sent (express's routes and the lookup lane alike). */
+export const bodyErrors = {
+  tooLarge: () => new ApiError('BAD_PARAM', '请求体过大', 'body'),
+  notJson: () => new ApiError('BAD_PARAM', '请求体不是合法的JSON', 'body'),
+  aborted: () => new ApiError('BAD_PARAM', '请求被中断', 'body'),
+};
 
 /** Body-parser and other middleware errors that are the caller's fault. */
 function clientErrorOf(err: unknown): ApiError | null {
   const e = err as { type?: string; status?: number };
-  if (e?.type === 'entity.too.large') return new ApiError('BAD_PARAM', '请求体过大', 'body');
-  if (e?.type === 'entity.parse.failed') return new ApiError('BAD_PARAM', '请求体不是合法的JSON', 'body');
+  if (e?.type === 'entity.too.large') return bodyErrors.tooLarge();
+  if (e?.type === 'entity.parse.failed') return bodyErrors.notJson();
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new ApiError('BAD_PARAM', '不支持的字符编码', 'body');
-  if (e?.type === 'request.aborted') return new ApiError('BAD_PARAM', '请求被中断', 'body');
+  if (e?.type === 'request.aborted') return bodyErrors.aborted();
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new ApiError('BAD_PARAM', '请求无法解析', 'body');
   return null;
 }

@@ -17,12 +17,15 @@ function field(body: unknown, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Where a consumer system gets its token (a POST under the lookups' prefix that is not a lookup). */
+export const TOKEN_PATH = '/dprs/api/token';
+
 export function tokenRoutes(ctx: AppContext): Router {
   const r = Router();
   const limit = ctx.config.bodyLimitBytes;
   const throttle = new LoginThrottle(ctx.db);
   r.post(
-    '/dprs/api/token',
+    TOKEN_PATH,
     express.json({ limit, type: ['application/json', 'application/*+json'] }),
     express.urlencoded({ limit, extended: false }),
     async (req, res, next) => {

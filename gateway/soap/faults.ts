@@ -4,7 +4,7 @@
  * always SOAP 1.1, HTTP 500, and carries a fixed Chinese reason — never an error's text or
  * a stack.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 export type FaultCode = 'soap:Client' | 'soap:Server' | 'soap:VersionMismatch';
 
@@ -21,10 +21,14 @@ export function faultXml(code: FaultCode, reason: string): string {
   );
 }
 
-export function sendFault(res: Response, code: FaultCode, reason: string): void {
+export function sendFault(res: ServerResponse, code: FaultCode, reason: string): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.status(500).type('text/xml; charset=utf-8').send(faultXml(code, reason));
+  const body = faultXml(code, reason);
+  res.statusCode = 500;
+  res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }

@@ -14,12 +14,13 @@
  * against; without a token none is read from storage.
  * Everything that is not valid SOAP is a soap:Fault from ./faults, HTTP 500, no stack.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { NextFunction, Request, Response, Router } from 'express';
 import type { AppContext } from '../context';
 import { answerLookup } from '../pipeline';
 import { PURPOSE_HEADER } from '../purpose';
 import { USER_ID_HEADER } from '../accounts/user-id';
-import { sendEnvelope, sendUncached } from '../../core/http';
+import { header, RequestScope, sendEnvelope, sendUncached } from '../../core/http';
 import { ApiError, errorEnvelope } from '../../core/result-codes';
 import { SOAP_PATH } from '../../schemas/wsdl';
 import { SoapCatalogue } from './operations';
@@ -76,26 +77,74 @@ export function soapAnswerXml(operation: string, envelope: unknown): string {
   );
 }
 
-export function soapRoutes(ctx: AppContext): Router {
-  const r = Router();
+/**
+ * The SOAP operations over one catalogue snapshot cache: what express's routes and the lookup
+ * lane both call once a body has been read.
+ */
+export class SoapService {
+  readonly operations: SoapCatalogue;
+  readonly bodyLimitBytes: number;
+
+  constructor(private readonly ctx: AppContext) {
+    this.bodyLimitBytes = ctx.config.bodyLimitBytes;
+    this.operations = new SoapCatalogue(ctx.db, ctx.log, ctx.config.publicUrl + SOAP_PATH);
+    // the first snapshot is built now, so that the first call finds it ready
+    void this.operations.fresh(0);
+  }
+
+  /** Whether the request carries a valid token: it decides how much of the body is read and parsed. */
+  authenticated(req: IncomingMessage): boolean {
+    return hasValidToken(this.ctx.config, header(req, 'authorization'));
+  }
 
   /** what every operation does: the lookup pipeline, its envelope as the SOAP answer */
-  const operate = async (req: Request, res: Response, operation: string, args: unknown) => {
-    const envelope = await answerLookup(ctx, {
+  private async operate(req: IncomingMessage, res: ServerResponse, scope: RequestScope, operation: string, args: unknown): Promise<void> {
+    const envelope = await answerLookup(this.ctx, {
       method: operation,
       iface: 'soap',
       params: argumentsOf(args),
-      authorization: req.get('authorization'),
-      purposeHeader: req.get(PURPOSE_HEADER),
-      userIdHeader: req.get(USER_ID_HEADER),
-      requestId: req.id,
-      log: req.log,
+      authorization: header(req, 'authorization'),
+      purposeHeader: header(req, PURPOSE_HEADER),
+      userIdHeader: header(req, USER_ID_HEADER),
+      requestId: scope.id,
+      log: scope.log,
     });
     sendUncached(res, 200, 'text/xml; charset=utf-8', soapAnswerXml(operation, envelope));
-  };
-  const operations = new SoapCatalogue(ctx.db, ctx.log, ctx.config.publicUrl + SOAP_PATH);
-  // the first snapshot is built now, so that the first call finds it ready
-  void operations.fresh(0);
+  }
+
+  /** Answers a posted body (already read, within the limit); never throws for the caller's mistakes. */
+  async answerBody(req: IncomingMessage, res: ServerResponse, scope: RequestScope, body: unknown, authenticated: boolean): Promise<void> {
+    if (!Buffer.isBuffer(body) || body.length === 0) return sendFault(res, 'soap:Client', '请求体为空，须为 SOAP 1.1 信封');
+    // without a token only the start is looked at: enough to name the operation for the 401
+    // envelope, and the work per unauthenticated request stays small whatever follows
+    const xml = authenticated ? body.toString('utf8') : body.subarray(0, UNAUTHENTICATED_SCAN_BYTES).toString('utf8');
+    const scan = scanSoapRequest(xml);
+    if ('fault' in scan) return sendFault(res, scan.fault, scan.reason);
+    const named = scan.operation;
+    // without a token no storage is touched: the operations as last read
+    const snapshot = authenticated ? await this.operations.fresh() : this.operations.current();
+    if (!snapshot) return sendFault(res, 'soap:Server', '服务暂不可用');
+    if (!snapshot.operations.has(named)) return sendFault(res, 'soap:Client', '未知的操作');
+    // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
+    if (!authenticated) return this.operate(req, res, scope, named, {});
+    let parsed: XmlObject;
+    try {
+      parsed = snapshot.parser.xmlToObject(xml);
+    } catch {
+      return sendFault(res, 'soap:Client', '请求不是合法的XML');
+    }
+    if (operationOf(parsed) !== named) return sendFault(res, 'soap:Client', 'SOAP Body 须且只能包含一个操作元素');
+    await this.operate(req, res, scope, named, (parsed.Body as XmlObject)[named]);
+  }
+}
+
+/**
+ * The SOAP path on express: the WSDL, and every POST the lookup lane leaves to it (a
+ * compressed body, say) — the reference the lane is compared against.
+ */
+export function soapRoutes(service: SoapService): Router {
+  const r = Router();
+  const limit = service.bodyLimitBytes;
 
   r.get(SOAP_PATH, async (req, res) => {
     const wantsWsdl = Object.keys(req.query).some((k) => k.toLowerCase() === 'wsdl');
@@ -104,7 +153,7 @@ export function soapRoutes(ctx: AppContext): Router {
       return;
     }
     // a client reading the WSDL sees the catalogue as it is now (one small query, shared by concurrent readers)
-    const snapshot = await operations.fresh(0);
+    const snapshot = await service.operations.fresh(0);
     if (!snapshot) {
       sendEnvelope(res, errorEnvelope(new Error('wsdl')));
       return;
@@ -112,50 +161,29 @@ export function soapRoutes(ctx: AppContext): Router {
     res.type('text/xml; charset=utf-8').send(snapshot.wsdl);
   });
 
-  const readBody = express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes });
-  const readPlainBody = express.raw({ type: () => true, limit: ctx.config.bodyLimitBytes, inflate: false });
+  const readBody = express.raw({ type: () => true, limit });
+  const readPlainBody = express.raw({ type: () => true, limit, inflate: false });
 
   /** Before the body is read: answers are never cached, and the token decides how much work follows. */
   const gate = (req: Request, res: Response, next: NextFunction) => {
     res.set('Cache-Control', 'no-store');
-    res.locals.authenticated = hasValidToken(ctx.config, req.get('authorization'));
+    res.locals.authenticated = service.authenticated(req);
     if (res.locals.authenticated) return readBody(req, res, next);
     const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity') return sendFault(res, 'soap:Client', '未认证：压缩的请求须携带有效的 Authorization: Bearer 令牌');
     readPlainBody(req, res, next);
   };
 
-  const preflight = async (req: Request, res: Response, next: NextFunction) => {
-    const body = req.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) return sendFault(res, 'soap:Client', '请求体为空，须为 SOAP 1.1 信封');
-    // without a token only the start is looked at: enough to name the operation for the 401
-    // envelope, and the work per unauthenticated request stays small whatever follows
-    const xml = res.locals.authenticated ? body.toString('utf8') : body.subarray(0, UNAUTHENTICATED_SCAN_BYTES).toString('utf8');
-    const scan = scanSoapRequest(xml);
-    if ('fault' in scan) return sendFault(res, scan.fault, scan.reason);
-    const named = scan.operation;
-    // without a token no storage is touched: the operations as last read
-    const snapshot = res.locals.authenticated ? await operations.fresh() : operations.current();
-    if (!snapshot) return sendFault(res, 'soap:Server', '服务暂不可用');
-    if (!snapshot.operations.has(named)) return sendFault(res, 'soap:Client', '未知的操作');
-    // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
-    if (!res.locals.authenticated) return operate(req, res, named, {});
-    let parsed: XmlObject;
+  const answer = async (req: Request, res: Response, next: NextFunction) => {
     try {
-      parsed = snapshot.parser.xmlToObject(xml);
-    } catch {
-      return sendFault(res, 'soap:Client', '请求不是合法的XML');
-    }
-    if (operationOf(parsed) !== named) return sendFault(res, 'soap:Client', 'SOAP Body 须且只能包含一个操作元素');
-    try {
-      await operate(req, res, named, (parsed.Body as XmlObject)[named]);
+      await service.answerBody(req, res, req, req.body, res.locals.authenticated === true);
     } catch (err) {
       // answerLookup does not throw; should sending fail, the error handler below answers
       next(err);
     }
   };
 
-  r.post(SOAP_PATH, gate, preflight);
+  r.post(SOAP_PATH, gate, answer);
   r.all(SOAP_PATH, (req: Request, res: Response) => sendFault(res, 'soap:Client', '仅支持 POST（SOAP）与 GET ?wsdl'));
 
   // body-parser failures on this path are SOAP faults, not envelopes. Its 4xx errors (too

@@ -4,15 +4,17 @@
  * portal; the sync's operator API), then the error answer.
  * Route modules stay thin: parse → authorise → call a service → shape the envelope.
  */
+import type http from 'node:http';
 import express, { Express } from 'express';
-import helmet from 'helmet';
 import type { AppContext } from '../../gateway/context';
 import { healthRoutes } from './health';
-import { errorHandler, notFoundHandler, requestContext, requestTimeout } from '../../core/http';
+import { errorHandler, fixedHeaders, notFoundHandler, RequestBasics, requestBasics } from '../../core/http';
+import { securityHeaders } from '../../core/security-headers';
 import { countVerificationDifferencesWith, httpRequests, routeGroup } from '../../core/metrics';
 import { tokenRoutes } from '../../gateway/auth/routes';
 import { jsonApiRoutes } from '../../gateway/json-api';
-import { soapRoutes } from '../../gateway/soap/service';
+import { SoapService, soapRoutes } from '../../gateway/soap/service';
+import { lookupLane } from '../../gateway/lookup-lane';
 import { openApiRoutes } from '../../gateway/openapi';
 import { adminRoutes, requireOperator } from '../../gateway/admin';
 import { syncAdminRoutes } from '../../adapters/sync/routes';
@@ -27,36 +29,43 @@ import { accountRoutes } from '../../gateway/accounts/routes';
 import { workbenchRoutes } from '../../gateway/workbench/routes';
 import { workbenchStatic } from '../../gateway/workbench/static';
 
-/** syncEngine: the serving process's engine, so shutdown also stops runs an operator started. */
-export function createApp(ctx: AppContext, opts: { syncEngine?: SyncEngine } = {}): Express {
+export interface AppOptions {
+  /** the serving process's engine, so shutdown also stops runs an operator started */
+  syncEngine?: SyncEngine;
+  /** the SOAP service, when the lookup lane shares it */
+  soap?: SoapService;
+}
+
+/** What every request gets, on express's routes and on the lookup lane alike. */
+export function requestBasicsOf(ctx: AppContext): RequestBasics {
+  return { log: ctx.log, timeoutMs: ctx.config.requestTimeoutMs, onFinish: (path, status) => httpRequests.inc({ route: routeGroup(path), status: String(status) }) };
+}
+
+/**
+ * The whole HTTP interface: lookups posted in their common form go through the lookup lane,
+ * everything else (and any lookup the lane declines) through express.
+ */
+export function createRequestListener(ctx: AppContext, opts: Pick<AppOptions, 'syncEngine'> = {}): http.RequestListener {
+  const soap = new SoapService(ctx);
+  const basics = requestBasicsOf(ctx);
+  const headers = securityHeaders(ctx.config.tlsHeaders);
+  return lookupLane(ctx, { basics, headers, soap }, createApp(ctx, { ...opts, soap }));
+}
+
+export function createApp(ctx: AppContext, opts: AppOptions = {}): Express {
   const app = express();
+  const basics = requestBasicsOf(ctx);
+  const headers = securityHeaders(ctx.config.tlsHeaders);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(requestContext(ctx.log));
-  // security headers; no CORS headers at all: browsers on other origins may not call lookups.
-  // The TLS-only ones follow the deployment (config.tlsHeaders): served over plain HTTP on an
-  // intranet address, upgrade-insecure-requests made browsers fetch the portal's scripts over
-  // https and the pages stayed blank
-  const tls = ctx.config.tlsHeaders;
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: tls ? [] : null },
-      },
-      strictTransportSecurity: tls,
-    }),
-  );
-  app.use(requestTimeout(ctx.config.requestTimeoutMs));
-  app.use((req, res, next) => {
-    res.on('finish', () => httpRequests.inc({ route: routeGroup(req.path), status: String(res.statusCode) }));
-    next();
-  });
+  app.use(requestBasics(basics));
+  app.use(fixedHeaders(headers));
   // the lookups early: each router ahead of them is walked by every call. Only the routes that
   // share their /dprs/api prefix come first (docs and openapi.json are not methods, nor is token)
   app.use(openApiRoutes(ctx));
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
-  app.use(soapRoutes(ctx));
+  app.use(soapRoutes(opts.soap ?? new SoapService(ctx)));
   app.use(healthRoutes(ctx));
   app.get('/', (_req, res) => res.redirect(302, '/portal/'));
   // /metrics is not here: it has its own listen address (gateway/metrics-server.ts)

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import net, { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app';
+import { createRequestListener } from './app';
 import type { AppContext } from '../../gateway/context';
 import type { SyncEngine } from '../../adapters/sync/engine';
 
@@ -36,8 +36,7 @@ interface Conn {
 }
 
 export async function startServer(ctx: AppContext, opts: { port?: number; host?: string; syncEngine?: SyncEngine } = {}): Promise<RunningServer> {
-  const app = createApp(ctx, { syncEngine: opts.syncEngine });
-  const server = http.createServer(app);
+  const server = http.createServer(createRequestListener(ctx, { syncEngine: opts.syncEngine }));
   server.requestTimeout = ctx.config.requestTimeoutMs;
   server.headersTimeout = Math.min(ctx.config.requestTimeoutMs, 60000);
   server.keepAliveTimeout = 5000;
