@@ -47,7 +47,7 @@ async function declaredOperations(db: Db, versions: Array<{ method: string; id: 
 }
 
 /** node-soap's parser for the WSDL of these operations; resolves once the WSDL is read. */
-function buildSnapshot(fingerprint: string, operations: SoapOperations, address: string): Promise<SoapSnapshot> {
+export function buildSnapshot(fingerprint: string, operations: SoapOperations, address: string): Promise<SoapSnapshot> {
   const wsdl = dataServiceWsdl(address, operations);
   return new Promise((resolve, reject) => {
     void soap.createServerless({

@@ -7,9 +7,9 @@
  * decompressed nor parsed — one linear scan (./scan) of its first 64 kB finds the operation so
  * the caller gets the 401 envelope. With one, the body is buffered with the configured limit,
  * scanned (no DTD: no XXE or entity expansion; a SOAP 1.1 envelope naming a known operation)
- * and parsed once, by node-soap's parser for the WSDL: the operation and its arguments are
- * taken from that parse and the answer is written as node-soap writes it (a test compares the
- * bytes), so the body is not parsed a second time. The operations, the WSDL and the parser
+ * and read once: in the plain shape clients send, directly (./simple-envelope); in any other,
+ * by node-soap's parser for the WSDL, the reference. The answer is written as node-soap
+ * writes it (a test compares the bytes). The operations, the WSDL and the parser
  * follow the published catalogue (./operations): a request keeps the snapshot it was checked
  * against; without a token none is read from storage.
  * Everything that is not valid SOAP is a soap:Fault from ./faults, HTTP 500, no stack.
@@ -26,6 +26,7 @@ import { SOAP_PATH } from '../../schemas/wsdl';
 import { SoapCatalogue } from './operations';
 import { sendFault } from './faults';
 import { scanSoapRequest } from './scan';
+import { readSimpleEnvelope } from './simple-envelope';
 import { hasValidToken } from '../auth/tokens';
 
 type XmlObject = Record<string, unknown>;
@@ -45,7 +46,7 @@ function textOf(v: unknown): unknown {
   return v;
 }
 
-function argumentsOf(raw: unknown): Record<string, unknown> {
+export function argumentsOf(raw: unknown): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   if (raw === null || typeof raw !== 'object') return args;
   for (const [k, v] of Object.entries(raw as XmlObject)) {
@@ -98,11 +99,11 @@ export class SoapService {
   }
 
   /** what every operation does: the lookup pipeline, its envelope as the SOAP answer */
-  private async operate(req: IncomingMessage, res: ServerResponse, scope: RequestScope, operation: string, args: unknown): Promise<void> {
+  private async operate(req: IncomingMessage, res: ServerResponse, scope: RequestScope, operation: string, args: Record<string, unknown>): Promise<void> {
     const envelope = await answerLookup(this.ctx, {
       method: operation,
       iface: 'soap',
-      params: argumentsOf(args),
+      params: args,
       authorization: header(req, 'authorization'),
       purposeHeader: header(req, PURPOSE_HEADER),
       userIdHeader: header(req, USER_ID_HEADER),
@@ -127,6 +128,9 @@ export class SoapService {
     if (!snapshot.operations.has(named)) return sendFault(res, 'soap:Client', '未知的操作');
     // the pipeline gives the 401 envelope (and its log line and metric) before touching parameters
     if (!authenticated) return this.operate(req, res, scope, named, {});
+    // the plain shape read directly; anything else parsed by node-soap
+    const plain = readSimpleEnvelope(xml, named, snapshot.operations.get(named) ?? []);
+    if (plain) return this.operate(req, res, scope, named, plain);
     let parsed: XmlObject;
     try {
       parsed = snapshot.parser.xmlToObject(xml);
@@ -134,7 +138,7 @@ export class SoapService {
       return sendFault(res, 'soap:Client', '请求不是合法的XML');
     }
     if (operationOf(parsed) !== named) return sendFault(res, 'soap:Client', 'SOAP Body 须且只能包含一个操作元素');
-    await this.operate(req, res, scope, named, (parsed.Body as XmlObject)[named]);
+    await this.operate(req, res, scope, named, argumentsOf((parsed.Body as XmlObject)[named]));
   }
 }
 
