@@ -16,7 +16,7 @@ export interface OpenOptions {
   poolMax?: number;
 }
 
-function isSqlite(db: Knex): boolean {
+export function isSqlite(db: Knex): boolean {
   return db.client.config.client === 'better-sqlite3';
 }
 
@@ -165,9 +165,12 @@ export function multiRowInsert(db: Knex, table: string, columns: readonly string
   return db.raw(format(sql, values as Parameters<typeof format>[1]));
 }
 
-interface SqliteHandle {
+export interface SqliteHandle {
   open: boolean;
   inTransaction: boolean;
+  /** the database file ("" or ":memory:" in memory) */
+  name: string;
+  pragma(sql: string, opts?: { simple: boolean }): unknown;
   prepare(sql: string): { all(...bindings: unknown[]): unknown[]; get(...bindings: unknown[]): unknown; run(...bindings: unknown[]): unknown };
   transaction<T>(fn: () => T): { immediate(): T };
 }
@@ -184,7 +187,7 @@ interface PoolClient {
 /** The one better-sqlite3 connection behind a knex handle, once it has been opened. */
 const sqliteHandles = new WeakMap<object, SqliteHandle>();
 
-async function sqliteHandle(db: Knex): Promise<SqliteHandle> {
+export async function sqliteHandle(db: Knex): Promise<SqliteHandle> {
   let conn = sqliteHandles.get(db.client);
   if (!conn || !conn.open) {
     const client = db.client as unknown as PoolClient;

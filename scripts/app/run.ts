@@ -6,6 +6,7 @@ import { startScheduler } from '../../adapters/sync/scheduler';
 import { anchorFile, scheduleAnchors } from '../../gateway/auditing/anchors';
 import { auditChainKey } from '../../gateway/auditing/chain';
 import { SyncEngine } from '../../adapters/sync/engine';
+import { checkpointOffLoop } from '../../core/sqlite-checkpoints';
 
 /**
  * From SIGTERM (or SIGINT) to exit: the HTTP drain (DRAIN_MS, 10 s) and the sync runs' grace
@@ -18,6 +19,8 @@ export const SHUTDOWN_BOUND_MS = 15000;
 export async function serveUntilSignal(ctx: AppContext, banner?: (port: number) => string): Promise<void> {
   // one engine for scheduled runs and runs an operator starts over HTTP: stop() covers both
   const engine = new SyncEngine(ctx.db, { leaseMs: ctx.config.sync.leaseMs });
+  // on SQLite, the WAL is copied into the database file by a worker, not by the requests' connection
+  const checkpoints = await checkpointOffLoop(ctx.db, ctx.log);
   const running = await startServer(ctx, { syncEngine: engine });
   const metrics = ctx.config.metricsListen ? await startMetricsServer(ctx.config.metricsListen, ctx.log) : null;
   ctx.log.info({ port: running.port, metricsPort: metrics?.port ?? null }, 'dprs listening');
@@ -38,7 +41,10 @@ export async function serveUntilSignal(ctx: AppContext, banner?: (port: number) 
         process.exit(1);
       }, SHUTDOWN_BOUND_MS).unref();
       anchors.stop();
-      Promise.allSettled([running.close(), scheduler.stop(), metrics?.close()]).then(() => resolve());
+      Promise.allSettled([running.close(), scheduler.stop(), metrics?.close()])
+        .then(() => checkpoints.stop())
+        .catch(() => undefined)
+        .then(() => resolve());
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
