@@ -1,5 +1,6 @@
 /**
- * The composition root's express application: plumbing first, then each feature's routes
+ * The composition root's HTTP interface: the lookup lane (gateway/lookup-lane.ts) in front of
+ * the express application. The express app: plumbing first, then each feature's routes
  * (the lookups with their token, documentation and audit endpoints; the catalogue and its
  * portal; the sync's operator API), then the error answer.
  * Route modules stay thin: parse → authorise → call a service → shape the envelope.
