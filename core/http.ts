@@ -139,17 +139,24 @@ function clientErrorOf(err: unknown): ApiError | null {
   return null;
 }
 
+/**
+ * An error that reached the end of a request becomes its envelope: the caller's fault as
+ * itself; anything else is logged by name and code (a driver's message may quote the data)
+ * and answered as 500 without detail.
+ */
+export function answerError(res: ServerResponse, log: Logger | undefined, err: unknown): void {
+  const known = err instanceof ApiError ? err : clientErrorOf(err);
+  if (!known) log?.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'unhandled error');
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  sendEnvelope(res, errorEnvelope(known ?? err));
+}
+
 /** The last middleware: every error becomes an envelope; internals go to the log only. */
 export function errorHandler() {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known = err instanceof ApiError ? err : clientErrorOf(err);
-    if (!known) req.log?.error({ err }, 'unhandled error');
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    sendEnvelope(res, errorEnvelope(known ?? err));
-  };
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => answerError(res, req.log, err);
 }
 
 export function notFoundHandler() {

@@ -41,11 +41,6 @@ export async function answerJsonBody(ctx: AppContext, req: IncomingMessage, res:
   await answerJsonLookup(ctx, req, res, scope, method, body);
 }
 
-/** Whether the request carries a valid token: without one the answer (401) does not depend on the body, which is not read. */
-export function tokenFirst(ctx: AppContext, req: IncomingMessage): boolean {
-  return hasValidToken(ctx.config, header(req, 'authorization'));
-}
-
 export function jsonApiRoutes(ctx: AppContext): Router {
   const r = Router();
   const onlyMethodNames = (req: Request, _res: Response, next: NextFunction) => next(METHOD_NAME.test(String(req.params.method)) ? undefined : 'route');
@@ -54,7 +49,8 @@ export function jsonApiRoutes(ctx: AppContext): Router {
     await answerJsonLookup(ctx, req, res, req, String(req.params.method), { ...(req.query as Record<string, unknown>) });
   });
 
-  const withToken = (req: Request, res: Response, next: NextFunction) => (tokenFirst(ctx, req) ? next() : answerJsonLookup(ctx, req, res, req, String(req.params.method), {}));
+  // the token is checked before the body is read: without a valid one the answer (401) does not depend on it
+  const withToken = (req: Request, res: Response, next: NextFunction) => (hasValidToken(ctx.config, req) ? next() : answerJsonLookup(ctx, req, res, req, String(req.params.method), {}));
   r.post('/dprs/api/:method', onlyMethodNames, withToken, express.json({ limit: ctx.config.bodyLimitBytes, type: () => true }), async (req, res) => {
     await answerJsonBody(ctx, req, res, req, String(req.params.method), req.body);
   });

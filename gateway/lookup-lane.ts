@@ -1,7 +1,7 @@
 /**
  * The lookups' own door. A posted lookup — POST /dprs/api/<method> with a JSON body, POST the
- * SOAP path with an envelope — is answered on Node's http directly: profiled, express's router
- * and middleware took about two thirds of a lookup's CPU (BENCHMARKS.md, "the lookup lane").
+ * SOAP path with an envelope — is answered on Node's http directly: measured, express's router
+ * and middleware took about two thirds of a lookup's CPU (BENCHMARKS.md, "Round 3").
  * Same request basics (id, timeout, access line, metric), same security headers, same body
  * limit and parsing, then the same answer functions as express's routes.
  *
@@ -13,13 +13,14 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AppContext } from './context';
-import { beginRequest, bodyErrors, header, pathOf, RequestBasics, RequestScope, sendEnvelope } from '../core/http';
+import { answerError, beginRequest, bodyErrors, header, pathOf, RequestBasics, RequestScope, sendEnvelope } from '../core/http';
 import { ApiError, errorEnvelope } from '../core/result-codes';
-import { answerJsonBody, answerJsonLookup, METHOD_NAME, tokenFirst } from './json-api';
+import { answerJsonBody, answerJsonLookup, METHOD_NAME } from './json-api';
 import { SoapService } from './soap/service';
-import { sendFault } from './soap/faults';
+import { BODY_FAULTS, sendFault, sendServerFault } from './soap/faults';
 import { SOAP_PATH } from '../schemas/wsdl';
 import { TOKEN_PATH } from './auth/routes';
+import { hasValidToken } from './auth/tokens';
 
 const API_PREFIX = '/dprs/api/';
 
@@ -102,31 +103,28 @@ export function parseJsonBody(body: Buffer): { value: unknown } | { error: ApiEr
 export function lookupLane(ctx: AppContext, parts: LaneParts, fallback: RequestListener): RequestListener {
   const limit = ctx.config.bodyLimitBytes;
 
-  /** what express's last error handlers would do with a failure after the body was read */
-  const settle = (answering: Promise<void>, res: ServerResponse, scope: RequestScope, kind: Taken['kind']) =>
-    answering.catch((err: unknown) => {
-      scope.log.error({ errName: (err as Error)?.name }, kind === 'soap' ? 'soap request failed' : 'unhandled error');
-      if (res.headersSent) res.end();
-      else if (kind === 'soap') sendFault(res, 'soap:Server', '系统错误');
-      else sendEnvelope(res, errorEnvelope(err));
-    });
-
+  // a failure while answering is answered as express's last error handlers answer it
   const json = (req: IncomingMessage, res: ServerResponse, scope: RequestScope, method: string) => {
-    if (!tokenFirst(ctx, req)) return settle(answerJsonLookup(ctx, req, res, scope, method, {}), res, scope, 'json');
+    const failed = (err: unknown) => answerError(res, scope.log, err);
+    // without a valid token the answer (401) does not depend on the body, which is not read
+    if (!hasValidToken(ctx.config, req)) {
+      answerJsonLookup(ctx, req, res, scope, method, {}).catch(failed);
+      return;
+    }
     readBody(req, limit, (read) => {
       if ('refused' in read) return sendEnvelope(res, errorEnvelope(read.refused === 'too-large' ? bodyErrors.tooLarge() : bodyErrors.aborted()));
       const parsed = parseJsonBody(read.body);
       if ('error' in parsed) return sendEnvelope(res, errorEnvelope(parsed.error));
-      void settle(answerJsonBody(ctx, req, res, scope, method, parsed.value), res, scope, 'json');
+      answerJsonBody(ctx, req, res, scope, method, parsed.value).catch(failed);
     });
   };
 
   const soap = (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => {
     res.setHeader('Cache-Control', 'no-store');
-    const authenticated = parts.soap.authenticated(req);
+    const authenticated = hasValidToken(ctx.config, req);
     readBody(req, limit, (read) => {
-      if ('refused' in read) return sendFault(res, 'soap:Client', read.refused === 'too-large' ? '请求体过大' : '请求体无法读取');
-      void settle(parts.soap.answerBody(req, res, scope, read.body, authenticated), res, scope, 'soap');
+      if ('refused' in read) return sendFault(res, 'soap:Client', read.refused === 'too-large' ? BODY_FAULTS.tooLarge : BODY_FAULTS.unreadable);
+      parts.soap.answerBody(req, res, scope, read.body, authenticated).catch((err: unknown) => sendServerFault(res, scope.log, err));
     });
   };
 
@@ -136,6 +134,6 @@ export function lookupLane(ctx: AppContext, parts: LaneParts, fallback: RequestL
     const scope = beginRequest(parts.basics, req, res);
     for (const [name, value] of parts.headers) res.setHeader(name, value);
     if (taken.kind === 'soap') soap(req, res, scope);
-    else void json(req, res, scope, taken.method);
+    else json(req, res, scope, taken.method);
   };
 }

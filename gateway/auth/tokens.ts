@@ -4,7 +4,9 @@
  * lookups the consumer was allowed when the token was issued (resolveAccess still decides
  * on every call).
  */
+import type { IncomingMessage } from 'node:http';
 import type { Config } from '../../core/config';
+import { header } from '../../core/http';
 import { bearerToken, signToken, TokenError, verifyToken } from '../../core/jwt';
 
 export { TokenError };
@@ -55,9 +57,9 @@ export function consumerClaims(config: Config, token: string, now = Date.now()):
   return claims;
 }
 
-/** Whether a header carries a consumer token that verifies (signature, issuer, expiry, methods): the check made before reading a body. */
-export function hasValidToken(config: Config, authorization: string | undefined): boolean {
-  const token = bearerToken(authorization);
+/** Whether a request carries a consumer token that verifies (signature, issuer, expiry, methods): the check made before reading a body. */
+export function hasValidToken(config: Config, req: Pick<IncomingMessage, 'headers'>): boolean {
+  const token = bearerToken(header(req, 'authorization'));
   if (!token) return false;
   try {
     consumerClaims(config, token);

@@ -5,6 +5,7 @@
  * a stack.
  */
 import type { ServerResponse } from 'node:http';
+import type { Logger } from '../../core/logger';
 
 export type FaultCode = 'soap:Client' | 'soap:Server' | 'soap:VersionMismatch';
 
@@ -19,6 +20,15 @@ export function faultXml(code: FaultCode, reason: string): string {
     `<faultcode>${code}</faultcode><faultstring xml:lang="zh-CN">${xmlText(reason)}</faultstring>` +
     '</soap:Fault></soap:Body></soap:Envelope>'
   );
+}
+
+/** The caller's body could not be taken: over the limit, or not read to its end. */
+export const BODY_FAULTS = { tooLarge: '请求体过大', unreadable: '请求体无法读取' } as const;
+
+/** A failure of ours: logged by name and code (a driver's message may quote the data), answered without detail. */
+export function sendServerFault(res: ServerResponse, log: Logger, err: unknown): void {
+  log.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'soap request failed');
+  sendFault(res, 'soap:Server', '系统错误');
 }
 
 export function sendFault(res: ServerResponse, code: FaultCode, reason: string): void {

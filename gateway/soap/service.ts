@@ -24,7 +24,7 @@ import { header, RequestScope, sendEnvelope, sendUncached } from '../../core/htt
 import { ApiError, errorEnvelope } from '../../core/result-codes';
 import { SOAP_PATH } from '../../schemas/wsdl';
 import { SoapCatalogue } from './operations';
-import { sendFault } from './faults';
+import { BODY_FAULTS, sendFault, sendServerFault } from './faults';
 import { scanSoapRequest } from './scan';
 import { readSimpleEnvelope } from './simple-envelope';
 import { hasValidToken } from '../auth/tokens';
@@ -86,18 +86,11 @@ export function soapAnswerXml(operation: string, envelope: unknown): string {
  */
 export class SoapService {
   readonly operations: SoapCatalogue;
-  readonly bodyLimitBytes: number;
 
   constructor(private readonly ctx: AppContext) {
-    this.bodyLimitBytes = ctx.config.bodyLimitBytes;
     this.operations = new SoapCatalogue(ctx.db, ctx.log, ctx.config.publicUrl + SOAP_PATH);
     // the first snapshot is built now, so that the first call finds it ready
     void this.operations.fresh(0);
-  }
-
-  /** Whether the request carries a valid token: it decides how much of the body is read and parsed. */
-  authenticated(req: IncomingMessage): boolean {
-    return hasValidToken(this.ctx.config, header(req, 'authorization'));
   }
 
   /** what every operation does: the lookup pipeline, its envelope as the SOAP answer */
@@ -148,9 +141,9 @@ export class SoapService {
  * The SOAP path on express: the WSDL, and every POST the lookup lane leaves to it (a
  * compressed body, say) — the reference the lane is compared against.
  */
-export function soapRoutes(service: SoapService): Router {
+export function soapRoutes(ctx: AppContext, service: SoapService): Router {
   const r = Router();
-  const limit = service.bodyLimitBytes;
+  const limit = ctx.config.bodyLimitBytes;
 
   r.get(SOAP_PATH, async (req, res) => {
     const wantsWsdl = Object.keys(req.query).some((k) => k.toLowerCase() === 'wsdl');
@@ -173,7 +166,7 @@ export function soapRoutes(service: SoapService): Router {
   /** Before the body is read: answers are never cached, and the token decides how much work follows. */
   const gate = (req: Request, res: Response, next: NextFunction) => {
     res.set('Cache-Control', 'no-store');
-    res.locals.authenticated = service.authenticated(req);
+    res.locals.authenticated = hasValidToken(ctx.config, req);
     if (res.locals.authenticated) return readBody(req, res, next);
     const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity') return sendFault(res, 'soap:Client', '未认证：压缩的请求须携带有效的 Authorization: Bearer 令牌');
@@ -197,11 +190,10 @@ export function soapRoutes(service: SoapService): Router {
   // soap:Client, not logged as server errors — found by test/gateway/security/fuzz-soap.test.ts
   r.use(SOAP_PATH, (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number };
-    if (e?.type === 'entity.too.large') return sendFault(res, 'soap:Client', '请求体过大');
+    if (e?.type === 'entity.too.large') return sendFault(res, 'soap:Client', BODY_FAULTS.tooLarge);
     if (e?.type === 'encoding.unsupported') return sendFault(res, 'soap:Client', '不支持的 Content-Encoding');
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendFault(res, 'soap:Client', '请求体无法读取');
-    req.log.error({ errName: (err as Error)?.name }, 'soap request failed');
-    sendFault(res, 'soap:Server', '系统错误');
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendFault(res, 'soap:Client', BODY_FAULTS.unreadable);
+    sendServerFault(res, req.log, err);
   });
   return r;
 }

@@ -66,7 +66,7 @@ export function createApp(ctx: AppContext, opts: AppOptions = {}): Express {
   app.use(openApiRoutes(ctx));
   app.use(tokenRoutes(ctx));
   app.use(jsonApiRoutes(ctx));
-  app.use(soapRoutes(opts.soap ?? new SoapService(ctx)));
+  app.use(soapRoutes(ctx, opts.soap ?? new SoapService(ctx)));
   app.use(healthRoutes(ctx));
   app.get('/', (_req, res) => res.redirect(302, '/portal/'));
   // /metrics is not here: it has its own listen address (gateway/metrics-server.ts)

@@ -1,6 +1,7 @@
 /**
- * dprs bench [all] | http | sync: benchmarks (not tests). Each writes its figures, with the
- * command and machine, into its own section of BENCHMARKS.md. `npm run bench` runs them all.
+ * dprs bench [all] | http | sync | pipeline | audit: benchmarks (not tests). http and sync
+ * write their figures, with the command and machine, into their own sections of BENCHMARKS.md;
+ * pipeline and audit print theirs. `npm run bench` runs http, sync and the catalogue search.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import type { Command } from 'commander';
 import { benchSync, SyncBenchResult } from '../bench/sync';
 import { runHttpBench } from '../bench/http';
 import { pipelineSummary, runPipelineBench } from '../bench/pipeline';
+import { auditSummary, runAuditBench } from '../bench/audit';
 import { haveWrk } from '../bench/wrk';
 import { table, writeSection } from '../bench/report';
 import { positiveInt } from './common';
@@ -97,6 +99,16 @@ export function registerBenchCommand(program: Command): void {
     .action(async (opts: { mysqlUrl?: string; rounds: number; calls: number; concurrency: number }) => {
       const perCall = await runPipelineBench({ ...opts, mysqlUrl: opts.mysqlUrl ?? null, log: (s) => process.stderr.write(s + '\n') });
       process.stdout.write(pipelineSummary(perCall) + '\n');
+    });
+
+  bench
+    .command('audit')
+    .description('the audit append on SQLite, in process: µs per row with WAL checkpoints on the connection vs in the worker; prints only')
+    .option('--rounds <n>', 'rounds of each', positiveInt, 4)
+    .option('--batches <n>', 'group commits per round', positiveInt, 600)
+    .option('--rows <n>', 'rows per commit (≈ the batch at saturation)', positiveInt, 35)
+    .action(async (opts: { rounds: number; batches: number; rows: number }) => {
+      process.stdout.write(auditSummary(await runAuditBench(opts)) + '\n');
     });
 
   bench
