@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { batchRowsFor, multiRowInsert } from '../../core/dialect';
+import { batchRowsFor, insertNewRows, multiRowInsert } from '../../core/dialect';
 import { dbErrorKind, isConnectionLost, isRetryable } from '../../core/db-errors';
 import type { SourceReader, SourceRow } from '../sources';
 import type { Job } from './jobs';
@@ -14,6 +14,7 @@ import { booleanOf, TargetRow, validateRow } from './validate';
 import type { RunCounters } from './runs';
 import { isVerificationSource, ownsRecords } from '../verification/ownership';
 import { recheckAfterWrite, recordSourceValues } from '../verification/hook';
+import type { LibraryRecord } from '../verification/rules';
 
 interface Prepared {
   pk: string;
@@ -261,35 +262,47 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   const merge = [...jobColumns(job).map((c) => c.name), 'source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', ...(full ? ['seen_run'] : [])];
   const per = batchRowsFor(trx, merge.length, job.batchSize);
   // new keys are plainly inserted: a unique clash then fails instead of MySQL's ON DUPLICATE
-  // KEY merging the row into whichever row holds the value; only known keys are upserted
-  const write = (part: Prepared[], fresh: boolean) => {
+  // KEY merging the row into whichever row holds the value; only known keys are upserted.
+  // Resolves false when the rows must go in one by one (see insertNewRows).
+  const write = async (part: Prepared[], fresh: boolean): Promise<boolean> => {
     const values: unknown[] = [];
     for (const g of part) {
       const row = toRow(g);
       for (const c of merge) values.push(row[c]);
     }
-    return multiRowInsert(trx, lib.table, merge, values, fresh ? undefined : { key: lib.pk, merge });
+    // a single row is written plainly, so that its failure is an error naming the cause
+    if (fresh && part.length > 1) return insertNewRows(trx, lib.table, merge, values);
+    await multiRowInsert(trx, lib.table, merge, values, fresh ? undefined : { key: lib.pk, merge });
+    return true;
   };
+  // records inserted whole here: the 校核 after the write compares them as written
+  const inserted = new Map<string, LibraryRecord>();
   for (const fresh of [true, false]) {
     for (const part of chunks(changed.filter((g) => existing.has(g.pk) !== fresh), per)) {
+      let whole = false;
       try {
-        await write(part, fresh);
-        part.forEach(written);
+        whole = await write(part, fresh);
       } catch (err) {
         if (abortsTransaction(err)) throw err;
-        for (const g of part) {
-          try {
-            // a key someone else wrote since the lookup is upserted (its own key clashes first)
-            const isNew = fresh && !(await trx(lib.table).where(lib.pk, g.pk).first(lib.pk));
-            await write([g], isNew);
-            written(g);
-          } catch (rowErr) {
-            if (abortsTransaction(rowErr)) throw rowErr;
-            rejects.push({ pk: g.pk, reason: writeFailureReason(rowErr), raw: g.raw });
-            seen.push(g.pk); // keep the stored version out of the sweep: the row still exists at the source
-            // a released holder keeps its stored version (unless its value was taken meanwhile)
-            if (moving.has(g.pk)) await trx(lib.table).where(lib.pk, g.pk).update({ deleted: false }).catch(() => undefined);
-          }
+      }
+      if (whole) {
+        part.forEach(written);
+        if (fresh) for (const g of part) inserted.set(g.pk, g.business);
+        continue;
+      }
+      for (const g of part) {
+        try {
+          // a key someone else wrote since the lookup is upserted (its own key clashes first)
+          const isNew = fresh && !(await trx(lib.table).where(lib.pk, g.pk).first(lib.pk));
+          await write([g], isNew);
+          written(g);
+          if (isNew) inserted.set(g.pk, g.business);
+        } catch (rowErr) {
+          if (abortsTransaction(rowErr)) throw rowErr;
+          rejects.push({ pk: g.pk, reason: writeFailureReason(rowErr), raw: g.raw });
+          seen.push(g.pk); // keep the stored version out of the sweep: the row still exists at the source
+          // a released holder keeps its stored version (unless its value was taken meanwhile)
+          if (moving.has(g.pk)) await trx(lib.table).where(lib.pk, g.pk).update({ deleted: false }).catch(() => undefined);
         }
       }
     }
@@ -300,7 +313,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     for (const r of rejects) if (r.pk !== null) seen.push(r.pk);
     for (const part of chunks(seen, batchRowsFor(trx, 1, 1000))) await trx(lib.table).whereIn(lib.pk, part).update({ seen_run: runId });
   }
-  await recheckAfterWrite(trx, job, rechecked);
+  await recheckAfterWrite(trx, job, rechecked, inserted);
   await recordRejects(trx, opts, rejects, counters, now);
 }
 

@@ -28,10 +28,20 @@ async function liveRecords(trx: Knex, lib: TargetLibrary, keys: string[]): Promi
   return out;
 }
 
+/**
+ * Records the caller has just inserted, whole, by key: exactly what the library now holds for
+ * them (the columns written; the others are null), so they need not be read back.
+ */
+export type InsertedRecords = ReadonlyMap<string, LibraryRecord>;
+
 /** What differs now for these records. A record not (or no longer) in the library has nothing to compare. */
-export async function findDifferences(trx: Knex, lib: TargetLibrary, keys: string[]): Promise<Finding[]> {
+export async function findDifferences(trx: Knex, lib: TargetLibrary, keys: string[], inserted: InsertedRecords = new Map()): Promise<Finding[]> {
   const library = lib.table;
-  const records = await liveRecords(trx, lib, keys);
+  const records = await liveRecords(trx, lib, inserted.size ? keys.filter((k) => !inserted.has(k)) : keys);
+  for (const key of keys) {
+    const record = inserted.get(key);
+    if (record && !record.deleted) records.set(key, record);
+  }
   const owners = await itemOwners(trx, lib);
   const owned = (item: string) => ({ authoritativeJob: owners.get(item)?.job ?? null, department: owners.get(item)?.department ?? null });
   const found: Finding[] = [];
@@ -58,10 +68,10 @@ export interface RecheckOutcome {
 }
 
 /** Compares these records again and brings their stored differences in line. */
-export async function recheckRecords(trx: Knex, lib: TargetLibrary, keys: string[], now = Date.now()): Promise<RecheckOutcome> {
+export async function recheckRecords(trx: Knex, lib: TargetLibrary, keys: string[], now = Date.now(), inserted?: InsertedRecords): Promise<RecheckOutcome> {
   if (keys.length === 0) return { opened: 0, closed: 0 };
   const library = lib.table;
-  const found = await findDifferences(trx, lib, keys);
+  const found = await findDifferences(trx, lib, keys, inserted);
   const stored = new Map((await differencesOf(trx, library, keys)).map((d) => [identity(d.recordKey, d.item, d.source), d]));
   const fresh: Finding[] = [];
   const stillThere: number[] = [];

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Job } from '../sync/jobs';
 import { verificationCheckFailures } from '../../core/metrics';
 import { mappedItems } from './ownership';
-import { recheckRecords } from './compare';
+import { InsertedRecords, recheckRecords } from './compare';
 import { abortsTransaction } from '../sync/write';
 import { closeDifferencesOfDeleted, removeSourceValues, saveSourceValues, SourceValue } from './store';
 
@@ -32,11 +32,14 @@ export async function recordSourceValues(trx: Knex.Transaction, job: Job, rows: 
   await recheckRecords(trx, job.library, rows.map((r) => r.pk), now);
 }
 
-/** After an authoritative write: compare the written records again, never failing the batch. */
-export async function recheckAfterWrite(trx: Knex.Transaction, job: Job, keys: string[]): Promise<void> {
+/**
+ * After an authoritative write: compare the written records again, never failing the batch.
+ * Records it inserted whole are compared as written (a first load reads nothing back).
+ */
+export async function recheckAfterWrite(trx: Knex.Transaction, job: Job, keys: string[], inserted?: InsertedRecords): Promise<void> {
   if (keys.length === 0) return;
   try {
-    await trx.transaction((savepoint) => recheckRecords(savepoint, job.library, keys));
+    await trx.transaction((savepoint) => recheckRecords(savepoint, job.library, keys, Date.now(), inserted));
   } catch (err) {
     if (abortsTransaction(err)) throw err; // the database dropped the whole batch: it is retried as usual
     verificationCheckFailures.inc({ library: job.library.table });

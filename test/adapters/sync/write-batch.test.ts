@@ -239,6 +239,24 @@ describe.each(STORAGE_TARGETS)('writeBatch on %s', (target) => {
       expect(await live()).toEqual(new Map([[P[2].RYBH, P[0].GMSFZH], [P[3].RYBH, P[1].GMSFZH]]));
     });
 
+    it('a first load compares what it inserted as written: a live record that breaks a rule is flagged, a deleted or refused one is not', async () => {
+      const checked = parseJob(
+        { id: 'ga', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', SFZH: 'gmsfzh', XM: 'xm', CSRQ: 'csrq' }, deleteFlag: { column: 'DEL', value: 1 } },
+        targetOf(baseLibrary('population')),
+      );
+      const born = (i: number, csrq: string, over: SourceRow = {}) => ({ ...row(i), CSRQ: csrq, ...over });
+      const first = { full: true, targetWasEmpty: true, runId: 1 };
+      // 0 breaks the rule, 1 too but is flagged deleted, 2 agrees with its number
+      expect(await put([born(0, '19000101'), born(1, '19000102', { DEL: 1 }), born(2, P[2].CSRQ)], first, checked)).toMatchObject({ written: 3, rejected: 0 });
+      // a later batch of the same load: 3 claims person 2's number (refused), 4 breaks the rule
+      expect(await put([born(3, '19000103', { SFZH: P[2].GMSFZH }), born(4, '19000104')], first, checked)).toMatchObject({ written: 1, rejected: 1 });
+      const open = await t.db('verification_differences').whereNull('closed_at').orderBy('record_key').select('record_key', 'item', 'authoritative_value', 'source');
+      expect(open).toEqual([
+        { record_key: P[0].RYBH, item: 'csrq', authoritative_value: '19000101', source: 'rule:csrq-gmsfzh' },
+        { record_key: P[4].RYBH, item: 'csrq', authoritative_value: '19000104', source: 'rule:csrq-gmsfzh' },
+      ].sort((a, b) => a.record_key.localeCompare(b.record_key)));
+    });
+
     it("a number held by another job's record is refused without asking the source", async () => {
       const other = { ...people, id: 'other' };
       await put([row(0)], {}, other);

@@ -1,0 +1,47 @@
+/**
+ * MySQL's LOAD DATA LOCAL INFILE without files: the statement names a payload held in memory,
+ * and the connection's stream factory serves those names only. The protocol lets a server ask
+ * the client for any file; a name we did not hand out gets an error, never a file.
+ */
+import { Readable } from 'node:stream';
+
+const payloads = new Map<string, Buffer>();
+let issued = 0;
+
+/** Holds `data` under a fresh name to put in a LOAD DATA LOCAL INFILE statement; release it after. */
+export function holdPayload(data: Buffer): string {
+  const name = `dprs-payload-${process.pid}-${++issued}`;
+  payloads.set(name, data);
+  return name;
+}
+
+export function releasePayload(name: string): void {
+  payloads.delete(name);
+}
+
+/** mysql2's `infileStreamFactory`: the payload the server asked for, by name. */
+export function payloadStream(name: string): Readable {
+  const data = payloads.get(name);
+  if (data === undefined) {
+    const refused = new Readable({ read() {} });
+    process.nextTick(() => refused.destroy(new Error('no such payload')));
+    return refused;
+  }
+  return Readable.from([data], { objectMode: false });
+}
+
+/**
+ * One value as LOAD DATA reads it with `FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES
+ * TERMINATED BY '\n'`: NULL as \N, booleans as 1/0, and the three characters with a meaning
+ * there escaped (so a text "\N" stays text).
+ */
+export function loadDataField(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  const s = String(v);
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPED, (c) => ESCAPES[c]) : s;
+}
+
+const NEEDS_ESCAPE = /[\\\t\n]/;
+const ESCAPED = /[\\\t\n]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n' };
