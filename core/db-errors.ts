@@ -26,7 +26,8 @@ export type DbErrorKind =
   | 'read-only'
   | 'not-a-database'
   | 'disk-full'
-  | 'syntax';
+  | 'syntax'
+  | 'load-data-refused';
 
 /** Driver codes (mysql2's `code`, better-sqlite3's `code`, node's errno names) by kind. */
 const BY_CODE: Record<string, DbErrorKind> = {
@@ -68,6 +69,8 @@ const BY_CODE: Record<string, DbErrorKind> = {
   SQLITE_NOTADB: 'not-a-database',
   SQLITE_FULL: 'disk-full',
   ER_PARSE_ERROR: 'syntax',
+  ER_NOT_ALLOWED_COMMAND: 'load-data-refused',
+  ER_CLIENT_LOCAL_FILES_DISABLED: 'load-data-refused',
 };
 
 const DESCRIPTIONS: Record<DbErrorKind, string> = {
@@ -93,6 +96,12 @@ const DESCRIPTIONS: Record<DbErrorKind, string> = {
   'not-a-database': '文件不是有效的数据库',
   'disk-full': '磁盘已满，数据库无法写入',
   syntax: 'SQL 语法错误',
+  'load-data-refused': '数据库不允许 LOAD DATA LOCAL（local_infile 已关闭）',
+};
+
+/** Server error numbers mysql2 has no code name for. */
+const BY_ERRNO: Record<number, DbErrorKind> = {
+  4166: 'load-data-refused', // MariaDB's ER_LOAD_INFILE_CAPABILITY_DISABLED: local_infile off, at the server or the client
 };
 
 function field(err: unknown, name: 'code' | 'message' | 'name'): string {
@@ -103,7 +112,7 @@ function field(err: unknown, name: 'code' | 'message' | 'name'): string {
 /** The kind of a driver error, or null for anything that is not one. */
 export function dbErrorKind(err: unknown): DbErrorKind | null {
   const code = field(err, 'code');
-  const byCode = BY_CODE[code];
+  const byCode = BY_CODE[code] ?? BY_ERRNO[Number((err as { errno?: unknown } | null)?.errno)];
   if (byCode) return byCode;
   // better-sqlite3 reports a missing table or column, and a syntax error, as plain SQLITE_ERROR
   if (code === 'SQLITE_ERROR') {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { ensurePrivateDir, ensurePrivateFile } from './files';
+import { dbErrorKind } from './db-errors';
 import { holdPayload, loadDataField, payloadStream, releasePayload } from './local-infile';
 
 export type Db = Knex;
@@ -199,13 +200,25 @@ async function loadRows(trx: Knex.Transaction, table: string, columns: readonly 
   }
 }
 
+/** Connections (by their knex configuration) whose server refused LOAD DATA LOCAL: it is not asked again. */
+const loadDataRefused = new WeakSet<object>();
+
 /**
  * New rows for `table` (none of their keys stored), in one statement inside `trx`: a multi-row
  * insert on SQLite, LOAD DATA on MySQL. False when MySQL did not take every row cleanly and the
  * rows must be inserted one by one instead; an error as a plain insert would raise it.
  */
 export async function insertNewRows(trx: Knex.Transaction, table: string, columns: readonly string[], values: unknown[]): Promise<boolean> {
-  if (!isSqlite(trx)) return loadRows(trx, table, columns, values);
+  if (!isSqlite(trx) && !loadDataRefused.has(trx.client.config)) {
+    try {
+      return await loadRows(trx, table, columns, values);
+    } catch (err) {
+      // a server with local_infile off: the same rows as one multi-row insert, from now on
+      if (dbErrorKind(err) !== 'load-data-refused') throw err;
+      loadDataRefused.add(trx.client.config);
+      await trx.raw('rollback to savepoint dprs_load');
+    }
+  }
   await multiRowInsert(trx, table, columns, values);
   return true;
 }

@@ -5,8 +5,8 @@
  * warnings) leaves nothing of the batch behind and the transaction usable; and the connection
  * hands the server no file it asks for by name.
  */
-import type { Knex } from 'knex';
-import { insertNewRows } from '../../core/dialect';
+import knexFactory, { Knex } from 'knex';
+import { insertNewRows, knexConfig } from '../../core/dialect';
 import { loadDataField } from '../../core/local-infile';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../support/databases';
 
@@ -75,6 +75,20 @@ describe.each(STORAGE_TARGETS)('insertNewRows on %s', (target) => {
       });
       expect(await t.db('inr_probe').orderBy('id').pluck('id')).toEqual([1, 999]);
       await t.db('inr_probe').where({ id: 999 }).del();
+    }
+  });
+
+  (target === 'mysql' ? it : it.skip)('inserts the rows all the same where the server refuses LOAD DATA LOCAL', async () => {
+    // a connection that does not offer local files meets the refusal a server with local_infile=0 gives
+    const config = knexConfig({ client: 'mysql', url: t.url, poolMax: 1 });
+    const refusing = knexFactory({ ...config, connection: { ...(config.connection as Knex.MySql2ConnectionConfig), flags: '-LOCAL_FILES' } });
+    try {
+      const rows = rowsOf(1);
+      for (const part of [rows.slice(0, 5), rows.slice(5)]) expect(await refusing.transaction((trx) => insertNewRows(trx, 'inr_probe', COLUMNS, flat(part)))).toBe(true);
+      await t.db('inr_reference').insert(rows);
+      expect(await stored(t.db, 'inr_probe')).toEqual(await stored(t.db, 'inr_reference'));
+    } finally {
+      await refusing.destroy();
     }
   });
 
