@@ -180,13 +180,9 @@ export function multiRowInsert(db: Knex, table: string, columns: readonly string
  */
 async function loadRows(trx: Knex.Transaction, table: string, columns: readonly string[], values: unknown[]): Promise<boolean> {
   const rows = values.length / columns.length;
-  const lines: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const fields: string[] = [];
-    for (let c = 0; c < columns.length; c++) fields.push(loadDataField(values[r * columns.length + c]));
-    lines.push(fields.join('\t') + '\n');
-  }
-  const name = holdPayload(Buffer.from(lines.join(''), 'utf8'));
+  let text = '';
+  for (let i = 0; i < values.length; i++) text += loadDataField(values[i]) + ((i + 1) % columns.length === 0 ? '\n' : '\t');
+  const name = holdPayload(Buffer.from(text, 'utf8'));
   try {
     await trx.raw('savepoint dprs_load');
     const [result] = (await trx.raw(
