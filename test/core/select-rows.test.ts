@@ -4,7 +4,7 @@
  * and never a read inside someone else's open transaction — SQLite has one connection, and a
  * read slipped into a transaction in progress would see what that transaction may yet roll back.
  */
-import { insertRowSql, selectRows, syncTransaction } from '../../core/dialect';
+import { insertRowSql, selectRows, sqliteHandle, syncTransaction } from '../../core/dialect';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../support/databases';
 
 describe.each(STORAGE_TARGETS)('selectRows on %s', (target) => {
@@ -100,5 +100,19 @@ describe.each(STORAGE_TARGETS)('syncTransaction on %s', (target) => {
       expect(await syncTransaction(tx, () => 1)).toBeUndefined();
       expect(await syncTransaction(t.db, () => 1)).toBeUndefined();
     });
+  });
+});
+
+describe('the SQLite connection', () => {
+  it('runs as the README says: WAL, synchronous NORMAL, foreign keys on, read through a 256 MiB memory map', async () => {
+    const t = await freshDatabase('sqlite', { migrate: false });
+    try {
+      const conn = await sqliteHandle(t.db);
+      const setting = (name: string) => conn.pragma(name, { simple: true });
+      // synchronous 1 is NORMAL
+      expect([setting('journal_mode'), setting('synchronous'), setting('foreign_keys'), setting('mmap_size')]).toEqual(['wal', 1, 1, 256 * 1024 * 1024]);
+    } finally {
+      await t.drop();
+    }
   });
 });
