@@ -166,7 +166,7 @@ function connectionUrl(s: DbSource): string {
 }
 
 export function openSourceKnex(s: DbSource): Knex {
-  if (isMysqlDriver(s.client)) return openKnex({ client: 'mysql', url: connectionUrl(s), poolMax: 2 });
+  if (isMysqlDriver(s.client)) return openKnex({ client: 'mysql', url: connectionUrl(s), poolMax: 2, source: true });
   const filename = typeof s.connection === 'string' ? s.connection : s.connection.filename;
   requireUnmoved(filename, '源数据库文件');
   return openKnex({ client: 'sqlite', sqliteFile: filename });

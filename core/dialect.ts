@@ -16,6 +16,8 @@ export interface OpenOptions {
   url?: string | null;
   sqliteFile?: string;
   poolMax?: number;
+  /** a department's front-end database (前置机), not the gateway's own store: trusted less (see knexConfig) */
+  source?: boolean;
 }
 
 export function isSqlite(db: Knex): boolean {
@@ -44,9 +46,16 @@ function mysqlConnection(url: string): Knex.MySql2ConnectionConfig {
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: false,
-    // serves LOAD DATA LOCAL INFILE from memory (loadRows), and refuses any file a server asks for
-    infileStreamFactory: payloadStream,
   } as Knex.MySql2ConnectionConfig;
+}
+
+/**
+ * LOAD DATA LOCAL: the gateway's own store is loaded from memory (loadRows), a name at a time.
+ * A source's server is not offered the capability at all — one that asked anyway (the protocol
+ * lets a server ask in answer to any query) meets mysql2's refusal, never another job's rows.
+ */
+function localFilesFor(opts: OpenOptions): Partial<Knex.MySql2ConnectionConfig> {
+  return opts.source ? { flags: '-LOCAL_FILES' } : ({ infileStreamFactory: payloadStream } as Partial<Knex.MySql2ConnectionConfig>);
 }
 
 interface SqliteConnection {
@@ -90,7 +99,7 @@ export function knexConfig(opts: OpenOptions): Knex.Config {
     return {
       client: 'mysql2',
       log: QUIET_KNEX_LOG,
-      connection: mysqlConnection(opts.url),
+      connection: { ...mysqlConnection(opts.url), ...localFilesFor(opts) },
       pool: { min: 0, max: opts.poolMax ?? 10 },
       acquireConnectionTimeout: 10000,
     };

@@ -3,14 +3,17 @@
  * and the connection's stream factory serves those names only. The protocol lets a server ask
  * the client for any file; a name we did not hand out gets an error, never a file.
  */
+import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 
 const payloads = new Map<string, Buffer>();
-let issued = 0;
 
-/** Holds `data` under a fresh name to put in a LOAD DATA LOCAL INFILE statement; release it after. */
+/**
+ * Holds `data` under a fresh name to put in a LOAD DATA LOCAL INFILE statement; release it
+ * after. The name cannot be guessed: a payload is served to whichever connection names it.
+ */
 export function holdPayload(data: Buffer): string {
-  const name = `dprs-payload-${process.pid}-${++issued}`;
+  const name = `dprs-payload-${crypto.randomBytes(16).toString('hex')}`;
   payloads.set(name, data);
   return name;
 }

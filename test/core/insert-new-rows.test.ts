@@ -7,7 +7,8 @@
  */
 import knexFactory, { Knex } from 'knex';
 import { insertNewRows, knexConfig } from '../../core/dialect';
-import { loadDataField } from '../../core/local-infile';
+import { holdPayload, loadDataField, releasePayload } from '../../core/local-infile';
+import { openKnex } from '../../core/db';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../support/databases';
 
 const COLUMNS = ['id', 'name', 'note', 'n', 'flag'] as const;
@@ -95,6 +96,20 @@ describe.each(STORAGE_TARGETS)('insertNewRows on %s', (target) => {
   (target === 'mysql' ? it : it.skip)('hands the server no file it names, and loads nothing then', async () => {
     await expect(t.db.raw("load data local infile '/etc/hostname' into table `inr_probe` (`name`)")).rejects.toThrow();
     expect(await t.db('inr_probe').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  (target === 'mysql' ? it : it.skip)('never serves a held payload on a source connection (a department server is not offered local files)', async () => {
+    const source = openKnex({ client: 'mysql', url: t.url, poolMax: 1, source: true });
+    const name = holdPayload(Buffer.from('77\t别人的数据\t\\N\t\\N\t1\n'));
+    try {
+      await expect(source.raw(`load data local infile '${name}' into table \`inr_probe\` (${COLUMNS.map((c) => `\`${c}\``).join(',')})`)).rejects.toThrow();
+      // the same payload on the store's own connection: proof that it was there to take
+      await t.db.raw(`load data local infile '${name}' into table \`inr_probe\` (${COLUMNS.map((c) => `\`${c}\``).join(',')})`);
+      expect(await t.db('inr_probe').pluck('name')).toEqual(['别人的数据']);
+    } finally {
+      releasePayload(name);
+      await source.destroy();
+    }
   });
 });
 
