@@ -36,7 +36,21 @@ function containsCreditCode(s: string): boolean {
   return false;
 }
 
+/** Purposes repeat (a window's clerks give a handful): one accepted is not checked again. */
+const accepted = new Map<string, string>();
+/** bounds the memory a flood of distinct purposes can take (each under 2 kB as sent) */
+const ACCEPTED_MAX = 1000;
+
 export function parsePurpose(raw: string | undefined): string {
+  const known = raw === undefined ? undefined : accepted.get(raw);
+  if (known !== undefined) return known;
+  const text = checkPurpose(raw);
+  if (accepted.size >= ACCEPTED_MAX) accepted.clear();
+  accepted.set(raw!, text);
+  return text;
+}
+
+function checkPurpose(raw: string | undefined): string {
   if (raw === undefined || raw.trim() === '') throw badParam(PURPOSE_HEADER, '缺少事由（百分号编码的UTF-8文本）');
   // anything outside printable ASCII means the caller did not percent-encode
   if (!/^[\x20-\x7e]+$/.test(raw)) throw badParam(PURPOSE_HEADER, '须为百分号编码的UTF-8文本');

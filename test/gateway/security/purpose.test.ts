@@ -135,6 +135,16 @@ describe('purpose rules', () => {
     );
   });
 
+  it('answers a purpose it accepted before as it did, and still refuses one that differs from it by a character, however many it has seen', () => {
+    const accepted = enc('办理营业执照 第7号');
+    expect(parsePurpose(accepted)).toBe('办理营业执照 第7号');
+    for (let i = 0; i < 2500; i++) expect(parsePurpose(enc(`窗口受理 ${i}`))).toBe(`窗口受理 ${i}`);
+    expect(parsePurpose(accepted)).toBe('办理营业执照 第7号');
+    // the same text with a bidi control, or with an ID number in it: never the accepted text's answer
+    expect(reason(enc('办理营业执照 第7号\u202e'))).toContain('双向');
+    expect(reason(enc(`办理营业执照 ${person(1, 3).GMSFZH}`))).toContain('公民身份号码');
+  });
+
   it('is linear on the longest header', () => {
     const t = performance.now();
     for (const s of ['1'.repeat(8000), 'A1'.repeat(4000), '%E2%80%8B'.repeat(900)]) reason(s);
