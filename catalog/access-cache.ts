@@ -21,6 +21,8 @@ interface Entry extends AccessDecision {
 class AccessCache {
   private version = -1;
   private readonly entries = new Map<string, Entry>();
+  /** decisions kept by remembered(), by key */
+  private readonly others = new Map<string, { value: unknown; at: number }>();
   /** the version read sent and not yet answered */
   private sent: Promise<number> | null = null;
   /** the read that follows it, shared by the calls that arrived meanwhile */
@@ -57,13 +59,20 @@ class AccessCache {
     return this.following;
   }
 
-  async access(consumerId: string, method: string, now: number): Promise<AccessResult> {
-    const db = this.db;
+  /** The version read for this call; what was kept under an older one is dropped. */
+  private async currentVersion(): Promise<number> {
     const version = await this.readVersion();
     if (version > this.version) {
       this.entries.clear();
+      this.others.clear();
       this.version = version;
     }
+    return version;
+  }
+
+  async access(consumerId: string, method: string, now: number): Promise<AccessResult> {
+    const db = this.db;
+    const version = await this.currentVersion();
     const key = `${consumerId}\u0000${method}`;
     const hit = this.entries.get(key);
     // every entry was decided after a read of this.version, which is at least the version this
@@ -78,13 +87,39 @@ class AccessCache {
     }
     return decided.result;
   }
+
+  /** Another decision resting only on what raises the version, kept as access decisions are. */
+  async remembered<T>(key: string, now: number, decide: () => Promise<T>): Promise<T> {
+    const version = await this.currentVersion();
+    const hit = this.others.get(key);
+    if (hit && now - hit.at < MAX_AGE_MS) return hit.value as T;
+    const value = await decide();
+    if (version === this.version) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of the cache: only memory differs
+      if (this.others.size >= MAX_ENTRIES) this.others.clear();
+      this.others.set(key, { value, at: now });
+    }
+    return value;
+  }
 }
 
 const caches = new WeakMap<Db, AccessCache>();
 
-/** What one consumer may receive from one lookup method now (resolveAccess), cached per database handle. */
-export function accessForLookup(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
+function cacheOf(db: Db): AccessCache {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new AccessCache(db)));
-  return cache.access(consumerId, method, now);
+  return cache;
+}
+
+/** What one consumer may receive from one lookup method now (resolveAccess), cached per database handle. */
+export function accessForLookup(db: Db, consumerId: string, method: string, now = Date.now()): Promise<AccessResult> {
+  return cacheOf(db).access(consumerId, method, now);
+}
+
+/**
+ * `decide()`, kept under `key` until the access version moves (or MAX_AGE_MS passes): for a
+ * decision every input of which is written only by functions that raise the version.
+ */
+export function keptWhileAccessStands<T>(db: Db, key: string, decide: () => Promise<T>, now = Date.now()): Promise<T> {
+  return cacheOf(db).remembered(key, now, decide);
 }

@@ -2,7 +2,8 @@
  * The access version: a counter every change that can alter an access decision raises, in
  * the same transaction as the change — consumers (registered, disabled, enabled), resource
  * rows (a version drafted, edited, published, superseded, retired), the interfaces naming a
- * method's resource, and grants (created, revoked). Lookups read it per call (catalog/access.ts):
+ * method's resource, grants (created, revoked), and 事项 (registered, re-imported: a caller may
+ * name one of its department's as a lookup's purpose). Lookups read it per call (catalog/access.ts):
  * while it stands, a decision already taken in this process still holds, on any replica,
  * because every writer on the shared database raises it.
  *

@@ -5,6 +5,7 @@
  * must implement it; the audit then records the code. Any other text is a free-text purpose,
  * accepted while PURPOSE_FREE_TEXT=allow (consumers not yet migrated) and refused when deny.
  */
+import { keptWhileAccessStands } from '../catalog/access-cache';
 import { findConsumer } from '../catalog/consumers';
 import { getMatter } from '../catalog/matters/repository';
 import { MATTER_CODE } from '../catalog/matters/rules';
@@ -32,10 +33,16 @@ export async function resolveMatterPurpose(ctx: AppContext, consumerId: string, 
     if (ctx.config.purposeFreeText === 'deny') throw badParam(PURPOSE_HEADER, '须以事项编码开头：事项编码 或 事项编码|说明（百分号编码）');
     return { text, matterCode: null };
   }
-  const [matter, consumer] = await Promise.all([getMatter(ctx.db, code), findConsumer(ctx.db, consumerId)]);
-  if (!matter) throw badParam(PURPOSE_HEADER, `事项编码 ${code} 不存在`);
-  if (!consumer?.departmentCode || consumer.departmentCode !== matter.department_code) {
-    throw badParam(PURPOSE_HEADER, `调用方所属部门不实施事项 ${code}，不能以该事项为由查询`);
-  }
+  // 事项 and consumers are written only with the access version raised (a clerk names the same few all day)
+  const refusal = await keptWhileAccessStands(ctx.db, `matter\u0000${consumerId}\u0000${code}`, () => matterRefusal(ctx, consumerId, code));
+  if (refusal) throw badParam(PURPOSE_HEADER, refusal);
   return { text, matterCode: code };
+}
+
+/** Why the caller may not name this 事项, or null when it may. */
+async function matterRefusal(ctx: AppContext, consumerId: string, code: string): Promise<string | null> {
+  const [matter, consumer] = await Promise.all([getMatter(ctx.db, code), findConsumer(ctx.db, consumerId)]);
+  if (!matter) return `事项编码 ${code} 不存在`;
+  if (!consumer?.departmentCode || consumer.departmentCode !== matter.department_code) return `调用方所属部门不实施事项 ${code}，不能以该事项为由查询`;
+  return null;
 }

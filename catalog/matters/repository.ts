@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db';
 import { batchRowsFor } from '../../core/dialect';
+import { changingAccess } from '../access-version';
 
 export const USAGES = ['查询', '核验', '批量比对'] as const;
 export type Usage = (typeof USAGES)[number];
@@ -57,20 +58,28 @@ const toMaterial = (r: Row): Material => ({
 
 const materialColumns = (m: MaterialInput) => ({ name: m.name, items: JSON.stringify(m.items), provider_code: m.provider_code, usage: m.usage, purpose: m.purpose });
 
+/*
+ * A 事项's existence and department decide whether a caller may name it as the purpose of a
+ * lookup (gateway/matter-purpose.ts), a decision kept while the access version stands: every
+ * write of those raises it.
+ */
+
 export async function upsertMatters(db: Db | Knex, list: Array<Omit<Matter, 'result'>>): Promise<void> {
   const now = Date.now();
   const size = batchRowsFor(db, 8);
-  for (let i = 0; i < list.length; i += size) {
-    await db('matters')
-      .insert(list.slice(i, i + size).map((m) => ({ ...m, result: null, created_at: now, updated_at: now })))
-      .onConflict('code')
-      .merge(['name', 'department_code', 'kind', 'source']);
-  }
+  await changingAccess(db, async (trx) => {
+    for (let i = 0; i < list.length; i += size) {
+      await trx('matters')
+        .insert(list.slice(i, i + size).map((m) => ({ ...m, result: null, created_at: now, updated_at: now })))
+        .onConflict('code')
+        .merge(['name', 'department_code', 'kind', 'source']);
+    }
+  });
 }
 
 export async function insertMatter(db: Db, m: Matter): Promise<void> {
   const now = Date.now();
-  await db('matters').insert({ ...m, created_at: now, updated_at: now });
+  await changingAccess(db, (trx) => trx('matters').insert({ ...m, created_at: now, updated_at: now }));
 }
 
 export async function getMatter(db: Db | Knex, code: string): Promise<Matter | null> {

@@ -6,7 +6,7 @@
  */
 import { matterCodeOf, resolveMatterPurpose } from '../../gateway/matter-purpose';
 import { addConsumer } from '../../catalog/consumers';
-import { insertMatter } from '../../catalog/matters/repository';
+import { insertMatter, upsertMatters } from '../../catalog/matters/repository';
 import { departmentCodeByName } from '../../catalog/gazette';
 import { STORAGE_TARGETS } from '../support/databases';
 import { testContext, TestContext } from '../support/context';
@@ -79,5 +79,33 @@ describe.each(STORAGE_TARGETS)('resolving a 事项 purpose on %s', (target) => {
   it('free text passes unchanged while allowed and is refused when denied', async () => {
     expect(await reason('gsj-window', '办理营业执照')).toEqual({ text: '办理营业执照', matterCode: null });
     expect(await reason('gsj-window', '办理营业执照', 'deny')).toBe('参数错误：X-Purpose 须以事项编码开头：事项编码 或 事项编码|说明（百分号编码）');
+  });
+
+  const xk137 = (department: string) => ({ code: 'XK137', name: '个体工商户设立登记（测试）', department_code: department, kind: '行政许可', source: 'gazette' as const });
+  const refusedTo = (code: string) => `参数错误：X-Purpose 调用方所属部门不实施事项 ${code}，不能以该事项为由查询`;
+
+  it('decides afresh on the next call after a 事项 moves to another department or is registered', async () => {
+    expect(await reason('gsj-window', 'XK137|说明')).toMatchObject({ matterCode: 'XK137' });
+    expect(await reason('syj-window', 'XK137|说明')).toBe(refusedTo('XK137'));
+    // the gazette re-imported with XK137 under 食药局
+    await upsertMatters(ctx.db, [xk137(SYJ)]);
+    expect(await reason('gsj-window', 'XK137|说明')).toBe(refusedTo('XK137'));
+    expect(await reason('syj-window', 'XK137|说明')).toMatchObject({ matterCode: 'XK137' });
+    await upsertMatters(ctx.db, [xk137(GSJ)]);
+    expect(await reason('gsj-window', 'XK137|说明')).toMatchObject({ matterCode: 'XK137' });
+
+    expect(await reason('gsj-window', 'XK888|说明')).toBe('参数错误：X-Purpose 事项编码 XK888 不存在');
+    await insertMatter(ctx.db, { ...xk137(GSJ), code: 'XK888', source: 'operator', result: null });
+    expect(await reason('gsj-window', 'XK888|说明')).toMatchObject({ matterCode: 'XK888' });
+  });
+
+  it('keeps a decision while the access version stands: a change by plain SQL counts once the version is raised', async () => {
+    expect(await reason('gsj-window', 'XK137|说明')).toMatchObject({ matterCode: 'XK137' });
+    await ctx.db('matters').where({ code: 'XK137' }).update({ department_code: SYJ });
+    // kept: the decision is not read again per call (access-version.ts: plain SQL must raise the version)
+    expect(await reason('gsj-window', 'XK137|说明')).toMatchObject({ matterCode: 'XK137' });
+    await ctx.db('access_version').where({ id: 1 }).increment('version', 1);
+    expect(await reason('gsj-window', 'XK137|说明')).toBe(refusedTo('XK137'));
+    await upsertMatters(ctx.db, [xk137(GSJ)]);
   });
 });
