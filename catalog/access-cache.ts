@@ -1,9 +1,11 @@
 /**
  * The lookups' access decisions, kept per process while the access version
- * (catalog/access-version.ts) stands. Every call reads the version — one row by primary key,
- * a read shared by concurrent calls (readVersion) — instead of the consumer, resource and
- * grants: a change committed anywhere raises it, so the next call on any process decides afresh. A decision also ends when a grant it rests on expires,
- * and after MAX_AGE_MS, which bounds a change made with plain SQL that did not raise the version.
+ * (catalog/access-version.ts) stands — and any other decision resting only on what raises it
+ * (whether a caller may name a 事项 as its purpose). Every call reads the version — one row by
+ * primary key, a read shared by concurrent calls (readVersion) — instead of the consumer,
+ * resource and grants: a change committed anywhere raises it, so the next call on any process
+ * decides afresh. A decision also ends when a grant it rests on expires, and after MAX_AGE_MS,
+ * which bounds a change made with plain SQL that did not raise the version.
  */
 import type { Db } from '../core/db';
 import { selectRows } from '../core/dialect';
