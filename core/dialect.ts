@@ -122,8 +122,8 @@ export function knexConfig(opts: OpenOptions): Knex.Config {
         conn.pragma('journal_mode = WAL');
         conn.pragma('synchronous = NORMAL');
         conn.pragma('busy_timeout = 5000');
-        // reads by memory map instead of a read() call per page: a lookup on SQLite cost 12–20 %
-        // more CPU without (BENCHMARKS.md); the file's first 256 MiB
+        // reads by memory map instead of a read() call per page: a lookup on SQLite took 12–20 %
+        // less CPU with it (BENCHMARKS.md, "Round 4"); the file's first 256 MiB
         conn.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
         conn.pragma('foreign_keys = ON');
         done(null, conn);

@@ -38,15 +38,21 @@ function containsCreditCode(s: string): boolean {
 
 /** Purposes repeat (a window's clerks give a handful): one accepted is not checked again. */
 const accepted = new Map<string, string>();
-/** bounds the memory a flood of distinct purposes can take (each under 2 kB as sent) */
+/**
+ * Bounds the memory a flood of distinct purposes can take: 1,000 texts of at most 2,400
+ * characters as sent (200 characters percent-encoded); a longer header (padding that trim
+ * removes) is checked every time, not kept.
+ */
 const ACCEPTED_MAX = 1000;
+const KEPT_MAX_LENGTH = PURPOSE_MAX_CHARS * 12;
 
 export function parsePurpose(raw: string | undefined): string {
-  const known = raw === undefined ? undefined : accepted.get(raw);
+  if (raw === undefined || raw.length > KEPT_MAX_LENGTH) return checkPurpose(raw);
+  const known = accepted.get(raw);
   if (known !== undefined) return known;
   const text = checkPurpose(raw);
   if (accepted.size >= ACCEPTED_MAX) accepted.clear();
-  accepted.set(raw!, text);
+  accepted.set(raw, text);
   return text;
 }
 

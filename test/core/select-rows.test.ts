@@ -3,6 +3,7 @@
  * storage target: the same rows and types as through knex, bound values as knex binds them,
  * and never a read inside someone else's open transaction — SQLite has one connection, and a
  * read slipped into a transaction in progress would see what that transaction may yet roll back.
+ * Also syncTransaction, and the SQLite connection's settings as the README states them.
  */
 import { insertRowSql, selectRows, sqliteHandle, syncTransaction } from '../../core/dialect';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../support/databases';
