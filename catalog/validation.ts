@@ -6,7 +6,7 @@ import resourceSchema from '../schemas/resource.schema.json';
 import applicationSchema from '../schemas/application.schema.json';
 import demandSchema from '../schemas/demand.schema.json';
 import { ApiError } from '../core/result-codes';
-import { compileSchema, describeFieldError, FieldError, fieldErrors } from '../core/validation';
+import { describeFieldError, FieldError, fieldErrors, lazyValidator } from '../core/validation';
 
 export type { FieldError };
 
@@ -21,9 +21,9 @@ export class ValidationFailed extends ApiError {
 }
 
 const validators = {
-  resource: compileSchema(resourceSchema),
-  application: compileSchema(applicationSchema),
-  demand: compileSchema(demandSchema),
+  resource: lazyValidator(resourceSchema),
+  application: lazyValidator(applicationSchema),
+  demand: lazyValidator(demandSchema),
 };
 
 export type SchemaName = keyof typeof validators;

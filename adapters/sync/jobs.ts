@@ -5,7 +5,7 @@
 import cron from 'node-cron';
 import type { Knex } from 'knex';
 import { isMysqlDriver } from '../../core/dialect';
-import { compileSchema, describeFieldError, mostTellingError } from '../../core/validation';
+import { describeFieldError, lazyValidator, mostTellingError } from '../../core/validation';
 import { syncJobSchema } from '../../schemas/sync-job.schema';
 import { resolveTarget, TargetLibrary, targetColumnNames } from './targets';
 import { mappedItems, ownershipConflict, ownsRecords } from '../verification/ownership';
@@ -72,7 +72,7 @@ export function isCsvSource(s: DbSource | CsvSource): s is CsvSource {
   return 'csv' in s;
 }
 
-const check = compileSchema(syncJobSchema);
+const check = lazyValidator(syncJobSchema);
 
 function checkShape(value: unknown): JobDefinition {
   if (!check(value)) {

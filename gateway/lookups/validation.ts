@@ -3,15 +3,14 @@
  * parameters, empty values) and then the national check digits. Every failure is a 400
  * naming the parameter and the reason.
  */
-import type { ValidateFunction } from 'ajv';
 import { PARAM_SCHEMAS } from '../../schemas/lookup-params';
 import { DateFormat, isEthnicityCode, parseCreditCode, parseDate, parseIdNumber, SEX_CODES } from '../../schemas/checksums';
 import type { QueryParam } from '../../catalog/resources';
 import { ApiError, badParam } from '../../core/result-codes';
-import { compileSchema, mostTellingError, onlyAlternativesFailed } from '../../core/validation';
+import { lazyValidator, mostTellingError, onlyAlternativesFailed, Validator } from '../../core/validation';
 
-const validators = new Map<string, ValidateFunction>();
-for (const [method, schema] of Object.entries(PARAM_SCHEMAS)) validators.set(method, compileSchema(schema));
+const validators = new Map<string, Validator>();
+for (const [method, schema] of Object.entries(PARAM_SCHEMAS)) validators.set(method, lazyValidator(schema));
 
 /** What to tell the caller when none or several of the alternative parameters were given. */
 const ALTERNATIVES_HINT: Record<string, [string, string]> = {
@@ -30,7 +29,7 @@ export function checkShape<T>(method: string, raw: unknown): T {
  * Checks `raw` with a compiled parameter schema. `hint` answers a failure of the alternatives
  * alone; `label` turns a parameter's name into how the caller is told it (e.g. with its item's name).
  */
-export function checkWith<T>(validate: ValidateFunction, raw: unknown, hint?: [string, string], label: (field: string) => string = (f) => f): T {
+export function checkWith<T>(validate: Validator, raw: unknown, hint?: [string, string], label: (field: string) => string = (f) => f): T {
   if (validate(raw)) return raw as T;
   if (hint && onlyAlternativesFailed(validate.errors)) throw badParam(hint[0], hint[1]);
   const e = mostTellingError(validate.errors);

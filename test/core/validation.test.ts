@@ -2,7 +2,12 @@
  * The one error formatter: dotted field names, Chinese reasons, a schema's own errorReason,
  * and which error is told when only one is.
  */
-import { compileSchema, describeFieldError, fieldErrors, mostTellingError, onlyAlternativesFailed } from '../../core/validation';
+import { compileSchema, describeFieldError, fieldErrors, lazyValidator, mostTellingError, onlyAlternativesFailed } from '../../core/validation';
+import { schemaErrors } from '../../catalog/validation';
+import { checkShape } from '../../gateway/lookups/validation';
+import { PARAM_SCHEMAS } from '../../schemas/lookup-params';
+import { JobDefinitionError, parseJob } from '../../adapters/sync/jobs';
+import { ApiError } from '../../core/result-codes';
 
 const schema = {
   type: 'object',
@@ -71,5 +76,29 @@ describe('core/validation', () => {
     expect(onlyAlternativesFailed(alt.errors)).toBe(false);
     expect(describeFieldError({ field: 'source.client', reason: '缺少必填项' })).toBe('字段 source.client 缺少必填项');
     expect(describeFieldError({ field: '', reason: '应为 JSON 对象' })).toBe('应为 JSON 对象');
+  });
+});
+
+describe('lazyValidator (the fixed schemas of modules)', () => {
+  test('is compiled at its first use, not when made: a schema ajv refuses fails only when called', () => {
+    const refused = lazyValidator({ type: 'object', notAKeyword: true });
+    expect(() => refused({})).toThrow(/notAKeyword/);
+  });
+
+  test('checks as the compiled schema does; errors are those of its last call', () => {
+    const lazy = lazyValidator(schema);
+    expect(lazy.errors).toBeUndefined();
+    expect(lazy({ id: '', items: [] })).toBe(false);
+    expect(fieldErrors(lazy.errors)).toEqual(fieldErrors(errorsOf({ id: '', items: [] })));
+    expect(lazy({ id: 'a', items: [{ n: 'x' }] })).toBe(true);
+    expect(lazy.errors).toBeNull();
+  });
+
+  // compiled lazily, a schema ajv's strict mode refuses would surface only when first used: every
+  // fixed schema is used here once, and answers with a field error, not a compile failure
+  test('every fixed schema compiles', () => {
+    for (const name of ['resource', 'application', 'demand'] as const) expect(schemaErrors(name, {}).length).toBeGreaterThan(0);
+    for (const method of Object.keys(PARAM_SCHEMAS)) expect(() => checkShape(method, 42)).toThrow(ApiError);
+    expect(() => parseJob({}, {} as never)).toThrow(JobDefinitionError);
   });
 });
