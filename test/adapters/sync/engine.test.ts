@@ -139,6 +139,26 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
     expect(Number((await gw.db('population').where({ deleted: true }).count({ n: '*' }).first())!.n)).toBe(4);
   });
 
+  it('a first load into an empty library sweeps nothing and skips the scan; the next full run sweeps', async () => {
+    await fe.insertPeople(0, 60);
+    const job = await setup();
+    const sweeps: string[] = [];
+    const seen = (q: { sql: string }) => {
+      if (/^update [`"]?population[`"]? set [`"]?deleted[`"]? = /i.test(q.sql)) sweeps.push(q.sql);
+    };
+    gw.db.on('query', seen);
+    try {
+      expect((await run(job, 'full')).run).toMatchObject({ written: 60, deleted: 0 });
+      expect(sweeps).toHaveLength(0);
+      await fe.db(P).where({ RYBH: 'RY000000000009' }).del();
+      expect((await run(job, 'full')).run.deleted).toBe(1);
+      expect(sweeps).toHaveLength(1);
+    } finally {
+      gw.db.off('query', seen);
+    }
+    await expectConverged(fe.db, gw.db);
+  });
+
   it('a full run that fails mid-way deletes nothing and leaves the watermark; the next run converges', async () => {
     await fe.insertPeople(0, 300);
     const job = await setup();
