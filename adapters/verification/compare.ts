@@ -4,7 +4,7 @@
  * brought in line (created, last_seen moved on, closed when the values agree again).
  */
 import type { Knex } from 'knex';
-import { batchRowsFor } from '../../core/dialect';
+import { batchRowsFor, selectRows } from '../../core/dialect';
 import type { TargetLibrary } from '../sync/targets';
 import { itemOwners } from './ownership';
 import { RULE_SOURCE_PREFIX, rulesOf, LibraryRecord } from './rules';
@@ -34,32 +34,49 @@ async function liveRecords(trx: Knex, lib: TargetLibrary, keys: string[]): Promi
  */
 export type InsertedRecords = ReadonlyMap<string, LibraryRecord>;
 
-/** What differs now for these records. A record not (or no longer) in the library has nothing to compare. */
-export async function findDifferences(trx: Knex, lib: TargetLibrary, keys: string[], inserted: InsertedRecords = new Map()): Promise<Finding[]> {
+/**
+ * Whether the library holds any 校核源 value and any stored difference at all (by index, one
+ * statement). Read in the caller's transaction, it sees what the per-key reads would see: where
+ * it says none, those reads — two lists of up to 1,000 keys each batch — are skipped.
+ */
+const HELD_SQL =
+  'select exists (select 1 from `verification_values` where `library` = ?) as `vals`, exists (select 1 from `verification_differences` where `library` = ?) as `diffs`';
+
+async function heldFor(trx: Knex, library: string): Promise<{ values: boolean; differences: boolean }> {
+  const [row] = await selectRows<{ vals: number | string; diffs: number | string }>(trx, HELD_SQL, [library, library]);
+  return { values: Number(row.vals) === 1, differences: Number(row.diffs) === 1 };
+}
+
+/**
+ * What differs now for these records. A record not (or no longer) in the library has nothing to
+ * compare. `withValues` false: the library holds no 校核源 values, so only the rules are checked.
+ */
+export async function findDifferences(trx: Knex, lib: TargetLibrary, keys: string[], inserted: InsertedRecords = new Map(), withValues = true): Promise<Finding[]> {
   const library = lib.table;
   const records = await liveRecords(trx, lib, inserted.size ? keys.filter((k) => !inserted.has(k)) : keys);
   for (const key of keys) {
     const record = inserted.get(key);
     if (record && !record.deleted) records.set(key, record);
   }
-  const owners = await itemOwners(trx, lib);
-  const owned = (item: string) => ({ authoritativeJob: owners.get(item)?.job ?? null, department: owners.get(item)?.department ?? null });
-  const found: Finding[] = [];
+  const found: Array<Omit<Finding, 'authoritativeJob' | 'department'>> = [];
   const rules = rulesOf(library);
   for (const [recordKey, record] of records) {
     for (const rule of rules) {
       const f = rule.check(record);
-      if (f) found.push({ recordKey, item: f.item, authoritativeValue: f.value, otherValue: f.expected, source: RULE_SOURCE_PREFIX + rule.id, ...owned(f.item) });
+      if (f) found.push({ recordKey, item: f.item, authoritativeValue: f.value, otherValue: f.expected, source: RULE_SOURCE_PREFIX + rule.id });
     }
   }
-  for (const v of await sourceValuesOf(trx, library, keys)) {
+  for (const v of withValues ? await sourceValuesOf(trx, library, keys) : []) {
     const record = records.get(v.recordKey);
     if (!record) continue;
     const authoritative = canonical(record[v.item]);
     const other = canonical(v.value);
-    if (authoritative !== other) found.push({ recordKey: v.recordKey, item: v.item, authoritativeValue: authoritative, otherValue: other, source: v.jobId, ...owned(v.item) });
+    if (authoritative !== other) found.push({ recordKey: v.recordKey, item: v.item, authoritativeValue: authoritative, otherValue: other, source: v.jobId });
   }
-  return found;
+  if (found.length === 0) return [];
+  // the owners only label a finding: read when there is one
+  const owners = await itemOwners(trx, lib);
+  return found.map((f) => ({ ...f, authoritativeJob: owners.get(f.item)?.job ?? null, department: owners.get(f.item)?.department ?? null }));
 }
 
 export interface RecheckOutcome {
@@ -67,32 +84,49 @@ export interface RecheckOutcome {
   closed: number;
 }
 
-/** Compares these records again and brings their stored differences in line. */
-export async function recheckRecords(trx: Knex, lib: TargetLibrary, keys: string[], now = Date.now(), inserted?: InsertedRecords): Promise<RecheckOutcome> {
-  if (keys.length === 0) return { opened: 0, closed: 0 };
+/** How the stored differences of some records are to be brought in line: what recheckRecords writes. */
+export interface RecheckPlan {
+  fresh: Finding[];
+  reopened: Array<{ id: number; finding: Finding; wasClosed: boolean }>;
+  stillThere: number[];
+  agreeing: number[];
+}
+
+/** Reads and compares, writes nothing. */
+export async function planRecheck(trx: Knex, lib: TargetLibrary, keys: string[], inserted?: InsertedRecords): Promise<RecheckPlan> {
+  const plan: RecheckPlan = { fresh: [], reopened: [], stillThere: [], agreeing: [] };
+  if (keys.length === 0) return plan;
   const library = lib.table;
-  const found = await findDifferences(trx, lib, keys, inserted);
-  const stored = new Map((await differencesOf(trx, library, keys)).map((d) => [identity(d.recordKey, d.item, d.source), d]));
-  const fresh: Finding[] = [];
-  const stillThere: number[] = [];
+  const held = await heldFor(trx, library);
+  const found = await findDifferences(trx, lib, keys, inserted, held.values);
+  const stored = new Map((held.differences ? await differencesOf(trx, library, keys) : []).map((d) => [identity(d.recordKey, d.item, d.source), d]));
   const current = new Set<string>();
-  let opened = 0;
   for (const f of found) {
     const id = identity(f.recordKey, f.item, f.source);
     current.add(id);
     const d = stored.get(id);
-    if (!d) {
-      fresh.push(f);
-    } else if (d.closedAt === null && d.authoritativeValue === f.authoritativeValue && d.otherValue === f.otherValue) {
-      stillThere.push(d.id);
-    } else {
-      await reopenDifference(trx, d.id, f, now, d.closedAt !== null);
-      opened++;
-    }
+    if (!d) plan.fresh.push(f);
+    else if (d.closedAt === null && d.authoritativeValue === f.authoritativeValue && d.otherValue === f.otherValue) plan.stillThere.push(d.id);
+    else plan.reopened.push({ id: d.id, finding: f, wasClosed: d.closedAt !== null });
   }
-  await insertDifferences(trx, library, fresh, now);
-  await touchDifferences(trx, stillThere, now);
-  const agreeing = [...stored.entries()].filter(([id, d]) => d.closedAt === null && !current.has(id)).map(([, d]) => d.id);
-  await closeDifferences(trx, agreeing, now);
-  return { opened: opened + fresh.length, closed: agreeing.length };
+  plan.agreeing = [...stored.entries()].filter(([id, d]) => d.closedAt === null && !current.has(id)).map(([, d]) => d.id);
+  return plan;
+}
+
+export function writesNothing(plan: RecheckPlan): boolean {
+  return plan.fresh.length + plan.reopened.length + plan.stillThere.length + plan.agreeing.length === 0;
+}
+
+/** Writes what planRecheck found. */
+export async function applyRecheck(trx: Knex, library: string, plan: RecheckPlan, now: number): Promise<RecheckOutcome> {
+  for (const r of plan.reopened) await reopenDifference(trx, r.id, r.finding, now, r.wasClosed);
+  await insertDifferences(trx, library, plan.fresh, now);
+  await touchDifferences(trx, plan.stillThere, now);
+  await closeDifferences(trx, plan.agreeing, now);
+  return { opened: plan.reopened.length + plan.fresh.length, closed: plan.agreeing.length };
+}
+
+/** Compares these records again and brings their stored differences in line. */
+export async function recheckRecords(trx: Knex, lib: TargetLibrary, keys: string[], now = Date.now(), inserted?: InsertedRecords): Promise<RecheckOutcome> {
+  return applyRecheck(trx, lib.table, await planRecheck(trx, lib, keys, inserted), now);
 }

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Job } from '../sync/jobs';
 import { verificationCheckFailures } from '../../core/metrics';
 import { mappedItems } from './ownership';
-import { InsertedRecords, recheckRecords } from './compare';
+import { applyRecheck, InsertedRecords, planRecheck, recheckRecords, writesNothing } from './compare';
 import { abortsTransaction } from '../sync/write';
 import { closeDifferencesOfDeleted, removeSourceValues, saveSourceValues, SourceValue } from './store';
 
@@ -39,7 +39,11 @@ export async function recordSourceValues(trx: Knex.Transaction, job: Job, rows: 
 export async function recheckAfterWrite(trx: Knex.Transaction, job: Job, keys: string[], inserted?: InsertedRecords): Promise<void> {
   if (keys.length === 0) return;
   try {
-    await trx.transaction((savepoint) => recheckRecords(savepoint, job.library, keys, Date.now(), inserted));
+    const plan = await planRecheck(trx, job.library, keys, inserted);
+    // only writes go in the savepoint: a failed read ends neither a MySQL nor a SQLite
+    // transaction (what would — a deadlock, a lost connection — is rethrown below), and most
+    // batches have nothing to write, which spares them the savepoint's two statements
+    if (!writesNothing(plan)) await trx.transaction((savepoint) => applyRecheck(savepoint, job.library.table, plan, Date.now()));
   } catch (err) {
     if (abortsTransaction(err)) throw err; // the database dropped the whole batch: it is retried as usual
     verificationCheckFailures.inc({ library: job.library.table });
