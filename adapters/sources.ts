@@ -202,11 +202,12 @@ class DbReader implements SourceReader {
     return q.column(this.columns as string[] & "*");
   }
 
-  private keyPage(after: unknown[] | null, batchSize: number): Promise<SourceRow[]> {
+  /** A promise, not the query builder: a builder runs its query again each time it is awaited. */
+  private async keyPage(after: unknown[] | null, batchSize: number): Promise<SourceRow[]> {
     const q = this.from().limit(batchSize);
     for (const k of this.job.keys) q.orderBy(k);
     if (after) afterKeys(q, this.job.keys, after);
-    return q as Promise<SourceRow[]>;
+    return (await q) as SourceRow[];
   }
 
   async *fullBatches(batchSize: number): AsyncGenerator<SourceRow[]> {

@@ -3,6 +3,7 @@
  * shared update times across a batch edge, late commits caught by the look-back, deletes by
  * flag and by the full run's sweep, bad rows, and a source that fails mid-run.
  */
+import { knex } from 'knex';
 import { FRONTEND_TABLES } from '../../../scripts/demo/frontend';
 import { sourceTime } from '../../../scripts/demo/records';
 import { SyncEngine } from '../../../adapters/sync/engine';
@@ -137,6 +138,21 @@ describe.each(PAIRS)('sync from %s into %s', (sourceTarget, gatewayTarget) => {
     expect(full.run.deleted).toBe(3);
     await expectConverged(fe.db, gw.db);
     expect(Number((await gw.db('population').where({ deleted: true }).count({ n: '*' }).first())!.n)).toBe(4);
+  });
+
+  it('a full run reads each page of the source once', async () => {
+    await fe.insertPeople(0, 250);
+    const job = await setup({ batchSize: 100 });
+    // every statement of every knex client passes here, the reader's own included
+    const query = jest.spyOn(knex.Client.prototype, 'query');
+    try {
+      expect((await run(job, 'full')).run).toMatchObject({ read: 250, written: 250 });
+      const pages = query.mock.calls.map(([, q]) => String((q as { sql?: string }).sql ?? '')).filter((sql) => sql.includes(P) && /order by [`"]?RYBH[`"]? asc/i.test(sql));
+      // three pages of 100, 100 and 50: the last, short, one ends the run
+      expect(pages).toHaveLength(3);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('a first load into an empty library sweeps nothing and skips the scan; the next full run sweeps', async () => {
