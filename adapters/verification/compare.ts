@@ -10,11 +10,15 @@ import { itemOwners } from './ownership';
 import { RULE_SOURCE_PREFIX, rulesOf, LibraryRecord } from './rules';
 import { closeDifferences, differencesOf, Finding, insertDifferences, reopenDifference, sourceValuesOf, touchDifferences } from './store';
 
-/** Sources differ in spacing and in writing "nothing" as null or ''. */
-function canonical(v: unknown): string | null {
+/**
+ * Sources differ in spacing and in writing "nothing" as null or ''; a 数值 (decimal) item also in
+ * trailing zeros — MariaDB answers a DECIMAL(p,4) column's 1.5 as '1.5000', SQLite as 1.5.
+ */
+function canonical(v: unknown, decimal = false): string | null {
   if (v == null) return null;
   const s = String(v).trim();
-  return s === '' ? null : s;
+  if (s === '') return null;
+  return decimal && /^-?\d+\.\d+$/.test(s) ? s.replace(/\.?0+$/, '') : s;
 }
 
 const identity = (recordKey: string, item: string, source: string) => `${recordKey}\u0000${item}\u0000${source}`;
@@ -66,11 +70,12 @@ export async function findDifferences(trx: Knex, lib: TargetLibrary, keys: strin
       if (f) found.push({ recordKey, item: f.item, authoritativeValue: f.value, otherValue: f.expected, source: RULE_SOURCE_PREFIX + rule.id });
     }
   }
+  const decimals = new Set(lib.columns.filter((c) => typeof c.kind === 'object').map((c) => c.name));
   for (const v of withValues ? await sourceValuesOf(trx, library, keys) : []) {
     const record = records.get(v.recordKey);
     if (!record) continue;
-    const authoritative = canonical(record[v.item]);
-    const other = canonical(v.value);
+    const authoritative = canonical(record[v.item], decimals.has(v.item));
+    const other = canonical(v.value, decimals.has(v.item));
     if (authoritative !== other) found.push({ recordKey: v.recordKey, item: v.item, authoritativeValue: authoritative, otherValue: other, source: v.jobId });
   }
   if (found.length === 0) return [];

@@ -2,11 +2,14 @@
  * The 校核 after an authoritative write, as statements: a library holding no 校核源 value and no
  * stored difference is not asked per key for either; the owners are read only to label a
  * finding; the savepoint is opened only when there is something to write — and what is found
- * is the same as when every read is made.
+ * is the same as when every read is made. A 数值 item is compared as a number, whichever way the
+ * database writes it.
  */
 import type { Knex } from 'knex';
 import { Job, saveJob } from '../../../adapters/sync/jobs';
 import { recheckAfterWrite } from '../../../adapters/verification/hook';
+import { recheckRecords } from '../../../adapters/verification/compare';
+import type { TargetLibrary } from '../../../adapters/sync/targets';
 import { saveSourceValues } from '../../../adapters/verification/store';
 import { person } from '../../../scripts/demo/records';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
@@ -66,5 +69,22 @@ describe.each(STORAGE_TARGETS)('recheck after a write on %s', (target) => {
     const sent = await recheck([P[0].RYBH, P[2].RYBH]);
     expect(perKey(sent, 'verification_values')).toBe(1);
     expect(await open()).toEqual([{ record_key: P[2].RYBH, item: 'xm', authoritative_job: 'ga', source: 'mz' }]);
+  });
+
+  it('a 数值 item agrees with a 校核源 value that differs only in trailing zeros', async () => {
+    await t.db.schema.createTable('lib_amounts', (tb) => {
+      tb.string('k', 32).primary();
+      tb.decimal('amount', 12, 4);
+      tb.boolean('deleted').notNullable().defaultTo(false);
+    });
+    const lib: TargetLibrary = { table: 'lib_amounts', resourceCode: 'test', pk: 'k', unique: [], columns: [{ name: 'k', label: '编号', kind: 32, required: true }, { name: 'amount', label: '金额', kind: { digits: 12 }, required: false }] };
+    await t.db('lib_amounts').insert([{ k: 'a', amount: '1.5' }, { k: 'b', amount: '20' }, { k: 'c', amount: '3.25' }]);
+    await saveSourceValues(t.db, 'lib_amounts', [
+      { jobId: 'v', recordKey: 'a', item: 'amount', value: '1.50' },
+      { jobId: 'v', recordKey: 'b', item: 'amount', value: '20.0' },
+      { jobId: 'v', recordKey: 'c', item: 'amount', value: '3.2' },
+    ], 1);
+    expect(await t.db.transaction((trx: Knex.Transaction) => recheckRecords(trx, lib, ['a', 'b', 'c'], 1))).toEqual({ opened: 1, closed: 0 });
+    expect(await t.db('verification_differences').select('record_key', 'authoritative_value', 'other_value')).toEqual([{ record_key: 'c', authoritative_value: '3.25', other_value: '3.2' }]);
   });
 });
