@@ -275,8 +275,10 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     await multiRowInsert(trx, lib.table, merge, values, fresh ? undefined : { key: lib.pk, merge });
     return true;
   };
-  // records inserted whole here: the 校核 after the write compares them as written
-  const inserted = new Map<string, LibraryRecord>();
+  // records written whole here — inserted, or upserted by a job mapping every item of the
+  // library: the 校核 after the write compares them as written, without reading them back
+  const writtenWhole = new Map<string, LibraryRecord>();
+  const mapsEveryItem = jobColumns(job).length === lib.columns.length;
   for (const fresh of [true, false]) {
     for (const part of chunks(changed.filter((g) => existing.has(g.pk) !== fresh), per)) {
       let whole = false;
@@ -287,7 +289,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
       }
       if (whole) {
         part.forEach(written);
-        if (fresh) for (const g of part) inserted.set(g.pk, g.business);
+        if (fresh || mapsEveryItem) for (const g of part) writtenWhole.set(g.pk, g.business);
         continue;
       }
       for (const g of part) {
@@ -296,7 +298,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
           const isNew = fresh && !(await trx(lib.table).where(lib.pk, g.pk).first(lib.pk));
           await write([g], isNew);
           written(g);
-          if (isNew) inserted.set(g.pk, g.business);
+          if (isNew || mapsEveryItem) writtenWhole.set(g.pk, g.business);
         } catch (rowErr) {
           if (abortsTransaction(rowErr)) throw rowErr;
           rejects.push({ pk: g.pk, reason: writeFailureReason(rowErr), raw: g.raw });
@@ -313,7 +315,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     for (const r of rejects) if (r.pk !== null) seen.push(r.pk);
     for (const part of chunks(seen, batchRowsFor(trx, 1, 1000))) await trx(lib.table).whereIn(lib.pk, part).update({ seen_run: runId });
   }
-  await recheckAfterWrite(trx, job, rechecked, inserted);
+  await recheckAfterWrite(trx, job, rechecked, writtenWhole);
   await recordRejects(trx, opts, rejects, counters, now);
 }
 

@@ -33,10 +33,11 @@ async function liveRecords(trx: Knex, lib: TargetLibrary, keys: string[]): Promi
 }
 
 /**
- * Records the caller has just inserted, whole, by key: exactly what the library now holds for
- * them (the columns written; the others are null), so they need not be read back.
+ * Records the caller has just written whole, by key — inserted, or upserted by a job that maps
+ * every item: what the library now holds for them (the columns written; on an insert the others
+ * are null; a 数值 compares equal however the database writes it), so they need not be read back.
  */
-export type InsertedRecords = ReadonlyMap<string, LibraryRecord>;
+export type WrittenRecords = ReadonlyMap<string, LibraryRecord>;
 
 /**
  * Whether the library holds any 校核源 value and any stored difference at all (by index, one
@@ -55,11 +56,11 @@ async function heldFor(trx: Knex, library: string): Promise<{ values: boolean; d
  * What differs now for these records. A record not (or no longer) in the library has nothing to
  * compare. `withValues` false: the library holds no 校核源 values, so only the rules are checked.
  */
-export async function findDifferences(trx: Knex, lib: TargetLibrary, keys: string[], inserted: InsertedRecords = new Map(), withValues = true): Promise<Finding[]> {
+export async function findDifferences(trx: Knex, lib: TargetLibrary, keys: string[], written: WrittenRecords = new Map(), withValues = true): Promise<Finding[]> {
   const library = lib.table;
-  const records = await liveRecords(trx, lib, inserted.size ? keys.filter((k) => !inserted.has(k)) : keys);
+  const records = await liveRecords(trx, lib, written.size ? keys.filter((k) => !written.has(k)) : keys);
   for (const key of keys) {
-    const record = inserted.get(key);
+    const record = written.get(key);
     if (record && !record.deleted) records.set(key, record);
   }
   const found: Array<Omit<Finding, 'authoritativeJob' | 'department'>> = [];
@@ -98,12 +99,12 @@ export interface RecheckPlan {
 }
 
 /** Reads and compares, writes nothing. */
-export async function planRecheck(trx: Knex, lib: TargetLibrary, keys: string[], inserted?: InsertedRecords): Promise<RecheckPlan> {
+export async function planRecheck(trx: Knex, lib: TargetLibrary, keys: string[], written?: WrittenRecords): Promise<RecheckPlan> {
   const plan: RecheckPlan = { fresh: [], reopened: [], stillThere: [], agreeing: [] };
   if (keys.length === 0) return plan;
   const library = lib.table;
   const held = await heldFor(trx, library);
-  const found = await findDifferences(trx, lib, keys, inserted, held.values);
+  const found = await findDifferences(trx, lib, keys, written, held.values);
   const stored = new Map((held.differences ? await differencesOf(trx, library, keys) : []).map((d) => [identity(d.recordKey, d.item, d.source), d]));
   const current = new Set<string>();
   for (const f of found) {
@@ -132,6 +133,6 @@ export async function applyRecheck(trx: Knex, library: string, plan: RecheckPlan
 }
 
 /** Compares these records again and brings their stored differences in line. */
-export async function recheckRecords(trx: Knex, lib: TargetLibrary, keys: string[], now = Date.now(), inserted?: InsertedRecords): Promise<RecheckOutcome> {
-  return applyRecheck(trx, lib.table, await planRecheck(trx, lib, keys, inserted), now);
+export async function recheckRecords(trx: Knex, lib: TargetLibrary, keys: string[], now = Date.now(), written?: WrittenRecords): Promise<RecheckOutcome> {
+  return applyRecheck(trx, lib.table, await planRecheck(trx, lib, keys, written), now);
 }

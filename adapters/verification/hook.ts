@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Job } from '../sync/jobs';
 import { verificationCheckFailures } from '../../core/metrics';
 import { mappedItems } from './ownership';
-import { applyRecheck, InsertedRecords, planRecheck, recheckRecords, writesNothing } from './compare';
+import { applyRecheck, planRecheck, recheckRecords, writesNothing, WrittenRecords } from './compare';
 import { abortsTransaction } from '../sync/write';
 import { closeDifferencesOfDeleted, removeSourceValues, saveSourceValues, SourceValue } from './store';
 
@@ -34,12 +34,13 @@ export async function recordSourceValues(trx: Knex.Transaction, job: Job, rows: 
 
 /**
  * After an authoritative write: compare the written records again, never failing the batch.
- * Records it inserted whole are compared as written (a first load reads nothing back).
+ * Records written whole are compared as written (a first load, or a job mapping every item,
+ * reads nothing back).
  */
-export async function recheckAfterWrite(trx: Knex.Transaction, job: Job, keys: string[], inserted?: InsertedRecords): Promise<void> {
+export async function recheckAfterWrite(trx: Knex.Transaction, job: Job, keys: string[], written?: WrittenRecords): Promise<void> {
   if (keys.length === 0) return;
   try {
-    const plan = await planRecheck(trx, job.library, keys, inserted);
+    const plan = await planRecheck(trx, job.library, keys, written);
     // only writes go in the savepoint: a failed read ends neither a MySQL nor a SQLite
     // transaction (what would — a deadlock, a lost connection — is rethrown below), and most
     // batches have nothing to write, which spares them the savepoint's two statements

@@ -257,6 +257,32 @@ describe.each(STORAGE_TARGETS)('writeBatch on %s', (target) => {
       ].sort((a, b) => a.record_key.localeCompare(b.record_key)));
     });
 
+    it('an update by a job mapping every item is compared as written; one mapping some items reads the records back', async () => {
+      const everything = parseJob(
+        { id: 'ga', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', GMSFZH: 'gmsfzh', XM: 'xm', CSRQ: 'csrq', MZ: 'mz', XB: 'xb', JG: 'jg', CSD: 'csd', HJD: 'hjd' } },
+        targetOf(baseLibrary('population')),
+      );
+      const whole = (i: number, over: SourceRow = {}) => ({ ...person(2, i), ...over });
+      await put([whole(0), whole(1)], {}, everything);
+      const readBack: string[] = [];
+      const seen = (q: { sql: string }) => {
+        if (/^select \* from [`"]?population[`"]? where [`"]?rybh[`"]? in/i.test(q.sql)) readBack.push(q.sql);
+      };
+      t.db.on('query', seen);
+      try {
+        // 0 now breaks the 出生日期 rule; 1 changes its address
+        expect(await put([whole(0, { CSRQ: '19000101' }), whole(1, { HJD: '周村区新地址' })], {}, everything)).toMatchObject({ written: 2 });
+        expect(readBack).toHaveLength(0);
+        expect(await put([row(2)])).toMatchObject({ written: 1 });
+        expect(await put([{ ...row(2), XM: '改名' }])).toMatchObject({ written: 1 });
+        expect(readBack).toHaveLength(1);
+      } finally {
+        t.db.off('query', seen);
+      }
+      const open = await t.db('verification_differences').whereNull('closed_at').select('record_key', 'item', 'authoritative_value', 'source');
+      expect(open).toEqual([{ record_key: P[0].RYBH, item: 'csrq', authoritative_value: '19000101', source: 'rule:csrq-gmsfzh' }]);
+    });
+
     it("a number held by another job's record is refused without asking the source", async () => {
       const other = { ...people, id: 'other' };
       await put([row(0)], {}, other);
