@@ -185,9 +185,9 @@ export function multiRowInsert(db: Knex, table: string, columns: readonly string
 
 /**
  * Inserts new rows (`values` row after row, in `columns` order) into a MySQL table by LOAD DATA
- * LOCAL INFILE, inside the caller's transaction: for a full sync's first load the server parses
- * tab-separated text far more cheaply than a multi-row INSERT's SQL, and we escape three
- * characters instead of every value. With LOCAL, MySQL turns a duplicate key or a value that
+ * LOCAL INFILE, inside the caller's transaction: tab-separated text with three characters
+ * escaped, instead of every value escaped into a multi-row INSERT (a first load of 1 M rows:
+ * 39.9 → 33.7 s, less CPU on both sides, BENCHMARKS.md "Round 4"). With LOCAL, MySQL turns a duplicate key or a value that
  * does not fit into a warning and goes on, so the load runs under a savepoint: unless every row
  * went in without a warning, it is undone and the answer is false — the caller then inserts
  * the rows one by one, where each failure is an error naming its cause.

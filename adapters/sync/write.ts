@@ -259,7 +259,8 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
     if (opts.driftBefore && g.srcTime !== null && g.srcTime < opts.driftBefore) counters.drift++;
   };
   // the columns every row is written with, and on a known key updated (the job's own and the bookkeeping)
-  const merge = [...jobColumns(job).map((c) => c.name), 'source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', ...(full ? ['seen_run'] : [])];
+  const mine = jobColumns(job);
+  const merge = [...mine.map((c) => c.name), 'source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', ...(full ? ['seen_run'] : [])];
   const per = batchRowsFor(trx, merge.length, job.batchSize);
   // new keys are plainly inserted: a unique clash then fails instead of MySQL's ON DUPLICATE
   // KEY merging the row into whichever row holds the value; only known keys are upserted.
@@ -278,7 +279,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   // records written whole here — inserted, or upserted by a job mapping every item of the
   // library: the 校核 after the write compares them as written, without reading them back
   const writtenWhole = new Map<string, LibraryRecord>();
-  const mapsEveryItem = jobColumns(job).length === lib.columns.length;
+  const mapsEveryItem = mine.length === lib.columns.length;
   for (const fresh of [true, false]) {
     for (const part of chunks(changed.filter((g) => existing.has(g.pk) !== fresh), per)) {
       let whole = false;
