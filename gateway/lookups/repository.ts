@@ -4,8 +4,9 @@
  * template's field names and order, values as stored.
  */
 import type { Db } from '../../core/db';
-import { selectRows } from '../../core/dialect';
+import { isSqlite, selectRows } from '../../core/dialect';
 import { itemFields, LIBRARIES, LibraryName } from '../../core/registry';
+import { GatheredKeyReads } from './gathered-reads';
 
 export type PersonRecord = {
   RYBH: string; GMSFZH: string; XM: string; CSRQ: string | null; MZ: string | null; XB: string | null;
@@ -23,7 +24,6 @@ export type LicenceRecord = {
 };
 
 /** Template order of each library's fields (column = lower-case field name). */
-const PERSON_FIELDS = itemFields('population');
 const ENTITY_FIELDS = itemFields('legal_entity');
 const LICENCE_FIELDS = itemFields('licence');
 
@@ -55,9 +55,19 @@ export function exactly(rows: Record<string, unknown>[], key: Record<string, str
   return rows.filter((row) => Object.entries(key).every(([column, value]) => row[column] === value));
 }
 
-/** The single-row lookups by primary or unique key, as portable SQL (see selectRows). */
-function byColumn(lib: LibraryName, column: string): string {
-  return `select ${columns(itemFields(lib)).join(', ')} from \`${lib}\` where \`${column}\` = ? and \`deleted\` = 0 limit 1`;
+/** A single-row lookup by primary or unique key. */
+interface KeyRead {
+  lib: LibraryName;
+  column: string;
+  fields: readonly string[];
+  /** portable SQL (see selectRows) for one key */
+  sql: string;
+}
+
+function byColumn(lib: LibraryName, column: string): KeyRead {
+  const fields = itemFields(lib);
+  const sql = `select ${columns(fields).join(', ')} from \`${lib}\` where \`${column}\` = ? and \`deleted\` = 0 limit 1`;
+  return { lib, column, fields, sql };
 }
 
 const BY_KEY = {
@@ -66,17 +76,32 @@ const BY_KEY = {
   licence: byColumn('licence', LIBRARIES.licence.key),
 };
 
+/** MySQL's gathered reads, one per store and key read (SQLite reads in-process: nothing to gather). */
+const gathered = new WeakMap<Db, Map<KeyRead, GatheredKeyReads>>();
+
+function gatheredReads(db: Db, by: KeyRead): GatheredKeyReads {
+  let reads = gathered.get(db);
+  if (!reads) gathered.set(db, (reads = new Map()));
+  let r = reads.get(by);
+  if (!r) reads.set(by, (r = new GatheredKeyReads(db, by.lib, by.column, columns(by.fields))));
+  return r;
+}
+
 export class BaseLibraries {
   constructor(private readonly db: Db) {}
 
-  private async oneByKey<T>(sql: string, column: string, key: string, fields: readonly string[]): Promise<T | null> {
+  private async oneByKey<T>(by: KeyRead, key: string): Promise<T | null> {
+    if (!isSqlite(this.db)) {
+      const row = await gatheredReads(this.db, by).read(key);
+      return row ? toRecord<T>(by.fields, row) : null;
+    }
     // a unique key under a case-blind collation still has at most one candidate row
-    const [row] = exactly(await selectRows<Record<string, unknown>>(this.db, sql, [key]), { [column]: key });
-    return row ? toRecord<T>(fields, row) : null;
+    const [row] = exactly(await selectRows<Record<string, unknown>>(this.db, by.sql, [key]), { [by.column]: key });
+    return row ? toRecord<T>(by.fields, row) : null;
   }
 
   async personById(gmsfzh: string): Promise<PersonRecord | null> {
-    return this.oneByKey<PersonRecord>(BY_KEY.person, 'gmsfzh', gmsfzh, PERSON_FIELDS);
+    return this.oneByKey<PersonRecord>(BY_KEY.person, gmsfzh);
   }
 
   /** 姓名 by 公民身份号码 for many numbers at once (batch comparison); deleted rows absent. */
@@ -95,7 +120,7 @@ export class BaseLibraries {
   }
 
   async entityByCreditCode(tyshxydm: string): Promise<EntityRecord | null> {
-    return this.oneByKey<EntityRecord>(BY_KEY.entity, 'tyshxydm', tyshxydm, ENTITY_FIELDS);
+    return this.oneByKey<EntityRecord>(BY_KEY.entity, tyshxydm);
   }
 
   async entitiesByName(jgmc: string): Promise<EntityRecord[]> {
@@ -104,7 +129,7 @@ export class BaseLibraries {
   }
 
   async licenceByNumber(zzbh: string): Promise<LicenceRecord | null> {
-    return this.oneByKey<LicenceRecord>(BY_KEY.licence, 'zzbh', zzbh, LICENCE_FIELDS);
+    return this.oneByKey<LicenceRecord>(BY_KEY.licence, zzbh);
   }
 
   async licencesByHolder(czztdm: string, zzlxdm?: string): Promise<LicenceRecord[]> {

@@ -63,6 +63,18 @@ describe.each(STORAGE_TARGETS)('base-library repository on %s', (target) => {
     expect(await repo.personById('370306199001011246')).toBeNull(); // deleted
   });
 
+  it('lookups asked together (one statement on MySQL) get the answers they get one by one', async () => {
+    const asked = [
+      () => repo.personById('11010519491231002X'), () => repo.personById('11010519491231002x'), () => repo.personById('370306199001011246'),
+      () => repo.personById('370306199001011238'), () => repo.entityByCreditCode('91350100M000100Y43'), () => repo.entityByCreditCode('91350100m000100y43'),
+      () => repo.licenceByNumber('ZC-B'), () => repo.licenceByNumber('zc-b'), () => repo.licenceByNumber('ZC-C'), () => repo.licenceByNumber('ZC-D'),
+    ];
+    const oneByOne: unknown[] = [];
+    for (const ask of asked) oneByOne.push(await ask());
+    expect(oneByOne.filter((r) => r !== null)).toHaveLength(5);
+    expect(await Promise.all(asked.map((ask) => ask()))).toEqual(oneByOne);
+  });
+
   it('finds names by exact numbers, many at once, without deleted rows', async () => {
     const many = Array.from({ length: 1200 }, (_, i) => String(i).padStart(18, '0'));
     const names = await repo.namesByIds([...many, '11010519491231002X', '370306199001011238', '370306199001011246', '11010519491231002x', '370306199001011238']);

@@ -1,0 +1,81 @@
+/**
+ * Reads of one live row by a unique key, gathered into shared statements on MySQL. There every
+ * lookup was a statement of its own, a round trip whose client-side cost (a packet written, a
+ * result parsed, a pooled connection taken and given back) weighed more than the read itself
+ * (BENCHMARKS.md, "Round 6"). The keys asked during one turn of the event loop are sent when
+ * the turn ends (setImmediate) as one `in (…)` statement, so under load one statement serves the
+ * lookups that arrived together, and a lone lookup waits only for the rest of its own turn.
+ * Each read is still sent after it was asked, so it sees every change committed before.
+ */
+import type { Db } from '../../core/db';
+import { selectRows } from '../../core/dialect';
+
+type Row = Record<string, unknown>;
+
+interface Waiter {
+  resolve(row: Row | null): void;
+  reject(err: unknown): void;
+}
+
+/** At most this many keys per statement; fewer are padded to a power of two (few statements to prepare). */
+export const MAX_KEYS_PER_STATEMENT = 64;
+
+function roundedUp(n: number): number {
+  let size = 1;
+  while (size < n) size *= 2;
+  return size;
+}
+
+export class GatheredKeyReads {
+  private waiting = new Map<string, Waiter[]>();
+  private readonly statements = new Map<number, string>();
+
+  /** `select` lists the columns read; `column` is the unique key, compared exactly (see exactly()). */
+  constructor(
+    private readonly db: Db,
+    private readonly table: string,
+    private readonly column: string,
+    private readonly select: readonly string[],
+  ) {}
+
+  /** The live row whose key equals `key` exactly, or null. */
+  read(key: string): Promise<Row | null> {
+    return new Promise<Row | null>((resolve, reject) => {
+      if (this.waiting.size === 0) setImmediate(() => this.send());
+      const waiters = this.waiting.get(key);
+      if (waiters) waiters.push({ resolve, reject });
+      else this.waiting.set(key, [{ resolve, reject }]);
+    });
+  }
+
+  private statement(size: number): string {
+    let sql = this.statements.get(size);
+    if (!sql) {
+      const marks = new Array<string>(size).fill('?').join(', ');
+      sql = `select ${this.select.join(', ')} from \`${this.table}\` where \`${this.column}\` in (${marks}) and \`deleted\` = 0`;
+      this.statements.set(size, sql);
+    }
+    return sql;
+  }
+
+  private send(): void {
+    const asked = this.waiting;
+    this.waiting = new Map();
+    const keys = [...asked.keys()];
+    for (let i = 0; i < keys.length; i += MAX_KEYS_PER_STATEMENT) {
+      const chunk = keys.slice(i, i + MAX_KEYS_PER_STATEMENT);
+      const size = roundedUp(chunk.length);
+      const bindings = chunk.concat(new Array<string>(size - chunk.length).fill(chunk[0]));
+      selectRows<Row>(this.db, this.statement(size), bindings).then(
+        (rows) => {
+          // a case-blind collation may return a row for a key that differs in case: equality decides
+          const byKey = new Map<unknown, Row>(rows.map((row) => [row[this.column], row]));
+          for (const key of chunk) for (const w of asked.get(key)!) w.resolve(byKey.get(key) ?? null);
+        },
+        (err: unknown) => {
+          for (const key of chunk) for (const w of asked.get(key)!) w.reject(err);
+        },
+      );
+    }
+  }
+}
