@@ -245,6 +245,7 @@ export interface SqliteHandle {
 
 interface Mysql2Handle {
   execute(sql: string, bindings: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
+  query(sql: string, bindings: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
 }
 
 interface PoolClient {
@@ -324,9 +325,47 @@ export async function syncTransaction<T>(db: Knex, work: (sql: SyncStatements) =
   return { value: conn.transaction(() => work(sql)).immediate() };
 }
 
-/** A one-row insert of these columns, as portable SQL with `?` placeholders. */
-export function insertRowSql(table: string, columns: readonly string[]): string {
-  return `insert into \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+/** Statements run inside directTransaction (portable SQL, as for selectRows). */
+export interface DirectStatements {
+  rows<T>(sql: string, bindings: readonly unknown[]): Promise<T[]>;
+  run(sql: string, bindings: readonly unknown[]): Promise<void>;
+}
+
+/**
+ * MySQL only: runs `work` as one transaction on a pooled connection, its statements sent
+ * without knex (text protocol: a multi-row insert of any size is no prepared statement to
+ * keep) — for the audit's group commit, where knex's transaction and query building were a
+ * measurable part of a lookup's CPU (BENCHMARKS.md, "Round 6"). Rolled back when `work` fails;
+ * the caller decides whether to retry.
+ */
+export async function directTransaction<T>(db: Knex, work: (sql: DirectStatements) => Promise<T>): Promise<T> {
+  if (isSqlite(db) || (db as Knex.Transaction).isTransaction) throw new Error('directTransaction: MySQL, outside a transaction');
+  const client = db.client as unknown as PoolClient;
+  const conn = (await client.acquireConnection()) as Mysql2Handle;
+  const query = <R>(sql: string, bindings: readonly unknown[]) =>
+    new Promise<R>((resolve, reject) => conn.query(sql, bindings.map((b) => b ?? null), (err, rows) => (err ? reject(err) : resolve(rows as R))));
+  const sql: DirectStatements = { rows: (s, b) => query(s, b), run: async (s, b) => void (await query(s, b)) };
+  try {
+    await query('start transaction', []);
+    let value: T;
+    try {
+      value = await work(sql);
+      await query('commit', []);
+    } catch (err) {
+      // a lost connection has rolled back already; the pool's validation drops it
+      await query('rollback', []).catch(() => undefined);
+      throw err;
+    }
+    return value;
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
+/** An insert of `rows` rows (one unless said) of these columns, as portable SQL with `?` placeholders. */
+export function insertRowSql(table: string, columns: readonly string[], rows = 1): string {
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  return `insert into \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) values ${new Array<string>(rows).fill(row).join(', ')}`;
 }
 
 /**

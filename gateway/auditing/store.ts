@@ -10,7 +10,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db';
-import { batchRowsFor, insertRowSql, lockRowsForUpdate, syncTransaction } from '../../core/dialect';
+import { batchRowsFor, directTransaction, insertRowSql, lockRowsForUpdate, syncTransaction } from '../../core/dialect';
 import { isRetryable } from '../../core/db-errors';
 import { AuditEntry, AuditRow, GENESIS_HASH, listHash, rowHash, toRow } from './chain';
 import type { Anchor } from './anchors';
@@ -79,6 +79,7 @@ function chainAfter(head: Pick<Head, 'last_id' | 'last_hash'>, entries: AuditEnt
 }
 
 const HEAD_SQL = 'select `last_id`, `last_hash` from `audit_chain` where `id` = ?';
+const UPDATE_HEAD_SQL = 'update `audit_chain` set `last_id` = ?, `last_hash` = ?, `updated_at` = ? where `id` = ?';
 
 /** Appends entries, in order, as one transaction. Resolves once they are committed. */
 export async function appendEntries(db: Db, chainKey: Buffer, entries: AuditEntry[]): Promise<AuditRow[]> {
@@ -92,18 +93,23 @@ export async function appendEntries(db: Db, chainKey: Buffer, entries: AuditEntr
     const insert = insertRowSql('audit_log', Object.keys(next.rows[0]));
     for (const r of next.rows) sql.run(insert, Object.values(r));
     for (const k of next.keys) sql.run(insertRowSql('audit_batch_keys', Object.keys(k)), Object.values(k));
-    sql.run('update `audit_chain` set `last_id` = ?, `last_hash` = ?, `updated_at` = ? where `id` = ?', [...Object.values(next.head), HEAD_ID]);
+    sql.run(UPDATE_HEAD_SQL, [...Object.values(next.head), HEAD_ID]);
     return next.rows;
   });
   if (direct) return direct.value;
-  return withDeadlockRetry(() => db.transaction(async (trx) => {
-    const next = chainAfter(await lockHead(trx), entries, chainKey);
-    const batch = batchRowsFor(db, 16);
-    for (let i = 0; i < next.rows.length; i += batch) await trx('audit_log').insert(next.rows.slice(i, i + batch));
-    // a batch lookup's per-person hashes, in the same transaction as its row
-    for (const k of next.keys) await trx('audit_batch_keys').insert(k);
-    // Stryker disable next-line ObjectLiteral: audit_chain holds the head row only
-    await trx('audit_chain').where({ id: HEAD_ID }).update(next.head);
+  // MySQL: the same statements without knex, the head row locked until the commit
+  return withDeadlockRetry(() => directTransaction(db, async (sql) => {
+    const [head] = await sql.rows<Head>(`${HEAD_SQL} for update`, [HEAD_ID]);
+    if (!head) throw new Error('audit_chain head row missing (migration 401 not applied?)');
+    const next = chainAfter(head, entries, chainKey);
+    const columns = Object.keys(next.rows[0]);
+    const batch = batchRowsFor(db, columns.length);
+    for (let i = 0; i < next.rows.length; i += batch) {
+      const rows = next.rows.slice(i, i + batch);
+      await sql.run(insertRowSql('audit_log', columns, rows.length), rows.flatMap((r) => Object.values(r)));
+    }
+    for (const k of next.keys) await sql.run(insertRowSql('audit_batch_keys', Object.keys(k)), Object.values(k));
+    await sql.run(UPDATE_HEAD_SQL, [...Object.values(next.head), HEAD_ID]);
     return next.rows;
   }));
 }

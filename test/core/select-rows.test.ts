@@ -3,9 +3,10 @@
  * storage target: the same rows and types as through knex, bound values as knex binds them,
  * and never a read inside someone else's open transaction — SQLite has one connection, and a
  * read slipped into a transaction in progress would see what that transaction may yet roll back.
- * Also syncTransaction, and the SQLite connection's settings as the README states them.
+ * Also syncTransaction (SQLite) and directTransaction (MySQL), and the SQLite connection's
+ * settings as the README states them.
  */
-import { insertRowSql, selectRows, sqliteHandle, syncTransaction } from '../../core/dialect';
+import { directTransaction, insertRowSql, selectRows, sqliteHandle, syncTransaction } from '../../core/dialect';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../support/databases';
 
 describe.each(STORAGE_TARGETS)('selectRows on %s', (target) => {
@@ -101,6 +102,48 @@ describe.each(STORAGE_TARGETS)('syncTransaction on %s', (target) => {
       expect(await syncTransaction(tx, () => 1)).toBeUndefined();
       expect(await syncTransaction(t.db, () => 1)).toBeUndefined();
     });
+  });
+});
+
+describe.each(STORAGE_TARGETS)('directTransaction on %s', (target) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await freshDatabase(target, { migrate: false });
+    await t.db.schema.createTable('dt_probe', (tb) => {
+      tb.integer('id').primary();
+      tb.string('name', 20).notNullable();
+      tb.binary('hash', 4).nullable();
+    });
+  });
+  afterAll(() => t.drop());
+
+  const insert = insertRowSql('dt_probe', ['id', 'name', 'hash'], 2);
+
+  it('commits its statements as one transaction, and rolls all of them back when one fails', async () => {
+    if (target === 'sqlite') {
+      await expect(directTransaction(t.db, async () => 1)).rejects.toThrow(/MySQL/);
+      return;
+    }
+    const value = await directTransaction(t.db, async (sql) => {
+      await sql.run(insert, [1, '甲', Buffer.from('a1b2', 'hex'), 2, "乙'; --", null]);
+      return (await sql.rows<{ name: string }>('select `name` from `dt_probe` where `id` = ? for update', [2]))[0].name;
+    });
+    expect(value).toBe("乙'; --");
+    // more failures than the pool has connections: each one's connection goes back to the pool
+    for (let i = 0; i < 12; i++) {
+      await expect(
+        directTransaction(t.db, async (sql) => {
+          await sql.run(insert, [3, '丙', null, 4, '丁', null]);
+          await sql.run(insertRowSql('dt_probe', ['id', 'name']), [1, '重复']);
+        }),
+      ).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    }
+    const rows = await t.db('dt_probe').orderBy('id');
+    expect(rows.map((r) => [r.id, r.name, r.hash === null ? null : Buffer.from(r.hash).toString('hex')])).toEqual([
+      [1, '甲', 'a1b2'],
+      [2, "乙'; --", null],
+    ]);
+    await expect(t.db.transaction((tx) => directTransaction(tx, async () => 1))).rejects.toThrow(/outside a transaction/);
   });
 });
 
