@@ -14,12 +14,13 @@ export const MODULES = {
     tests: ['test/schemas/checksums.test.ts', 'test/gateway/lookups/validation.test.ts'],
   },
   lookups: {
-    mutate: ['gateway/lookups/methods.ts', 'gateway/lookups/validation.ts', 'gateway/lookups/repository.ts'],
-    tests: ['test/gateway/lookups/methods.test.ts', 'test/gateway/lookups/validation.test.ts', 'test/gateway/lookups/repository.test.ts', 'test/gateway/lookups/repository-equality.test.ts'],
+    mutate: ['gateway/lookups/methods.ts', 'gateway/lookups/validation.ts', 'gateway/lookups/repository.ts', 'gateway/lookups/gathered-reads.ts'],
+    tests: ['test/gateway/lookups/methods.test.ts', 'test/gateway/lookups/validation.test.ts', 'test/gateway/lookups/repository.test.ts', 'test/gateway/lookups/repository-equality.test.ts', 'test/gateway/lookups/gathered-reads.test.ts'],
     narrow: {
       'gateway/lookups/methods.ts': ['test/gateway/lookups/methods.test.ts'],
       'gateway/lookups/validation.ts': ['test/gateway/lookups/validation.test.ts', 'test/gateway/lookups/methods.test.ts'],
       'gateway/lookups/repository.ts': ['test/gateway/lookups/repository.test.ts', 'test/gateway/lookups/repository-equality.test.ts', 'test/gateway/lookups/methods.test.ts'],
+      'gateway/lookups/gathered-reads.ts': ['test/gateway/lookups/gathered-reads.test.ts'],
     },
   },
   // the lookups a registration declares (generic lookups): the rules below HTTP, then through the pipeline
@@ -58,7 +59,7 @@ export const MODULES = {
   },
   'audit-chain': {
     // store.ts up to lookupsOfKey: appending, verifying, pruning, who looked a key up (not the call statistics)
-    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts', 'gateway/auditing/store.ts:1-246'],
+    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts', 'gateway/auditing/store.ts:1-252'],
     tests: ['test/gateway/auditing/*.test.ts', 'test/gateway/security/audit-integrity.test.ts'],
     narrow: {
       'gateway/auditing/writer.ts': ['test/gateway/auditing/*.test.ts'],

@@ -61,6 +61,10 @@ describe.each(STORAGE_TARGETS)('gathered key reads on %s', (target) => {
     expect(answers).toEqual(keys.map((_, i) => `甲${i}`));
     expect(statements().map((b) => b.length)).toEqual([MAX_KEYS_PER_STATEMENT, 8]);
     expect(new Set(statements().flat())).toEqual(new Set(keys));
+    // exactly as many as one statement carries: one statement
+    (dialect.selectRows as jest.Mock).mockClear();
+    await Promise.all(keys.slice(0, MAX_KEYS_PER_STATEMENT).map((k) => reads.read(k)));
+    expect(statements().map((b) => b.length)).toEqual([MAX_KEYS_PER_STATEMENT]);
   });
 
   it('a failed statement fails the reads it carried, and the next turn reads again', async () => {
