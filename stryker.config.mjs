@@ -59,11 +59,19 @@ export const MODULES = {
   },
   'audit-chain': {
     // store.ts up to lookupsOfKey: appending, verifying, pruning, who looked a key up (not the call statistics)
-    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts', 'gateway/auditing/store.ts:1-252'],
+    // (its MySQL append — the deadlock retry, lines 54-64, and lines 99-114 — is the next module's: SQLite never reaches it)
+    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts', 'gateway/auditing/store.ts:1-53', 'gateway/auditing/store.ts:65-98', 'gateway/auditing/store.ts:115-252'],
     tests: ['test/gateway/auditing/*.test.ts', 'test/gateway/security/audit-integrity.test.ts'],
     narrow: {
       'gateway/auditing/writer.ts': ['test/gateway/auditing/*.test.ts'],
     },
+  },
+  // the audit append as it runs on MySQL (its statements without knex, dialect.directTransaction):
+  // only MariaDB reaches it, so this module keeps MYSQL_URL (set it) where the others clear it
+  'audit-append-mysql': {
+    mutate: ['gateway/auditing/store.ts:54-64', 'gateway/auditing/store.ts:99-114', 'core/dialect.ts:341-364'],
+    tests: ['test/gateway/auditing/rules.test.ts', 'test/gateway/auditing/chain.test.ts', 'test/core/select-rows.test.ts'],
+    mysql: true,
   },
   sync: {
     // the rules that keep a library whole: full and incremental runs, watermarks, the batch

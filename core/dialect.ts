@@ -342,18 +342,19 @@ export async function directTransaction<T>(db: Knex, work: (sql: DirectStatement
   if (isSqlite(db) || (db as Knex.Transaction).isTransaction) throw new Error('directTransaction: MySQL, outside a transaction');
   const client = db.client as unknown as PoolClient;
   const conn = (await client.acquireConnection()) as Mysql2Handle;
-  const query = <R>(sql: string, bindings: readonly unknown[]) =>
+  // Stryker disable next-line ArrayDeclaration: values given to a statement without placeholders are ignored
+  const query = <R>(sql: string, bindings: readonly unknown[] = []) =>
     new Promise<R>((resolve, reject) => conn.query(sql, bindings.map((b) => b ?? null), (err, rows) => (err ? reject(err) : resolve(rows as R))));
   const sql: DirectStatements = { rows: (s, b) => query(s, b), run: async (s, b) => void (await query(s, b)) };
   try {
-    await query('start transaction', []);
+    await query('start transaction');
     let value: T;
     try {
       value = await work(sql);
-      await query('commit', []);
+      await query('commit');
     } catch (err) {
       // a lost connection has rolled back already; the pool's validation drops it
-      await query('rollback', []).catch(() => undefined);
+      await query('rollback').catch(() => undefined);
       throw err;
     }
     return value;

@@ -309,6 +309,9 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
       const stored = await t.db('audit_log').orderBy('id').select('request_id', 'purpose');
       expect(stored.map((r) => [r.request_id, r.purpose])).toEqual(many.map((e) => [e.requestId, e.purpose]));
       expect(await store.verifyChain(t.db, CHAIN, { pageSize: 500 })).toMatchObject({ ok: true, rows: 1203, lastId: 1203 });
+      // exactly one statement's worth (500 rows on either database)
+      await store.appendEntries(t.db, CHAIN, Array.from({ length: 500 }, (_, i) => entry(2000 + i)));
+      expect(await store.verifyChain(t.db, CHAIN, { pageSize: 500 })).toMatchObject({ ok: true, rows: 1703, lastId: 1703 });
     });
 
     it('writes nothing of a batch that fails part-way, nor moves the head', async () => {
@@ -356,9 +359,11 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     });
   });
 
-  it('refuses to append without the head row', async () => {
+  it('refuses to append or prune without the head row', async () => {
     await t.db('audit_chain').del();
     await expect(store.appendEntries(t.db, CHAIN, [entry(0)])).rejects.toThrow('audit_chain head row missing (migration 401 not applied?)');
+    await expect(store.pruneAudit(t.db, 200)).rejects.toThrow('audit_chain head row missing (migration 401 not applied?)');
+    expect(await t.db('audit_log')).toEqual([]);
   });
 
   it('reports adjacent problems of different kinds as separate ranges', async () => {
