@@ -66,10 +66,10 @@ export const MODULES = {
       'gateway/auditing/writer.ts': ['test/gateway/auditing/*.test.ts'],
     },
   },
-  // the audit append as it runs on MySQL (its statements without knex, dialect.directTransaction):
+  // the audit append as it runs on MySQL (its statements without knex: dialect.directTransaction and mysqlStatement):
   // only MariaDB reaches it, so this module keeps MYSQL_URL (set it) where the others clear it
   'audit-append-mysql': {
-    mutate: ['gateway/auditing/store.ts:54-64', 'gateway/auditing/store.ts:99-114', 'core/dialect.ts:341-364'],
+    mutate: ['gateway/auditing/store.ts:54-64', 'gateway/auditing/store.ts:99-114', 'core/dialect.ts:251-254', 'core/dialect.ts:346-368'],
     tests: ['test/gateway/auditing/rules.test.ts', 'test/gateway/auditing/chain.test.ts', 'test/core/select-rows.test.ts'],
     mysql: true,
   },

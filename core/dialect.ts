@@ -248,6 +248,11 @@ interface Mysql2Handle {
   query(sql: string, bindings: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
 }
 
+/** One statement on a mysql2 connection: prepared and kept (`execute`) or in the text protocol (`query`); undefined binds as NULL. */
+function mysqlStatement<R>(conn: Mysql2Handle, protocol: 'execute' | 'query', sql: string, bindings: readonly unknown[]): Promise<R> {
+  return new Promise<R>((resolve, reject) => conn[protocol](sql, bindings.map((b) => b ?? null), (err, rows) => (err ? reject(err) : resolve(rows as R))));
+}
+
 interface PoolClient {
   acquireConnection(): Promise<unknown>;
   releaseConnection(conn: unknown): Promise<void>;
@@ -296,7 +301,7 @@ export async function selectRows<T>(db: Knex, sql: string, bindings: readonly Kn
   const client = db.client as unknown as PoolClient;
   const conn = (await client.acquireConnection()) as Mysql2Handle;
   try {
-    return await new Promise<T[]>((resolve, reject) => conn.execute(sql, bindings.map((b) => b ?? null), (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+    return await mysqlStatement<T[]>(conn, 'execute', sql, bindings);
   } finally {
     await client.releaseConnection(conn);
   }
@@ -343,8 +348,7 @@ export async function directTransaction<T>(db: Knex, work: (sql: DirectStatement
   const client = db.client as unknown as PoolClient;
   const conn = (await client.acquireConnection()) as Mysql2Handle;
   // Stryker disable next-line ArrayDeclaration: values given to a statement without placeholders are ignored
-  const query = <R>(sql: string, bindings: readonly unknown[] = []) =>
-    new Promise<R>((resolve, reject) => conn.query(sql, bindings.map((b) => b ?? null), (err, rows) => (err ? reject(err) : resolve(rows as R))));
+  const query = <R>(sql: string, bindings: readonly unknown[] = []) => mysqlStatement<R>(conn, 'query', sql, bindings);
   const sql: DirectStatements = { rows: (s, b) => query(s, b), run: async (s, b) => void (await query(s, b)) };
   try {
     await query('start transaction');

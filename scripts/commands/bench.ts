@@ -103,12 +103,13 @@ export function registerBenchCommand(program: Command): void {
 
   bench
     .command('audit')
-    .description('the audit append on SQLite, in process: µs per row with WAL checkpoints on the connection vs in the worker; prints only')
+    .description('the audit append in process: µs per row — on SQLite with WAL checkpoints on the connection vs in the worker, or on MariaDB; prints only')
+    .option('--mysql-url <url>', 'on MariaDB (a schema dprs_bench_audit_* is made and dropped) instead of SQLite')
     .option('--rounds <n>', 'rounds of each', positiveInt, 4)
     .option('--batches <n>', 'group commits per round', positiveInt, 600)
     .option('--rows <n>', 'rows per commit (≈ the batch at saturation)', positiveInt, 35)
-    .action(async (opts: { rounds: number; batches: number; rows: number }) => {
-      process.stdout.write(auditSummary(await runAuditBench(opts)) + '\n');
+    .action(async (opts: { mysqlUrl?: string; rounds: number; batches: number; rows: number }) => {
+      process.stdout.write(auditSummary(await runAuditBench({ ...opts, mysqlUrl: opts.mysqlUrl ?? null })) + '\n');
     });
 
   bench

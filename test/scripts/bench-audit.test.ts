@@ -1,5 +1,9 @@
-/** `dprs bench audit` runs: alternating rounds, checkpoints on the connection then in the worker, each with its figures. */
+/**
+ * `dprs bench audit` runs: on SQLite alternating rounds, checkpoints on the connection then in the
+ * worker; on MariaDB (with MYSQL_URL) round after round; each with its figures, the chain whole.
+ */
 import { auditSummary, runAuditBench } from '../../scripts/bench/audit';
+import { openKnex } from '../../core/db';
 
 describe('bench audit', () => {
   it('measures both ways, round by round', async () => {
@@ -10,5 +14,19 @@ describe('bench audit', () => {
       expect(r.cpuUsPerRow).toBeGreaterThan(0);
     }
     expect(auditSummary(rounds).split('\n')).toHaveLength(4);
+  });
+
+  (process.env.MYSQL_URL ? it : it.skip)('measures on MariaDB, round by round, in a schema of its own that it drops', async () => {
+    const rounds = await runAuditBench({ rounds: 2, batches: 3, rows: 4, mysqlUrl: process.env.MYSQL_URL });
+    expect(rounds.map((r) => r.checkpoints)).toEqual(['mariadb', 'mariadb']);
+    for (const r of rounds) expect(r.cpuUsPerRow).toBeGreaterThan(0);
+    expect(auditSummary(rounds)).toMatch(/^on MariaDB .* µs\/row$/m);
+    const admin = openKnex({ client: 'mysql', url: process.env.MYSQL_URL!, poolMax: 1 });
+    try {
+      const [left] = (await admin.raw('select count(*) as n from information_schema.schemata where schema_name = ?', [`dprs_bench_audit_${process.pid}`])) as [Array<{ n: number }>];
+      expect(Number(left[0].n)).toBe(0);
+    } finally {
+      await admin.destroy();
+    }
   });
 });
