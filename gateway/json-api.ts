@@ -26,8 +26,7 @@ export async function answerJsonLookup(ctx: AppContext, req: IncomingMessage, re
     authorization: header(req, 'authorization'),
     purposeHeader: header(req, PURPOSE_HEADER),
     userIdHeader: header(req, USER_ID_HEADER),
-    requestId: scope.id,
-    log: scope.log,
+    scope,
   });
   sendUncached(res, httpStatusOf(envelope.result_code), 'application/json; charset=utf-8', JSON.stringify(envelope));
 }

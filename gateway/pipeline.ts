@@ -17,7 +17,7 @@
 import { verificationRefusal } from '../catalog/access';
 import { accessForLookup } from '../catalog/access-cache';
 import type { AppContext } from './context';
-import type { Logger } from '../core/logger';
+import type { RequestScope } from '../core/http';
 import { recordLookup } from './audit';
 import { auditKeys } from './auditing/query-key';
 import { bearerToken } from '../core/jwt';
@@ -38,8 +38,8 @@ export interface LookupCall {
   params: unknown;
   authorization: string | undefined;
   purposeHeader: string | undefined;
-  requestId: string;
-  log: Logger;
+  /** the request's id and logger; the child logger is made only if this call logs (most never do) */
+  scope: RequestScope;
   /** X-User-Id: the person the calling system acts for */
   userIdHeader?: string;
   /** a signed-in workbench clerk: looks up as the clerk's system, no token, the clerk recorded */
@@ -69,7 +69,7 @@ async function findDeclared(ctx: AppContext, call: LookupCall): Promise<Declared
     const m = await declaredLookup(ctx.db, call.method);
     return m && m.interfaces.includes(call.iface) ? m : null;
   } catch (err) {
-    call.log.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'declared lookup could not be read');
+    call.scope.log.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'declared lookup could not be read');
     return 'failed';
   }
 }
@@ -80,7 +80,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   // a fixed method is known without storage; any other name is looked up in the catalogue,
   // which is storage work: only for an authenticated caller
   if (!fixed && !isDeclarableName(call.method)) {
-    call.log.warn({ iface: call.iface }, 'unknown lookup method');
+    call.scope.log.warn({ iface: call.iface }, 'unknown lookup method');
     return unknownMethod();
   }
 
@@ -88,7 +88,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   try {
     claims = call.clerk ? { consumerId: call.clerk.consumerId, methods: call.clerk.methods } : authenticate(ctx, call.authorization);
   } catch (err) {
-    call.log.warn({ method: fixed?.name ?? '-', iface: call.iface, reason: err instanceof ApiError ? err.message : 'error' }, 'lookup refused: not authenticated');
+    call.scope.log.warn({ method: fixed?.name ?? '-', iface: call.iface, reason: err instanceof ApiError ? err.message : 'error' }, 'lookup refused: not authenticated');
     const refused = errorEnvelope(err);
     lookupRequests.inc({ method: fixed?.name ?? '-', interface: call.iface, consumer: '-', result_code: refused.result_code });
     return refused;
@@ -98,7 +98,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   if (declared === 'failed') return errorEnvelope(new Error('catalogue'));
   const method: LookupMethod | null = fixed ?? (declared as LookupMethod | null);
   if (!method) {
-    call.log.warn({ iface: call.iface }, 'unknown lookup method');
+    call.scope.log.warn({ iface: call.iface }, 'unknown lookup method');
     return unknownMethod();
   }
 
@@ -138,7 +138,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     envelope = ok(method.compares ? records : records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked, isDeclared(method) ? method.maskKinds : undefined)));
   } catch (err) {
     // internals (driver messages can quote SQL and values) go to the log, never the caller
-    if (!(err instanceof ApiError)) call.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'lookup failed');
+    if (!(err instanceof ApiError)) call.scope.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'lookup failed');
     envelope = errorEnvelope(err);
   }
 
@@ -150,7 +150,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
   try {
     await recordLookup(ctx, {
       at: Date.now(),
-      requestId: call.requestId,
+      requestId: call.scope.id,
       consumerId: claims.consumerId,
       method: method.name,
       interface: call.iface,
@@ -164,7 +164,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
       userId,
     });
   } catch (err) {
-    call.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'audit write failed: answer withheld');
+    call.scope.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'audit write failed: answer withheld');
     envelope = errorEnvelope(new Error('audit'));
   }
   lookupRequests.inc({ method: method.name, interface: call.iface, consumer: claims.consumerId, result_code: envelope.result_code });

@@ -102,8 +102,7 @@ export class SoapService {
       authorization: header(req, 'authorization'),
       purposeHeader: header(req, PURPOSE_HEADER),
       userIdHeader: header(req, USER_ID_HEADER),
-      requestId: scope.id,
-      log: scope.log,
+      scope,
     });
     sendUncached(res, 200, 'text/xml; charset=utf-8', soapAnswerXml(operation, envelope));
   }

@@ -221,8 +221,7 @@ export function workbenchRoutes(ctx: AppContext, engine = new SyncEngine(ctx.db,
       params: b.params,
       authorization: undefined,
       purposeHeader: encodeURIComponent(b.purpose),
-      requestId: req.id,
-      log: req.log,
+      scope: req,
       clerk: { consumerId: consumer.id, methods: consumer.methods, username: me.account.username },
     });
     sendEnvelope(res, envelope);

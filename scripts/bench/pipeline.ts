@@ -54,7 +54,7 @@ export async function runPipelineBench(opts: PipelineBenchOptions): Promise<numb
     let n = 0;
     const call = async () => {
       const p = people[n++ % people.length];
-      const e = await answerLookup(ctx, { method: 'getRKZP', iface: 'json', params: { xm: p.XM, gmsfzh: p.GMSFZH }, authorization, purposeHeader: PURPOSE, requestId: 'bench', log: ctx.log });
+      const e = await answerLookup(ctx, { method: 'getRKZP', iface: 'json', params: { xm: p.XM, gmsfzh: p.GMSFZH }, authorization, purposeHeader: PURPOSE, scope: { id: 'bench', log: ctx.log } });
       if (e.result_code !== '200') throw new Error(`lookup answered ${e.result_code}`);
     };
     const round = async () => {
