@@ -5,7 +5,8 @@
  * baseline — and the same pipe for the library table the run wrote. Each run is timed twice:
  * the child process wall-clock (start-up included) and the run's own span as its sync_runs
  * row records it, which is what a run the scheduler starts inside the serving process takes.
- * Rerunnable: its schemas (dprs_bench_*) are dropped and rebuilt each time. */
+ * Rerunnable: its schemas (dprs_bench_*) are dropped and rebuilt each time.
+ */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
