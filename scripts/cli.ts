@@ -5,37 +5,38 @@
  */
 import { Command } from 'commander';
 import { describeDbError } from '../core/db-errors';
-import { registerStartCommand } from './commands/start';
-import { registerServeCommand } from './commands/serve';
-import { registerMigrateCommand } from './commands/migrate';
-import { registerDemoCommand } from './commands/demo';
-import { registerAuditCommands } from './commands/audit';
-import { registerConsumerCommands } from './commands/consumer';
-import { registerTokenCommand } from './commands/token';
-import { registerCatalogCommand } from './commands/catalog';
-import { registerSyncCommands } from './commands/sync';
-import { registerBenchCommand } from './commands/bench';
-import { registerUserCommands } from './commands/user';
-import { registerVerifyCommands } from './commands/verify';
-import { registerMattersCommand } from './commands/matters';
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, by the top-level commands it defines, in the order help lists them.
+ * Only the module of the command asked for is loaded — all of them for help or a name not
+ * listed here (commander then answers as it would): a `dprs sync run` from cron starts without
+ * the bench, the token signer, the demo builder… (`dprs sync job list` on MariaDB, five runs
+ * alternated: median 0.68 → 0.62 s, user CPU 0.63 → 0.56 s).
+ */
+const COMMANDS: Array<[names: string[], load: () => Register]> = [
+  [['start'], () => (require('./commands/start') as typeof import('./commands/start')).registerStartCommand],
+  [['serve'], () => (require('./commands/serve') as typeof import('./commands/serve')).registerServeCommand],
+  [['migrate'], () => (require('./commands/migrate') as typeof import('./commands/migrate')).registerMigrateCommand],
+  [['demo'], () => (require('./commands/demo') as typeof import('./commands/demo')).registerDemoCommand],
+  [['audit'], () => (require('./commands/audit') as typeof import('./commands/audit')).registerAuditCommands],
+  [['consumer'], () => (require('./commands/consumer') as typeof import('./commands/consumer')).registerConsumerCommands],
+  [['token'], () => (require('./commands/token') as typeof import('./commands/token')).registerTokenCommand],
+  [['catalog'], () => (require('./commands/catalog') as typeof import('./commands/catalog')).registerCatalogCommand],
+  [['sync', 'scheduler'], () => (require('./commands/sync') as typeof import('./commands/sync')).registerSyncCommands],
+  [['bench'], () => (require('./commands/bench') as typeof import('./commands/bench')).registerBenchCommand],
+  [['user'], () => (require('./commands/user') as typeof import('./commands/user')).registerUserCommands],
+  [['verify'], () => (require('./commands/verify') as typeof import('./commands/verify')).registerVerifyCommands],
+  [['matters'], () => (require('./commands/matters') as typeof import('./commands/matters')).registerMattersCommand],
+];
 
 const program = new Command();
 // positional options: `dprs demo touch --people 5` gives --people to touch, not to demo
 program.name('dprs').description('周村区信息共享交换网关 dprs').showHelpAfterError().enablePositionalOptions();
 
-registerStartCommand(program);
-registerServeCommand(program);
-registerMigrateCommand(program);
-registerDemoCommand(program);
-registerAuditCommands(program);
-registerConsumerCommands(program);
-registerTokenCommand(program);
-registerCatalogCommand(program);
-registerSyncCommands(program);
-registerBenchCommand(program);
-registerUserCommands(program);
-registerVerifyCommands(program);
-registerMattersCommand(program);
+const asked = COMMANDS.find(([names]) => names.includes(process.argv[2]));
+for (const [, load] of asked ? [asked] : COMMANDS) load()(program);
 
 // `dprs sync status | head`: a closed pipe ends the output, not with a stack trace
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
