@@ -26,11 +26,16 @@ interface Head {
   anchor_hash: string;
 }
 
+/** The chain's head row, as read; missing only where the migration that makes it never ran. */
+function existingHead<T>(head: T | undefined): T {
+  if (!head) throw new Error('audit_chain head row missing (migration 401 not applied?)');
+  return head;
+}
+
 async function lockHead(trx: Knex.Transaction): Promise<Head> {
   // Stryker disable next-line ObjectLiteral: audit_chain holds the head row only
   const q = lockRowsForUpdate(trx, trx('audit_chain').where({ id: HEAD_ID }).first());
-  const head = (await q) as Head | undefined;
-  if (!head) throw new Error('audit_chain head row missing (migration 401 not applied?)');
+  const head = existingHead((await q) as Head | undefined);
   return { ...head, last_id: Number(head.last_id), anchor_id: Number(head.anchor_id) };
 }
 
@@ -87,8 +92,7 @@ export async function appendEntries(db: Db, chainKey: Buffer, entries: AuditEntr
   // SQLite: the batch as one synchronous transaction, statements prepared once, no knex (its
   // query building was a sixth of a lookup's CPU); the writer lock stands for the head lock
   const direct = await syncTransaction(db, (sql) => {
-    const head = sql.get<Head>(HEAD_SQL, [HEAD_ID]);
-    if (!head) throw new Error('audit_chain head row missing (migration 401 not applied?)');
+    const head = existingHead(sql.get<Head>(HEAD_SQL, [HEAD_ID]));
     const next = chainAfter(head, entries, chainKey);
     const insert = insertRowSql('audit_log', Object.keys(next.rows[0]));
     for (const r of next.rows) sql.run(insert, Object.values(r));
@@ -99,8 +103,7 @@ export async function appendEntries(db: Db, chainKey: Buffer, entries: AuditEntr
   if (direct) return direct.value;
   // MySQL: the same statements without knex, the head row locked until the commit
   return withDeadlockRetry(() => directTransaction(db, async (sql) => {
-    const [head] = await sql.rows<Head>(`${HEAD_SQL} for update`, [HEAD_ID]);
-    if (!head) throw new Error('audit_chain head row missing (migration 401 not applied?)');
+    const head = existingHead((await sql.rows<Head>(`${HEAD_SQL} for update`, [HEAD_ID]))[0]);
     const next = chainAfter(head, entries, chainKey);
     const columns = Object.keys(next.rows[0]);
     const batch = batchRowsFor(db, columns.length);

@@ -86,6 +86,6 @@ export async function runAuditBench(opts: AuditBenchOptions): Promise<AuditRound
 
 export function auditSummary(rounds: AuditRound[]): string {
   // on SQLite wall time is time the event loop was held
-  const where = (r: AuditRound) => (r.checkpoints === 'mariadb' ? 'on MariaDB                ' + '  wall' : `checkpoints on the ${r.checkpoints.padEnd(10)}  loop`);
+  const where = (r: AuditRound) => (r.checkpoints === 'mariadb' ? `${'on MariaDB'.padEnd(29)}  wall` : `checkpoints on the ${r.checkpoints.padEnd(10)}  loop`);
   return rounds.map((r) => `${where(r)} ${r.loopUsPerRow.toFixed(1).padStart(5)} µs/row  CPU ${r.cpuUsPerRow.toFixed(1).padStart(5)} µs/row`).join('\n');
 }
