@@ -1,7 +1,7 @@
 /**
  * Audit storage: appends batches to the chain under the head-row lock, verifies the chain,
  * prunes by retention, and answers "who looked this key up". The only code touching
- * audit_log, audit_chain and audit_batch_keys.
+ * audit_log, audit_chain and audit_batch_keys (./key-blocks derives audit_key_blocks from audit_log).
  *
  * A batch lookup's per-person keyed hashes are one row of audit_batch_keys: the 32-byte
  * hashes packed in order into one blob (32 kB for 1,000 people, where a row per person took
@@ -14,6 +14,7 @@ import { batchRowsFor, directTransaction, insertRowSql, lockRowsForUpdate, syncT
 import { isRetryable } from '../../core/db-errors';
 import { AuditEntry, AuditRow, GENESIS_HASH, listHash, rowHash, toRow } from './chain';
 import type { Anchor } from './anchors';
+import { alteredKeyBlocks, rangesToSearch } from './key-blocks';
 
 const HEAD_ID = 1;
 /** 网络安全法 Art. 21: network logs are kept for at least six months. */
@@ -145,7 +146,8 @@ export type VerifyResult =
  * too), whose prev_hash does not match their predecessor (deleted or reordered), whose id
  * skips (deleted), unkeyed (version 1) rows after keyed ones (rewritten without the key),
  * a batch's per-person list that does not match its row, a head that does not match the
- * last row, and every anchor (./anchors) the database no longer agrees with.
+ * last row, a key block (./key-blocks) that does not match its rows, and every anchor
+ * (./anchors) the database no longer agrees with.
  */
 export async function verifyChain(db: Db, chainKey: Buffer, opts: { anchors?: Anchor[]; pageSize?: number } = {}): Promise<VerifyResult> {
   const pageSize = opts.pageSize ?? 5000;
@@ -193,6 +195,9 @@ export async function verifyChain(db: Db, chainKey: Buffer, opts: { anchors?: An
     position++;
     problems.push({ position, fromId: prevId + 1, toId: Number(head.last_id), problem: '链尾记录被删除（与链头不符）' });
   }
+  for (const b of await alteredKeyBlocks(db, Number(head?.anchor_id ?? 0))) {
+    problems.push({ position: 0, fromId: b.firstId, toId: b.lastId, problem: '查询键索引块与记录不符（“谁查过我”可能漏报这些记录）' });
+  }
   let anchorsChecked = 0;
   for (const a of opts.anchors ?? []) {
     if (head && a.lastId <= Number(head.anchor_id)) continue; // pruned since: nothing left to compare
@@ -221,6 +226,7 @@ export async function pruneAudit(db: Db, retentionDays: number, now = Date.now()
       | undefined;
     if (!last) return 0;
     await trx('audit_batch_keys').where('audit_id', '<=', last.id).del();
+    await trx('audit_key_blocks').where('last_id', '<=', last.id).del();
     const n = await trx('audit_log').where('id', '<=', last.id).del();
     // Stryker disable next-line ObjectLiteral: audit_chain holds the head row only
     await trx('audit_chain').where({ id: HEAD_ID }).update({ anchor_id: last.id, anchor_hash: last.hash, updated_at: Date.now() });
@@ -255,11 +261,19 @@ async function batchesHolding(db: Db, keyHash: string): Promise<number[]> {
 /** "Who looked me up": every lookup of one key, newest first — batches that held it included. */
 export async function lookupsOfKey(db: Db, keyHash: string, limit = 1000): Promise<LookupOfKey[]> {
   const batches = await batchesHolding(db, keyHash);
-  const rows = (await db('audit_log')
-    .where({ query_key_hash: keyHash })
-    .orWhereIn('id', batches)
-    .orderBy('id', 'desc')
-    .limit(limit)) as AuditRow[];
+  const found = batches.length === 0 ? [] : ((await db('audit_log').whereIn('id', batches).orderBy('id', 'desc').limit(limit)) as AuditRow[]);
+  // the ranges one by one, newest first, until the limit is reached: an OR of ranges is a
+  // full scan on SQLite
+  const ranges = (await rangesToSearch(db, keyHash)).reverse();
+  let ownRows = 0;
+  for (const r of ranges) {
+    if (ownRows >= limit) break;
+    const q = db('audit_log').where({ query_key_hash: keyHash });
+    const inRange = (await (r.to === null ? q.andWhere('id', '>=', r.from) : q.andWhereBetween('id', [r.from, r.to])).orderBy('id', 'desc').limit(limit - ownRows)) as AuditRow[];
+    found.push(...inRange);
+    ownRows += inRange.length;
+  }
+  const rows = found.sort((a, b) => Number(b.id) - Number(a.id)).slice(0, limit);
   return rows.map((r) => ({
     at: Number(r.at),
     consumerId: r.consumer_id,

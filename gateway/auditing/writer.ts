@@ -1,11 +1,13 @@
 /**
  * Group commit for audit rows. Requests hand their entry to the writer and wait; entries that
  * arrive while a batch is being committed go into the next batch. Every request is answered
- * only after its own row is durable, and a failed batch fails every request in it.
+ * only after its own row is durable, and a failed batch fails every request in it. A commit that
+ * completes a block of ids starts building its key block (./key-blocks), after the answers.
  */
 import type { Db } from '../../core/db';
 import type { AuditEntry } from './chain';
 import { appendEntries } from './store';
+import { KeyBlockBuilder } from './key-blocks';
 import { auditBatchSize, auditWriteDuration } from '../../core/metrics';
 
 interface Pending {
@@ -17,12 +19,17 @@ interface Pending {
 export class AuditWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  private readonly keyBlocks: KeyBlockBuilder;
 
+  /** `onBlockError`: a key block that could not be built (it is built again later) */
   constructor(
     private readonly db: Db,
     private readonly chainKey: Buffer,
     private readonly maxBatch = 500,
-  ) {}
+    onBlockError: (err: unknown) => void = () => undefined,
+  ) {
+    this.keyBlocks = new KeyBlockBuilder(db, onBlockError);
+  }
 
   append(entry: AuditEntry): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -31,9 +38,10 @@ export class AuditWriter {
     });
   }
 
-  /** Resolves when everything queued so far is committed (or has failed). */
+  /** Resolves when everything queued so far is committed (or has failed), and its key blocks built. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
+    await this.keyBlocks.settled();
   }
 
   private async drain(): Promise<void> {
@@ -43,7 +51,7 @@ export class AuditWriter {
       const batch = this.queue.splice(0, this.maxBatch);
       const stop = auditWriteDuration.startTimer();
       try {
-        await appendEntries(
+        const rows = await appendEntries(
           this.db,
           this.chainKey,
           batch.map((p) => p.entry),
@@ -51,6 +59,7 @@ export class AuditWriter {
         stop();
         auditBatchSize.observe(batch.length);
         for (const p of batch) p.resolve();
+        this.keyBlocks.committed(Number(rows[0].id), Number(rows[rows.length - 1].id));
       } catch (err) {
         for (const p of batch) p.reject(err);
       }

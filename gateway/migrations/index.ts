@@ -1,6 +1,6 @@
 /**
  * The lookup product's tables: the base libraries (from core/registry.ts), the audit log
- * with its hash chain, batch keys and operator actions, and the shared rate-limit counters. Names are recorded in existing
+ * with its hash chain, batch keys, key blocks and operator actions, and the shared rate-limit counters. Names are recorded in existing
  * databases: never rename one (see scripts/app/migrations.ts for the numbering).
  */
 import type { Migrations } from '../../core/db';
@@ -17,6 +17,7 @@ import * as m405 from './405_audit_batch_keys';
 import * as m406 from './406_drop_audit_keys';
 import * as m407 from './407_audit_chain_version';
 import * as m408 from './408_operator_actions';
+import * as m409 from './409_audit_key_blocks';
 import * as m501 from './501_population_gmsfzh_live';
 import * as m502 from './502_population_gmsfzh_live_unique';
 import * as m503 from './503_population_gmsfzh_index';
@@ -36,6 +37,7 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '406_drop_audit_keys': m406,
   '407_audit_chain_version': m407,
   '408_operator_actions': m408,
+  '409_audit_key_blocks': m409,
   '501_population_gmsfzh_live': m501,
   '502_population_gmsfzh_live_unique': m502,
   '503_population_gmsfzh_index': m503,

@@ -10,7 +10,8 @@ import { auditChainKey } from '../../gateway/auditing/chain';
 
 /** The services every context holds, over a database someone else opened. */
 export function contextOver(config: Config, db: Db, log: Logger): AppContext {
-  return { config, db, log, audit: new AuditWriter(db, auditChainKey(config.auditKey)), rateLimiter: new RateLimiter(db, config.rateLimit) };
+  const audit = new AuditWriter(db, auditChainKey(config.auditKey), undefined, (err) => log.warn({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'audit key block not built (built with the next)'));
+  return { config, db, log, audit, rateLimiter: new RateLimiter(db, config.rateLimit) };
 }
 
 export function createContext(config: Config): AppContext {

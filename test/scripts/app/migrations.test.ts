@@ -6,7 +6,7 @@ const TABLES = [
   'population', 'legal_entity', 'licence',
   'departments', 'licensing_items', 'resources', 'resource_items', 'interfaces', 'consumers', 'demands', 'applications', 'grants', 'resource_search', 'access_version',
   'sync_jobs', 'sync_watermarks', 'sync_runs', 'sync_rejects', 'leases',
-  'audit_log',
+  'audit_log', 'audit_key_blocks',
   'matters', 'matter_materials',
 ];
 
