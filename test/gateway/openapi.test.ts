@@ -49,9 +49,15 @@ describe('OpenAPI and Swagger UI', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('swagger-ui-bundle.js');
+    // every body read to its end: an unread one keeps fetch's connection open past the suite
     const bundle = await fetch(`${base}/dprs/api/docs/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
-    expect((await fetch(`${base}/dprs/api/docs/init.js`)).status).toBe(200);
-    expect((await fetch(`${base}/dprs/api/docs`, { redirect: 'manual' })).status).toBe(301);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+    const init = await fetch(`${base}/dprs/api/docs/init.js`);
+    expect(init.status).toBe(200);
+    expect(await init.text()).toContain('openapi.json');
+    const bare = await fetch(`${base}/dprs/api/docs`, { redirect: 'manual' });
+    expect(bare.status).toBe(301);
+    await bare.text();
   });
 });
