@@ -62,6 +62,9 @@ export async function buildKeyBlocks(db: Db, opts: { rows?: number; maxBlocks?: 
     const lastId = (block + 1) * size;
     const prefixes = await rowsOfBlock(db, firstId, lastId);
     await db('audit_key_blocks').insert({ first_id: firstId, last_id: lastId, prefixes }).onConflict('first_id').ignore();
+    // on SQLite each statement runs on the event loop: lookups go first between blocks (an
+    // existing log's backlog is hundreds of them)
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return built;
 }

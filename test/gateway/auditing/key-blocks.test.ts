@@ -71,6 +71,16 @@ describe.each(STORAGE_TARGETS)('audit key blocks on %s', (target) => {
     expect(Buffer.from(second.prefixes).subarray(0, 8).toString('hex')).toBe(person(9 % 5).slice(0, 16));
   });
 
+  it('builds a backlog a block per turn of the event loop, so that lookups are answered between', async () => {
+    await appendEntries(t.db, CHAIN, entries(1, 64));
+    const order: string[] = [];
+    const backlog = buildKeyBlocks(t.db, { rows: 8 }).then(() => order.push('built'));
+    setImmediate(() => order.push('a turn'));
+    await backlog;
+    expect(order).toEqual(['a turn', 'built']);
+    expect(await blocks()).toHaveLength(8);
+  });
+
   it('finds every lookup of a key — in a block that holds it, in a range no block covers, after the newest block — as a scan of the whole log does', async () => {
     const rare = person(999);
     await appendEntries(t.db, CHAIN, entries(1, 40, (i) => (i === 20 || i === 36 ? { queryKeyHash: rare } : {})));
