@@ -143,7 +143,7 @@ export class KeyBlockBuilder {
   }
 
   private async buildPending(): Promise<void> {
-    // Stryker disable next-line EmptyStatement,ConditionalExpression: one call builds up to 16 blocks, the tests' logs fewer
+    // Stryker disable next-line ConditionalExpression: one call builds up to 16 blocks, the tests' logs fewer
     while ((await buildKeyBlocks(this.db)) > 0);
   }
 

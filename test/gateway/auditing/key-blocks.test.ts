@@ -99,6 +99,14 @@ describe.each(STORAGE_TARGETS)('audit key blocks on %s', (target) => {
       expect((await lookupsOfKey(t.db, key)).map((r) => r.at)).toEqual(await scanned(key));
     }
     expect((await lookupsOfKey(t.db, rare)).map((r) => r.at)).toEqual([T0 + 44_000, T0 + 36_000, T0 + 20_000]);
+    // reads stop once the limit is reached: the newest range held one, so one read of the log
+    // (and none for batch lists that hold no such key)
+    const logReads: string[] = [];
+    const count = (q: { sql: string }) => void (q.sql.includes('from `audit_log`') && logReads.push(q.sql));
+    t.db.on('query', count);
+    expect((await lookupsOfKey(t.db, rare, 1)).map((r) => r.at)).toEqual([T0 + 44_000]);
+    t.db.off('query', count);
+    expect(logReads).toHaveLength(1);
     // the limit holds across ranges, newest first
     const all = await scanned(person(1));
     expect((await lookupsOfKey(t.db, person(1), 3)).map((r) => r.at)).toEqual(all.slice(0, 3));
@@ -136,9 +144,14 @@ describe.each(STORAGE_TARGETS)('audit key blocks on %s', (target) => {
     };
     await appended(2 * n + 1, 2 * n + 1);
     expect(await blocks()).toEqual([[1, n], [n + 1, 2 * n]]);
+    // commits that complete no block start no build (its queries name the table)
+    let blockQueries = 0;
+    t.db.on('query', (q: { sql: string }) => void (q.sql.includes('audit_key_blocks') && blockQueries++));
     await appended(2 * n + 2, 3 * n - 1);
+    expect(blockQueries).toBe(0);
     expect(await blocks()).toHaveLength(2);
     await appended(3 * n, 3 * n);
+    expect(blockQueries).toBeGreaterThan(1);
     expect(await blocks()).toEqual([[1, n], [n + 1, 2 * n], [2 * n + 1, 3 * n]]);
     expect(failed).toEqual([]);
 
