@@ -1,8 +1,9 @@
 /**
  * Group commit for audit rows. Requests hand their entry to the writer and wait; entries that
  * arrive while a batch is being committed go into the next batch. Every request is answered
- * only after its own row is durable, and a failed batch fails every request in it. A commit that
- * completes a block of ids starts building its key block (./key-blocks), after the answers.
+ * only after its own row is durable, and a failed batch fails every request in it. The
+ * process's first commit, and each that completes a block of ids, start building the pending
+ * key blocks (./key-blocks), after the answers.
  */
 import type { Db } from '../../core/db';
 import type { AuditEntry } from './chain';
