@@ -122,12 +122,13 @@ export function completesBlock(firstId: number, lastId: number): boolean {
 /**
  * Builds what is pending after the process's first commit (an existing log's blocks, those a
  * crash left unbuilt) and after each commit that completes a block, one build at a time;
- * `settled` waits for it (before the database closes). A failed build is reported through
- * `onError` and done again by the next.
+ * `settled` waits for it, `stop` ends it early (before the database closes). A failed build is
+ * reported through `onError` and done again by the next.
  */
 export class KeyBlockBuilder {
   private building: Promise<void> | null = null;
   private started = false;
+  private stopping = false;
 
   constructor(
     private readonly db: Db,
@@ -144,10 +145,16 @@ export class KeyBlockBuilder {
 
   private async buildPending(): Promise<void> {
     // Stryker disable next-line ConditionalExpression: one call builds up to 16 blocks, the tests' logs fewer
-    while ((await buildKeyBlocks(this.db)) > 0);
+    while (!this.stopping && (await buildKeyBlocks(this.db)) > 0);
   }
 
   async settled(): Promise<void> {
+    await this.building;
+  }
+
+  /** Builds nothing more once the current call's blocks (≤ 16) are written: an existing log's backlog is left for the next process. */
+  async stop(): Promise<void> {
+    this.stopping = true;
     await this.building;
   }
 }

@@ -45,6 +45,12 @@ export class AuditWriter {
     await this.keyBlocks.settled();
   }
 
+  /** Before the database closes: everything queued committed, key blocks no longer built. */
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    await this.keyBlocks.stop();
+  }
+
   private async drain(): Promise<void> {
     // let the requests of the current tick join the first batch
     await new Promise((r) => setImmediate(r));

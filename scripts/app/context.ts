@@ -20,7 +20,7 @@ export function createContext(config: Config): AppContext {
 
 /** Flushes what is pending (audit rows, rate counters) before the database closes. */
 export async function destroyContext(ctx: AppContext): Promise<void> {
-  await ctx.audit.flush().catch(() => undefined);
+  await ctx.audit.close().catch(() => undefined);
   await ctx.rateLimiter.close();
   await ctx.db.destroy();
 }

@@ -28,7 +28,7 @@ export async function testContext(target: Target, env: Record<string, string> = 
     ...ctx,
     database,
     dispose: async () => {
-      await ctx.audit.flush().catch(() => undefined);
+      await ctx.audit.close().catch(() => undefined);
       await ctx.rateLimiter.close();
       await database.drop();
     },

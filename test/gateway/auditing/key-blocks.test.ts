@@ -81,6 +81,18 @@ describe.each(STORAGE_TARGETS)('audit key blocks on %s', (target) => {
     expect(await blocks()).toHaveLength(8);
   });
 
+  it('a writer closing stops a backlog build after the blocks of the call under way', async () => {
+    await appendEntries(t.db, CHAIN, entries(1, 20 * KEY_BLOCK_ROWS)); // 20 blocks to build, 16 a call
+    const w = new AuditWriter(t.db, CHAIN);
+    await w.append(entry(20 * KEY_BLOCK_ROWS + 1)); // its first commit starts the backlog
+    await w.close();
+    expect(await blocks()).toHaveLength(16);
+    // and starts none after, even for a commit that completes a block
+    await Promise.all(entries(20 * KEY_BLOCK_ROWS + 2, 21 * KEY_BLOCK_ROWS).map((e) => w.append(e)));
+    await w.flush();
+    expect(await blocks()).toHaveLength(16);
+  });
+
   it('finds every lookup of a key — in a block that holds it, in a range no block covers, after the newest block — as a scan of the whole log does', async () => {
     const rare = person(999);
     await appendEntries(t.db, CHAIN, entries(1, 40, (i) => (i === 20 || i === 36 ? { queryKeyHash: rare } : {})));
