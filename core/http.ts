@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from './logger';
+import { errorFields } from './logger';
 import { ApiError, Envelope, errorEnvelope, httpStatusOf } from './result-codes';
 
 declare global {
@@ -146,7 +147,7 @@ function clientErrorOf(err: unknown): ApiError | null {
  */
 export function answerError(res: ServerResponse, log: Logger | undefined, err: unknown): void {
   const known = err instanceof ApiError ? err : clientErrorOf(err);
-  if (!known) log?.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'unhandled error');
+  if (!known) log?.error(errorFields(err), 'unhandled error');
   if (res.headersSent) {
     res.end();
     return;

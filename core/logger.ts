@@ -31,3 +31,11 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     destination,
   );
 }
+
+/**
+ * What a log line says of a failure: its name and code only. Messages are left out: a
+ * driver's can quote the SQL and the values in it (ID numbers among them).
+ */
+export function errorFields(err: unknown): { errName: unknown; errCode: unknown } {
+  return { errName: (err as Error | undefined)?.name, errCode: (err as { code?: unknown } | undefined)?.code };
+}

@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db';
 import type { Logger } from './logger';
+import { errorFields } from './logger';
 import { isSqlite, sqliteHandle } from './dialect';
 
 export const CHECKPOINT_MS = 200;
@@ -58,7 +59,7 @@ export async function checkpointOffLoop(db: Db, log: Logger, everyMs = CHECKPOIN
     if (conn.open) conn.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
   };
   worker.once('error', (err) => {
-    log.error({ errName: err.name, errCode: (err as { code?: unknown }).code }, 'sqlite checkpoint worker failed: checkpoints back on the connection');
+    log.error(errorFields(err), 'sqlite checkpoint worker failed: checkpoints back on the connection');
     inline();
   });
   conn.pragma('wal_autocheckpoint = 0');

@@ -31,6 +31,7 @@ import { parseUserId } from './accounts/user-id';
 import { resolveMatterPurpose } from './matter-purpose';
 import { ApiError, Envelope, errorEnvelope, ok } from '../core/result-codes';
 import { lookupDuration, lookupRequests } from '../core/metrics';
+import { errorFields } from '../core/logger';
 
 export interface LookupCall {
   method: string;
@@ -69,7 +70,7 @@ async function findDeclared(ctx: AppContext, call: LookupCall): Promise<Declared
     const m = await declaredLookup(ctx.db, call.method);
     return m && m.interfaces.includes(call.iface) ? m : null;
   } catch (err) {
-    call.scope.log.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'declared lookup could not be read');
+    call.scope.log.error(errorFields(err), 'declared lookup could not be read');
     return 'failed';
   }
 }
@@ -138,7 +139,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
     envelope = ok(method.compares ? records : records.map((r) => projectRecord(r, method.fields, access.access.items, access.access.masked, isDeclared(method) ? method.maskKinds : undefined)));
   } catch (err) {
     // internals (driver messages can quote SQL and values) go to the log, never the caller
-    if (!(err instanceof ApiError)) call.scope.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'lookup failed');
+    if (!(err instanceof ApiError)) call.scope.log.error({ method: method.name, ...errorFields(err) }, 'lookup failed');
     envelope = errorEnvelope(err);
   }
 
@@ -164,7 +165,7 @@ export async function answerLookup(ctx: AppContext, call: LookupCall): Promise<E
       userId,
     });
   } catch (err) {
-    call.scope.log.error({ method: method.name, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'audit write failed: answer withheld');
+    call.scope.log.error({ method: method.name, ...errorFields(err) }, 'audit write failed: answer withheld');
     envelope = errorEnvelope(new Error('audit'));
   }
   lookupRequests.inc({ method: method.name, interface: call.iface, consumer: claims.consumerId, result_code: envelope.result_code });

@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from '../../core/logger';
+import { errorFields } from '../../core/logger';
 import { openSource, SourceError, SourceReader } from '../sources';
 import { getJob, isCsvSource, Job, JobDefinitionError } from './jobs';
 import { acquireLease, DEFAULT_LEASE_MS, leaseHolder, newHolder, releaseLease, renewLease } from './lease';
@@ -77,7 +78,7 @@ export class SyncEngine {
 
   /** An operator's "run now": answered at once; a run that cannot start is logged, never thrown. */
   startDetached(job: Job, mode: RunMode, log: Logger): void {
-    this.run(job, mode).catch((err: unknown) => log.error({ job: job.id, errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'sync run could not start'));
+    this.run(job, mode).catch((err: unknown) => log.error({ job: job.id, ...errorFields(err) }, 'sync run could not start'));
   }
 
   /**

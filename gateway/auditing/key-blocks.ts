@@ -22,7 +22,6 @@ import { selectRows } from '../../core/dialect';
  */
 export const KEY_BLOCK_ROWS = 1024;
 const PREFIX_BYTES = 8;
-const HEAD_ID = 1;
 
 const HEX_PREFIX = new RegExp(`^[0-9a-f]{${PREFIX_BYTES * 2}}$`);
 
@@ -50,14 +49,16 @@ async function rowsOfBlock(db: Db, firstId: number, lastId: number): Promise<Buf
  */
 export async function buildKeyBlocks(db: Db, opts: { rows?: number; maxBlocks?: number } = {}): Promise<number> {
   const size = opts.rows ?? KEY_BLOCK_ROWS;
-  const head = (await db('audit_chain').where({ id: HEAD_ID }).first('last_id', 'anchor_id')) as { last_id: number; anchor_id: number } | undefined;
-  if (!head) return 0;
-  const newest = (await db('audit_key_blocks').max({ last: 'last_id' }).first()) as { last: number | string | null } | undefined;
+  // appends commit consecutive ids one after another (under the chain's head lock): every id
+  // up to the highest committed one is committed
+  const log = (await db('audit_log').min({ oldest: 'id' }).max({ newest: 'id' }).first()) as { oldest: number | string | null; newest: number | string | null };
+  if (log.newest === null) return 0;
+  const newestBlock = (await db('audit_key_blocks').max({ last: 'last_id' }).first()) as { last: number | string | null } | undefined;
   // block k holds ids k·size+1 … (k+1)·size: the one after the newest, or with none the one
-  // holding the oldest row kept (anchor_id + 1)
-  let block = Math.floor(Number(newest?.last ?? head.anchor_id) / size);
+  // holding the oldest row kept
+  let block = newestBlock?.last == null ? Math.floor((Number(log.oldest) - 1) / size) : Math.floor(Number(newestBlock.last) / size);
   let built = 0;
-  for (; built < (opts.maxBlocks ?? 16) && (block + 1) * size <= Number(head.last_id); block++, built++) {
+  for (; built < (opts.maxBlocks ?? 16) && (block + 1) * size <= Number(log.newest); block++, built++) {
     const firstId = block * size + 1;
     const lastId = (block + 1) * size;
     const prefixes = await rowsOfBlock(db, firstId, lastId);

@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../core/logger';
+import { errorFields } from '../../core/logger';
 
 export type FaultCode = 'soap:Client' | 'soap:Server' | 'soap:VersionMismatch';
 
@@ -27,7 +28,7 @@ export const BODY_FAULTS = { tooLarge: '请求体过大', unreadable: '请求体
 
 /** A failure of ours: logged by name and code (a driver's message may quote the data), answered without detail. */
 export function sendServerFault(res: ServerResponse, log: Logger, err: unknown): void {
-  log.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'soap request failed');
+  log.error(errorFields(err), 'soap request failed');
   sendFault(res, 'soap:Server', '系统错误');
 }
 

@@ -14,6 +14,7 @@
 import * as soap from 'soap';
 import type { Db } from '../../core/db';
 import type { Logger } from '../../core/logger';
+import { errorFields } from '../../core/logger';
 import { registrationOf } from '../../catalog/access';
 import { interfacesFingerprint, publishedInterfaceVersions } from '../../catalog/resources';
 import { dataServiceWsdl, SOAP_PATH, soapOperations, SoapOperations } from '../../schemas/wsdl';
@@ -96,7 +97,7 @@ export class SoapCatalogue {
         await this.checking;
       }
     } catch (err) {
-      this.log.error({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'soap operations could not be rebuilt: the previous ones stay');
+      this.log.error(errorFields(err), 'soap operations could not be rebuilt: the previous ones stay');
       return this.snapshot;
     }
   }

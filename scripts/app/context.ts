@@ -1,7 +1,7 @@
 /** Builds a process's AppContext from its configuration, and tears it down. */
 import { Config } from '../../core/config';
 import type { AppContext } from '../../gateway/context';
-import { createLogger } from '../../core/logger';
+import { createLogger, errorFields } from '../../core/logger';
 import { openDatabase, Db } from '../../core/db';
 import { AuditWriter } from '../../gateway/auditing/writer';
 import { RateLimiter } from '../../gateway/rate-limit';
@@ -10,7 +10,7 @@ import { auditChainKey } from '../../gateway/auditing/chain';
 
 /** The services every context holds, over a database someone else opened. */
 export function contextOver(config: Config, db: Db, log: Logger): AppContext {
-  const audit = new AuditWriter(db, auditChainKey(config.auditKey), undefined, (err) => log.warn({ errName: (err as Error)?.name, errCode: (err as { code?: unknown })?.code }, 'audit key block not built (built with the next)'));
+  const audit = new AuditWriter(db, auditChainKey(config.auditKey), undefined, (err) => log.warn(errorFields(err), 'audit key block not built (built with the next)'));
   return { config, db, log, audit, rateLimiter: new RateLimiter(db, config.rateLimit) };
 }
 

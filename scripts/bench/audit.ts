@@ -4,7 +4,8 @@
  * (SQLite's default) and in the serving process's checkpoint worker (core/sqlite-checkpoints);
  * on MariaDB (`mysqlUrl`, a schema dprs_bench_audit_* made and dropped) round after round.
  * Per row: wall time (on SQLite the append is synchronous, so that is time the event loop was
- * held) and the process's CPU (all threads, the worker's included).
+ * held) and the process's CPU (all threads, the worker's included). Then "who looked me up"
+ * over the log the rounds wrote, its key blocks built: ms per search.
  *   node dist/scripts/cli.js bench audit [--mysql-url …] [--rounds 4] [--batches 600] [--rows 35]
  */
 import crypto from 'node:crypto';
@@ -13,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Db, openKnex } from '../../core/db';
 import { migrate } from '../app/migrations';
-import { appendEntries } from '../../gateway/auditing/store';
+import { appendEntries, lookupsOfKey } from '../../gateway/auditing/store';
+import { buildKeyBlocks } from '../../gateway/auditing/key-blocks';
 import type { AuditEntry } from '../../gateway/auditing/chain';
 import { checkpointOffLoop } from '../../core/sqlite-checkpoints';
 import { createLogger } from '../../core/logger';
@@ -52,7 +54,31 @@ async function measuredRound(db: Db, chainKey: Buffer, opts: AuditBenchOptions, 
   return { checkpoints, loopUsPerRow: wallUs / n, cpuUsPerRow: (cpu.user + cpu.system) / n };
 }
 
-export async function runAuditBench(opts: AuditBenchOptions): Promise<AuditRound[]> {
+/** "Who looked me up" over the log the rounds wrote, its key blocks all built: ms per search. */
+export interface SearchTimes {
+  logRows: number;
+  searches: number;
+  medianMs: number;
+  maxMs: number;
+}
+
+async function timedSearches(db: Db, searches = 20): Promise<SearchTimes> {
+  while ((await buildKeyBlocks(db, { maxBlocks: 64 })) > 0);
+  const [{ rows }] = (await db('audit_log').count({ rows: '*' })) as Array<{ rows: number | string }>;
+  const logRows = Number(rows);
+  const ms: number[] = [];
+  for (let i = 0; i < searches; i++) {
+    // a key of a row spread over the log (each bench key is looked up once)
+    const row = (await db('audit_log').where('id', '>=', Math.ceil(((i + 0.5) * logRows) / searches)).orderBy('id').first('query_key_hash')) as { query_key_hash: string };
+    const t0 = process.hrtime.bigint();
+    await lookupsOfKey(db, row.query_key_hash);
+    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  ms.sort((a, b) => a - b);
+  return { logRows, searches, medianMs: ms[Math.floor(ms.length / 2)], maxMs: ms[ms.length - 1] };
+}
+
+export async function runAuditBench(opts: AuditBenchOptions): Promise<{ rounds: AuditRound[]; search: SearchTimes }> {
   const chainKey = crypto.randomBytes(32);
   const out: AuditRound[] = [];
   if (opts.mysqlUrl) {
@@ -61,7 +87,7 @@ export async function runAuditBench(opts: AuditBenchOptions): Promise<AuditRound
     try {
       await migrate(db);
       for (let i = 0; i < opts.rounds; i++) out.push(await measuredRound(db, chainKey, opts, 'mariadb'));
-      return out;
+      return { rounds: out, search: await timedSearches(db) };
     } finally {
       await db.destroy();
       await schema.drop();
@@ -77,7 +103,7 @@ export async function runAuditBench(opts: AuditBenchOptions): Promise<AuditRound
       out.push(await measuredRound(db, chainKey, opts, checkpoints));
       await worker?.stop();
     }
-    return out;
+    return { rounds: out, search: await timedSearches(db) };
   } finally {
     await db.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -88,4 +114,8 @@ export function auditSummary(rounds: AuditRound[]): string {
   // on SQLite wall time is time the event loop was held
   const where = (r: AuditRound) => (r.checkpoints === 'mariadb' ? `${'on MariaDB'.padEnd(29)}  wall` : `checkpoints on the ${r.checkpoints.padEnd(10)}  loop`);
   return rounds.map((r) => `${where(r)} ${r.loopUsPerRow.toFixed(1).padStart(5)} µs/row  CPU ${r.cpuUsPerRow.toFixed(1).padStart(5)} µs/row`).join('\n');
+}
+
+export function searchSummary(s: SearchTimes): string {
+  return `who looked a key up, ${s.logRows} rows, ${s.searches} keys: median ${s.medianMs.toFixed(1)} ms, max ${s.maxMs.toFixed(1)} ms`;
 }

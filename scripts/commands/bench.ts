@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { benchSync, SyncBenchResult } from '../bench/sync';
 import { runHttpBench } from '../bench/http';
 import { pipelineSummary, runPipelineBench } from '../bench/pipeline';
-import { auditSummary, runAuditBench } from '../bench/audit';
+import { auditSummary, runAuditBench, searchSummary } from '../bench/audit';
 import { haveWrk } from '../bench/wrk';
 import { table, writeSection } from '../bench/report';
 import { positiveInt } from './common';
@@ -119,13 +119,14 @@ export function registerBenchCommand(program: Command): void {
 
   bench
     .command('audit')
-    .description('the audit append in process: µs per row — on SQLite with WAL checkpoints on the connection vs in the worker, or on MariaDB; prints only')
+    .description('the audit append in process: µs per row — on SQLite with WAL checkpoints on the connection vs in the worker, or on MariaDB — then who looked a key up over that log: ms per search; prints only')
     .option('--mysql-url <url>', 'on MariaDB (a schema dprs_bench_audit_* is made and dropped) instead of SQLite')
     .option('--rounds <n>', 'rounds of each', positiveInt, 4)
     .option('--batches <n>', 'group commits per round', positiveInt, 600)
     .option('--rows <n>', 'rows per commit (≈ the batch at saturation)', positiveInt, 35)
     .action(async (opts: { mysqlUrl?: string; rounds: number; batches: number; rows: number }) => {
-      process.stdout.write(auditSummary(await runAuditBench({ ...opts, mysqlUrl: opts.mysqlUrl ?? null })) + '\n');
+      const { rounds, search } = await runAuditBench({ ...opts, mysqlUrl: opts.mysqlUrl ?? null });
+      process.stdout.write(`${auditSummary(rounds)}\n${searchSummary(search)}\n`);
     });
 
   bench

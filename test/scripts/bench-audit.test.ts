@@ -1,26 +1,32 @@
 /**
  * `dprs bench audit` runs: on SQLite alternating rounds, checkpoints on the connection then in the
- * worker; on MariaDB (with MYSQL_URL) round after round; each with its figures, the chain whole.
+ * worker; on MariaDB (with MYSQL_URL) round after round; each with its figures, the chain whole;
+ * then timed searches over the log written.
  */
-import { auditSummary, runAuditBench } from '../../scripts/bench/audit';
+import { auditSummary, runAuditBench, searchSummary } from '../../scripts/bench/audit';
 import { openKnex } from '../../core/db';
 
 describe('bench audit', () => {
   it('measures both ways, round by round', async () => {
-    const rounds = await runAuditBench({ rounds: 2, batches: 3, rows: 4 });
+    const { rounds, search } = await runAuditBench({ rounds: 2, batches: 3, rows: 4 });
     expect(rounds.map((r) => r.checkpoints)).toEqual(['connection', 'worker', 'connection', 'worker']);
     for (const r of rounds) {
       expect(r.loopUsPerRow).toBeGreaterThan(0);
       expect(r.cpuUsPerRow).toBeGreaterThan(0);
     }
     expect(auditSummary(rounds).split('\n')).toHaveLength(4);
+    // then searches over the 48 rows written
+    expect(search).toMatchObject({ logRows: 48, searches: 20 });
+    expect(search.maxMs).toBeGreaterThanOrEqual(search.medianMs);
+    expect(searchSummary(search)).toMatch(/^who looked a key up, 48 rows, 20 keys: median \d+\.\d ms, max \d+\.\d ms$/);
   });
 
   (process.env.MYSQL_URL ? it : it.skip)('measures on MariaDB, round by round, in a schema of its own that it drops', async () => {
-    const rounds = await runAuditBench({ rounds: 2, batches: 3, rows: 4, mysqlUrl: process.env.MYSQL_URL });
+    const { rounds, search } = await runAuditBench({ rounds: 2, batches: 3, rows: 4, mysqlUrl: process.env.MYSQL_URL });
     expect(rounds.map((r) => r.checkpoints)).toEqual(['mariadb', 'mariadb']);
     for (const r of rounds) expect(r.cpuUsPerRow).toBeGreaterThan(0);
     expect(auditSummary(rounds)).toMatch(/^on MariaDB .* µs\/row$/m);
+    expect(search).toMatchObject({ logRows: 24, searches: 20 });
     const admin = openKnex({ client: 'mysql', url: process.env.MYSQL_URL!, poolMax: 1 });
     try {
       const [left] = (await admin.raw('select count(*) as n from information_schema.schemata where schema_name = ?', [`dprs_bench_audit_${process.pid}`])) as [Array<{ n: number }>];

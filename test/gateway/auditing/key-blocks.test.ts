@@ -143,6 +143,10 @@ describe.each(STORAGE_TARGETS)('audit key blocks on %s', (target) => {
     // a block partly pruned is not compared with what is left of it
     expect(await verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 10 });
     for (const k of [0, 1, 2, 3, 4]) expect((await lookupsOfKey(t.db, person(k))).map((r) => r.at)).toEqual(await scanned(person(k)));
+    // with no block left, building starts at the block holding the oldest row kept (id 11)
+    await t.db('audit_key_blocks').del();
+    expect(await buildKeyBlocks(t.db, { rows: 11 })).toBe(1);
+    expect(await blocks()).toEqual([[1, 11]]);
   });
 
   it('the writer builds what is pending at its first commit, then a block once a commit completes one; a build that fails is reported and leaves appends untouched', async () => {
