@@ -35,7 +35,24 @@ export function packedPrefixes(prefixes: ReadonlyArray<string | null>): Buffer {
 }
 
 // portable SQL (see selectRows): read without knex, as the writer's commits are
-const BLOCK_PREFIXES = `select substr(\`query_key_hash\`, 1, ${PREFIX_BYTES * 2}) as \`prefix\` from \`audit_log\` where \`id\` between ? and ? order by \`id\``;
+export const BLOCK_PREFIXES = `select substr(\`query_key_hash\`, 1, ${PREFIX_BYTES * 2}) as \`prefix\` from \`audit_log\` where \`id\` between ? and ? order by \`id\``;
+
+/**
+ * Where building stands: the oldest and newest ids in the log — appends commit consecutive ids
+ * one after another (under the chain's head lock), so every id up to the newest is committed —
+ * and the last id of the newest block. Each value is its own subquery, found by a primary key:
+ * SQLite answers `min(id), max(id)` in one select by scanning the whole log (a full scan each
+ * 1,024 lookups, growing with the log).
+ */
+async function buildState(db: Db): Promise<{ oldest: number | string | null; newest: number | string | null; lastBlocked: number | string | null }> {
+  return db
+    .select({
+      oldest: db('audit_log').min('id'),
+      newest: db('audit_log').max('id'),
+      lastBlocked: db('audit_key_blocks').select('last_id').where('first_id', db('audit_key_blocks').max('first_id')),
+    })
+    .first();
+}
 
 async function rowsOfBlock(db: Db, firstId: number, lastId: number): Promise<Buffer> {
   const rows = await selectRows<{ prefix: string | null }>(db, BLOCK_PREFIXES, [firstId, lastId]);
@@ -49,14 +66,11 @@ async function rowsOfBlock(db: Db, firstId: number, lastId: number): Promise<Buf
  */
 export async function buildKeyBlocks(db: Db, opts: { rows?: number; maxBlocks?: number } = {}): Promise<number> {
   const size = opts.rows ?? KEY_BLOCK_ROWS;
-  // appends commit consecutive ids one after another (under the chain's head lock): every id
-  // up to the highest committed one is committed
-  const log = (await db('audit_log').min({ oldest: 'id' }).max({ newest: 'id' }).first()) as { oldest: number | string | null; newest: number | string | null };
+  const log = await buildState(db);
   if (log.newest === null) return 0;
-  const newestBlock = (await db('audit_key_blocks').max({ last: 'last_id' }).first()) as { last: number | string | null } | undefined;
   // block k holds ids k·size+1 … (k+1)·size: the one after the newest, or with none the one
   // holding the oldest row kept
-  let block = newestBlock?.last == null ? Math.floor((Number(log.oldest) - 1) / size) : Math.floor(Number(newestBlock.last) / size);
+  let block = log.lastBlocked === null ? Math.floor((Number(log.oldest) - 1) / size) : Math.floor(Number(log.lastBlocked) / size);
   let built = 0;
   for (; built < (opts.maxBlocks ?? 16) && (block + 1) * size <= Number(log.newest); block++, built++) {
     const firstId = block * size + 1;

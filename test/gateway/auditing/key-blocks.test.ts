@@ -1,6 +1,6 @@
 import { AuditEntry, auditChainKey, queryKeyHash } from '../../../gateway/auditing/chain';
 import { appendEntries, lookupsOfKey, pruneAudit, verifyChain } from '../../../gateway/auditing/store';
-import { buildKeyBlocks, completesBlock, KEY_BLOCK_ROWS, packedPrefixes, rangesToSearch } from '../../../gateway/auditing/key-blocks';
+import { BLOCK_PREFIXES, buildKeyBlocks, completesBlock, KEY_BLOCK_ROWS, packedPrefixes, rangesToSearch } from '../../../gateway/auditing/key-blocks';
 import { AuditWriter } from '../../../gateway/auditing/writer';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
 
@@ -175,5 +175,39 @@ describe.each(STORAGE_TARGETS)('audit key blocks on %s', (target) => {
     await appended(3 * n + 1, 4 * n);
     expect(failed).toHaveLength(1);
     expect(Number((await t.db('audit_chain').where({ id: 1 }).first()).last_id)).toBe(4 * n);
+  });
+});
+
+describe.each(STORAGE_TARGETS)('building key blocks on %s', (target) => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await freshDatabase(target);
+  });
+  afterEach(async () => {
+    await t.drop();
+  });
+
+  /** the access paths of a select: SQLite's query plan lines, MariaDB's EXPLAIN rows */
+  async function accessPaths(sql: string, bindings: readonly unknown[]): Promise<string[]> {
+    if (target === 'sqlite') {
+      const rows = (await t.db.raw(`explain query plan ${sql}`, bindings as never[])) as Array<{ detail: string }>;
+      return rows.map((r) => r.detail);
+    }
+    const [rows] = (await t.db.raw(`explain ${sql}`, bindings as never[])) as [Array<{ table: string | null; type: string | null; Extra: string | null }>];
+    return rows.map((r) => `${r.type ?? '-'} ${r.table ?? '-'} ${r.Extra ?? ''}`);
+  }
+
+  it('reads the log and the blocks by key, never by a scan that grows with the log', async () => {
+    await appendEntries(t.db, CHAIN, entries(1, 40));
+    await buildKeyBlocks(t.db, { rows: 8, maxBlocks: 1 });
+    await appendEntries(t.db, CHAIN, entries(41, 48));
+    const selects: Array<{ sql: string; bindings: readonly unknown[] }> = [{ sql: BLOCK_PREFIXES, bindings: [9, 16] }];
+    const record = (q: { sql: string; bindings?: unknown[] }) => void (/^select/i.test(q.sql) && selects.push({ sql: q.sql, bindings: q.bindings ?? [] }));
+    t.db.on('query', record);
+    expect(await buildKeyBlocks(t.db, { rows: 8 })).toBe(5);
+    t.db.off('query', record);
+    expect(selects.length).toBeGreaterThan(1);
+    const full = target === 'sqlite' ? /^SCAN (?!CONSTANT ROW)/ : /^(ALL|index) /;
+    for (const s of selects) expect({ sql: s.sql, paths: (await accessPaths(s.sql, s.bindings)).filter((p) => full.test(p)) }).toEqual({ sql: s.sql, paths: [] });
   });
 });
