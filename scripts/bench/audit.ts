@@ -41,6 +41,19 @@ function entry(): AuditEntry {
   return { at: Date.now(), requestId: crypto.randomUUID(), consumerId: 'bench-window', method: 'getRKZP', interface: 'soap', purpose: '性能测试：办理户籍业务', queryKeyHash: crypto.randomBytes(32).toString('hex'), resultCode: '200', rows: 1, durationMs: 3, userId: null, matterCode: null };
 }
 
+/**
+ * A log as a gateway that has served a while holds it: `rows` lookups appended in commits of
+ * 500, every key block built (`bench http` measures lookups on such a log).
+ */
+export async function fillAuditLog(db: Db, chainKey: Buffer, rows: number): Promise<void> {
+  for (let done = 0; done < rows; ) {
+    const n = Math.min(500, rows - done);
+    await appendEntries(db, chainKey, Array.from({ length: n }, entry));
+    done += n;
+  }
+  while ((await buildKeyBlocks(db, { maxBlocks: 64 })) > 0);
+}
+
 /** One round: `batches` appends of `rows` fresh entries, timed. */
 async function measuredRound(db: Db, chainKey: Buffer, opts: AuditBenchOptions, checkpoints: AuditRound['checkpoints']): Promise<AuditRound> {
   // entries made before the clock starts: their random hashes are the bench's, not the append's

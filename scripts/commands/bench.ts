@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { benchSync, SyncBenchResult } from '../bench/sync';
-import { runHttpBench } from '../bench/http';
+import { DEFAULT_AUDIT_ROWS, runHttpBench } from '../bench/http';
 import { pipelineSummary, runPipelineBench } from '../bench/pipeline';
 import { auditSummary, runAuditBench, searchSummary } from '../bench/audit';
 import { haveWrk } from '../bench/wrk';
@@ -80,7 +80,7 @@ export function registerBenchCommand(program: Command): void {
     .action(async (opts: { mysqlUrl: string; rows: number; seconds: number }) => {
       requireWrk();
       const log = (s: string) => process.stderr.write(s + '\n');
-      process.stdout.write((await runHttpBench({ seconds: opts.seconds, warmupSeconds: 3, connections: 50, mysqlUrl: opts.mysqlUrl, log })) + '\n');
+      process.stdout.write((await runHttpBench({ seconds: opts.seconds, warmupSeconds: 3, connections: 50, mysqlUrl: opts.mysqlUrl, log, auditRows: DEFAULT_AUDIT_ROWS })) + '\n');
       process.stdout.write(syncSection(await runSyncBench(opts.mysqlUrl, opts.rows)) + '\n');
       runCatalogBench();
     });
@@ -92,7 +92,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--seconds <n>', 'seconds per load test', positiveInt, 15)
     .option('--connections <n>', 'concurrent connections', positiveInt, 50)
     .option('--profile <dir>', 'also CPU-profile each gateway run into <dir> and print self time by package / module')
-    .action(async (opts: { mysqlUrl?: string; seconds: number; connections: number; profile?: string }) => {
+    .option('--audit-rows <n>', 'audit rows in the log before the gateway is measured (about a year of a district\'s lookups)', positiveInt, DEFAULT_AUDIT_ROWS)
+    .action(async (opts: { mysqlUrl?: string; seconds: number; connections: number; profile?: string; auditRows: number }) => {
       requireWrk();
       const md = await runHttpBench({
         seconds: opts.seconds,
@@ -101,6 +102,7 @@ export function registerBenchCommand(program: Command): void {
         mysqlUrl: opts.mysqlUrl ?? null,
         log: (s) => process.stderr.write(s + '\n'),
         profileDir: opts.profile ? path.resolve(opts.profile) : undefined,
+        auditRows: opts.auditRows,
       });
       process.stdout.write(md + '\n');
     });

@@ -3,8 +3,12 @@
  * worker; on MariaDB (with MYSQL_URL) round after round; each with its figures, the chain whole;
  * then timed searches over the log written.
  */
-import { auditSummary, runAuditBench, searchSummary } from '../../scripts/bench/audit';
+import { auditSummary, fillAuditLog, runAuditBench, searchSummary } from '../../scripts/bench/audit';
 import { openKnex } from '../../core/db';
+import { auditChainKey } from '../../gateway/auditing/chain';
+import { verifyChain } from '../../gateway/auditing/store';
+import { KEY_BLOCK_ROWS } from '../../gateway/auditing/key-blocks';
+import { freshDatabase, STORAGE_TARGETS } from '../support/databases';
 
 describe('bench audit', () => {
   it('measures both ways, round by round', async () => {
@@ -33,6 +37,23 @@ describe('bench audit', () => {
       expect(Number(left[0].n)).toBe(0);
     } finally {
       await admin.destroy();
+    }
+  });
+});
+
+describe.each(STORAGE_TARGETS)('the log bench http fills first, on %s', (target) => {
+  it('holds exactly the rows asked for, chained, every key block built', async () => {
+    const t = await freshDatabase(target);
+    try {
+      const key = auditChainKey('k'.repeat(40));
+      const rows = 2 * KEY_BLOCK_ROWS + 7;
+      await fillAuditLog(t.db, key, rows);
+      const verified = await verifyChain(t.db, key);
+      expect({ ok: verified.ok, rows: verified.rows }).toEqual({ ok: true, rows });
+      const blocks = (await t.db('audit_key_blocks').orderBy('first_id').select('first_id', 'last_id')) as Array<{ first_id: number; last_id: number }>;
+      expect(blocks.map((b) => [Number(b.first_id), Number(b.last_id)])).toEqual([[1, KEY_BLOCK_ROWS], [KEY_BLOCK_ROWS + 1, 2 * KEY_BLOCK_ROWS]]);
+    } finally {
+      await t.drop();
     }
   });
 });
