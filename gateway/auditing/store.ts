@@ -301,7 +301,9 @@ export interface ConsumerMethodStats {
 export async function consumerMethodStats(db: Db, sinceMs: number): Promise<ConsumerMethodStats[]> {
   const rows = (await db('audit_log')
     .where('at', '>=', sinceMs)
-    .groupBy('consumer_id', 'method')
+    // grouped method first: grouped consumer first, SQLite walks the whole (consumer_id, at)
+    // index for its order instead of reading the hours asked for by audit_log_at (migration 410)
+    .groupBy('method', 'consumer_id')
     .select('consumer_id', 'method')
     .count({ calls: '*' })
     .sum({ errors: db.raw("case when result_code in ('200', '404') then 0 else 1 end") })

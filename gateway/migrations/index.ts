@@ -18,6 +18,7 @@ import * as m406 from './406_drop_audit_keys';
 import * as m407 from './407_audit_chain_version';
 import * as m408 from './408_operator_actions';
 import * as m409 from './409_audit_key_blocks';
+import * as m410 from './410_audit_log_at';
 import * as m501 from './501_population_gmsfzh_live';
 import * as m502 from './502_population_gmsfzh_live_unique';
 import * as m503 from './503_population_gmsfzh_index';
@@ -38,6 +39,7 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '407_audit_chain_version': m407,
   '408_operator_actions': m408,
   '409_audit_key_blocks': m409,
+  '410_audit_log_at': m410,
   '501_population_gmsfzh_live': m501,
   '502_population_gmsfzh_live_unique': m502,
   '503_population_gmsfzh_index': m503,
