@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../core/db';
-import { authoritativeFullRunCompleted, lastAuthoritativeSuccess } from '../adapters/sync/runs';
+import { authoritativeFullRunCompleted, lastAuthoritativeSuccess, libraryRunsKey } from '../adapters/sync/runs';
 import { libraryOfResource } from './libraries';
 
 const HOUR = 3_600_000;
@@ -40,8 +40,35 @@ export interface DataState {
   overdue: boolean;
 }
 
-/** Live records of a library's table. */
+/** Whether a library's table holds a live record: stops at the first one. */
+export async function hasLiveRows(db: Db | Knex, table: string): Promise<boolean> {
+  return Boolean(await db(table).where('deleted', false).first(db.raw('1 as `live`')));
+}
+
+/**
+ * Live records counted, per database handle and table, with the runs they were counted
+ * after. A count reads the whole table — 170 ms at 1,000,000 rows on SQLite, every lookup
+ * waiting — and resource pages are public; only sync runs write a library, so a table is
+ * counted again only once a run into it has started, ended or failed since (concurrent
+ * pages share the count under way).
+ */
+const counts = new WeakMap<object, Map<string, { runs: string; rows: Promise<number> }>>();
+
+/** Live records of a library's table, as counted after its latest run began or ended. */
 export async function liveRows(db: Db | Knex, table: string): Promise<number> {
+  const runs = await libraryRunsKey(db, table);
+  let byTable = counts.get(db);
+  if (!byTable) counts.set(db, (byTable = new Map()));
+  const kept = byTable.get(table);
+  if (kept && kept.runs === runs) return kept.rows;
+  const entry = { runs, rows: countLiveRows(db, table) };
+  byTable.set(table, entry);
+  // a failed count is not kept
+  entry.rows.catch(() => byTable.get(table) === entry && byTable.delete(table));
+  return entry.rows;
+}
+
+async function countLiveRows(db: Db | Knex, table: string): Promise<number> {
   const row = (await db(table).where('deleted', false).count({ n: '*' }).first()) as { n: number | string } | undefined;
   return Number(row?.n ?? 0);
 }

@@ -148,12 +148,41 @@ export async function targetsWithAuthoritativeFullRun(db: Knex): Promise<Set<str
   return filled;
 }
 
+/**
+ * The newest run of each job, through the (job_id, started_at) index from its newest end:
+ * a job's runs never overlap (its lease), so the newest started is the newest ended. A
+ * max() over the job's runs read its whole history — ~100,000 runs a year for a job every
+ * five minutes — on every resource page.
+ */
+async function newestRunOfJob(db: Knex, jobId: string, status?: 'succeeded'): Promise<{ id: number; status: string; ended_at: number | null } | undefined> {
+  const q = db('sync_runs').where({ job_id: jobId });
+  if (status) q.where({ status });
+  return (await q.orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id', order: 'desc' }]).first('id', 'status', 'ended_at')) as
+    | { id: number; status: string; ended_at: number | null }
+    | undefined;
+}
+
 /** When the last successful run (full or incremental) of an authoritative job into `target` ended, or null. */
 export async function lastAuthoritativeSuccess(db: Knex, target: string): Promise<number | null> {
-  const ids = await authoritativeJobIds(db, target);
-  if (ids.length === 0) return null;
-  const row = (await db('sync_runs').whereIn('job_id', ids).where({ status: 'succeeded' }).max({ at: 'ended_at' }).first()) as { at: number | string | null } | undefined;
-  return row?.at == null ? null : Number(row.at);
+  let last: number | null = null;
+  for (const id of await authoritativeJobIds(db, target)) {
+    const run = await newestRunOfJob(db, id, 'succeeded');
+    if (run?.ended_at != null && (last === null || Number(run.ended_at) > last)) last = Number(run.ended_at);
+  }
+  return last;
+}
+
+/**
+ * What changes whenever the library (table) `target` may have: the newest run of each job
+ * filling it, with its state — a run that starts, ends or fails gives another value.
+ */
+export async function libraryRunsKey(db: Knex, target: string): Promise<string> {
+  const parts: string[] = [];
+  for (const id of await authoritativeJobIds(db, target)) {
+    const run = await newestRunOfJob(db, id);
+    parts.push(run ? `${id}#${run.id}:${run.status}` : `${id}#-`);
+  }
+  return parts.join(',');
 }
 
 /** DataX-style summary: 任务启动时刻 … 读出记录总数 …, on one line per run. */

@@ -7,7 +7,7 @@
 import type { Db } from '../../core/db';
 import { listMethods } from '../metaservices';
 import { libraryOfResource } from '../libraries';
-import { liveRows } from '../data-state';
+import { hasLiveRows } from '../data-state';
 
 /** The methods that are connected now: a predicate built from a few point queries. */
 export async function connectedMethods(db: Db): Promise<(method: string) => boolean> {
@@ -15,7 +15,7 @@ export async function connectedMethods(db: Db): Promise<(method: string) => bool
   const withData = new Set<string>();
   for (const code of new Set(methods.filter((m) => m.state === '已接入').map((m) => m.resource_code))) {
     const lib = await libraryOfResource(db, code);
-    if (lib && (await liveRows(db, lib.table)) > 0) withData.add(code);
+    if (lib && (await hasLiveRows(db, lib.table))) withData.add(code);
   }
   const resourceOf = new Map(methods.map((m) => [m.method, m.resource_code]));
   return (method) => withData.has(resourceOf.get(method) ?? '');
