@@ -69,6 +69,8 @@ describe.each(STORAGE_TARGETS)('audit key blocks on %s', (target) => {
   });
 
   it('builds only blocks whose ids are all committed, aligned and oldest first, at most maxBlocks a call; two builds at once write each block once', async () => {
+    expect(await buildKeyBlocks(t.db, { rows: 8 })).toBe(0); // an empty log
+    expect(await blocks()).toEqual([]);
     await appendEntries(t.db, CHAIN, entries(1, 20));
     expect(await buildKeyBlocks(t.db, { rows: 8, maxBlocks: 1 })).toBe(1);
     expect(await blocks()).toEqual([[1, 8]]);
@@ -157,10 +159,10 @@ describe.each(STORAGE_TARGETS)('audit key blocks on %s', (target) => {
     // a block partly pruned is not compared with what is left of it
     expect(await verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 10 });
     for (const k of [0, 1, 2, 3, 4]) expect((await lookupsOfKey(t.db, person(k))).map((r) => r.at)).toEqual(await scanned(person(k)));
-    // with no block left, building starts at the block holding the oldest row kept (id 11)
+    // with no block left, building starts at the block holding the oldest row kept (id 11), not at id 1
     await t.db('audit_key_blocks').del();
-    expect(await buildKeyBlocks(t.db, { rows: 11 })).toBe(1);
-    expect(await blocks()).toEqual([[1, 11]]);
+    expect(await buildKeyBlocks(t.db, { rows: 5 })).toBe(2);
+    expect(await blocks()).toEqual([[11, 15], [16, 20]]);
   });
 
   it('the writer builds what is pending at its first commit, then a block once a commit completes one; a build that fails is reported and leaves appends untouched', async () => {
