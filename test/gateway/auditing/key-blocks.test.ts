@@ -163,6 +163,10 @@ describe.each(STORAGE_TARGETS)('audit key blocks on %s', (target) => {
     await t.db('audit_key_blocks').del();
     expect(await buildKeyBlocks(t.db, { rows: 5 })).toBe(2);
     expect(await blocks()).toEqual([[11, 15], [16, 20]]);
+    // … the block holding it even when it is the block's last id
+    await t.db('audit_key_blocks').del();
+    expect(await buildKeyBlocks(t.db, { rows: 11 })).toBe(1);
+    expect(await blocks()).toEqual([[1, 11]]);
   });
 
   it('the writer builds what is pending at its first commit, then a block once a commit completes one; a build that fails is reported and leaves appends untouched', async () => {
