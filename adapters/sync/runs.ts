@@ -103,8 +103,9 @@ export async function getRun(db: Knex, id: number): Promise<RunRecord | null> {
   return r ? toRecord(r) : null;
 }
 
+/** A job's newest runs, newest first: from the end of the (job_id, started_at) index (by id alone, every run the job kept was sorted). */
 export async function lastRuns(db: Knex, jobId: string, limit = 5): Promise<RunRecord[]> {
-  const rows = await db('sync_runs').where({ job_id: jobId }).orderBy('id', 'desc').limit(limit);
+  const rows = await db('sync_runs').where({ job_id: jobId }).orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
   return rows.map(toRecord);
 }
 

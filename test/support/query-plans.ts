@@ -15,6 +15,16 @@ export async function fullScans(db: Db, target: Target, sql: string, bindings: r
   return rows.filter((r) => r.type === 'ALL' || r.type === 'index').map((r) => `${r.type} ${r.table}`);
 }
 
+/** Whether the database sorts the rows it found for an ORDER BY (SQLite's temporary B-tree, MariaDB's filesort) instead of reading them in an index's order. */
+export async function sortsRows(db: Db, target: Target, sql: string, bindings: readonly unknown[]): Promise<boolean> {
+  if (target === 'sqlite') {
+    const rows = (await db.raw(`explain query plan ${sql}`, bindings as never[])) as Array<{ detail: string }>;
+    return rows.some((r) => r.detail.startsWith('USE TEMP B-TREE FOR ORDER BY'));
+  }
+  const [rows] = (await db.raw(`explain ${sql}`, bindings as never[])) as [Array<{ Extra: string | null }>];
+  return rows.some((r) => (r.Extra ?? '').includes('filesort'));
+}
+
 /** The selects `work` sends through knex, with their bindings. */
 export async function selectsOf(db: Db, work: () => Promise<unknown>): Promise<Array<{ sql: string; bindings: readonly unknown[] }>> {
   const seen: Array<{ sql: string; bindings: readonly unknown[] }> = [];

@@ -3,9 +3,9 @@
  * success and the key its live-record count is kept under — found from the (job_id,
  * started_at) index, however many runs a job has kept, on SQLite and MariaDB.
  */
-import { libraryRunsKey, lastAuthoritativeSuccess, runSummaries } from '../../../adapters/sync/runs';
+import { lastRuns, libraryRunsKey, lastAuthoritativeSuccess, runSummaries } from '../../../adapters/sync/runs';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
-import { fullScans, selectsOf } from '../../support/query-plans';
+import { fullScans, selectsOf, sortsRows } from '../../support/query-plans';
 
 const T0 = 1_700_000_000_000;
 const HOUR = 3_600_000;
@@ -23,7 +23,7 @@ describe.each(STORAGE_TARGETS)('the run history on %s', (target) => {
 
   const run = (jobId: string, hour: number, status: string) => ({ job_id: jobId, mode: 'incr', status, started_at: T0 + hour * HOUR, ended_at: status === 'running' ? null : T0 + hour * HOUR + 1000, host: 'test' });
 
-  it('counts the runs of each job since a time, reads the last success and a key that moves with every run, each by the index', async () => {
+  it('counts the runs of each job since a time, reads the last success, the newest runs and a key that moves with every run, each by the index', async () => {
     // a year of hourly runs for job a would be long: 400 before the window, then the window
     const history = Array.from({ length: 400 }, (_, h) => run('a', h, h % 10 === 0 ? 'failed' : 'succeeded'));
     for (let i = 0; i < history.length; i += 100) await t.db('sync_runs').insert(history.slice(i, i + 100));
@@ -47,6 +47,12 @@ describe.each(STORAGE_TARGETS)('the run history on %s', (target) => {
     const runs = selects.filter((s) => s.sql.includes('sync_runs'));
     expect(runs.length).toBeGreaterThan(3);
     for (const s of runs) expect({ sql: s.sql, scans: await fullScans(t.db, target, s.sql, s.bindings) }).toEqual({ sql: s.sql, scans: [] });
+
+    // a job's newest runs, newest first, in the index's order: nothing sorted
+    let newest: Awaited<ReturnType<typeof lastRuns>> = [];
+    const [latest] = await selectsOf(t.db, async () => (newest = await lastRuns(t.db, 'a', 3)));
+    expect(newest.map((r) => [r.startedAt, r.status])).toEqual([[T0 + 501 * HOUR, 'failed'], [T0 + 500 * HOUR, 'succeeded'], [T0 + 399 * HOUR, 'succeeded']]);
+    expect({ sql: latest.sql, sorts: await sortsRows(t.db, target, latest.sql, latest.bindings), scans: await fullScans(t.db, target, latest.sql, latest.bindings) }).toEqual({ sql: latest.sql, sorts: false, scans: [] });
 
     // the key moves when a run starts and again when it ends
     await t.db('sync_runs').insert(run('b', 600, 'running'));
