@@ -14,6 +14,7 @@ import * as m505 from './505_sync_runs_drift';
 import * as m506 from './506_sync_runs_future';
 import * as m507 from './507_sync_watermarks_upper_bound';
 import * as m508 from './508_sync_rejects_by_row';
+import * as m510 from './510_sync_runs_by_status';
 
 export const SYNC_MIGRATIONS: Migrations = {
   '013_sync_jobs': m013,
@@ -25,4 +26,5 @@ export const SYNC_MIGRATIONS: Migrations = {
   '506_sync_runs_future': m506,
   '507_sync_watermarks_upper_bound': m507,
   '508_sync_rejects_by_row': m508,
+  '510_sync_runs_by_status': m510,
 };

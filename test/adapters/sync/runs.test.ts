@@ -3,7 +3,7 @@
  * success and the key its live-record count is kept under — found from the (job_id,
  * started_at) index, however many runs a job has kept, on SQLite and MariaDB.
  */
-import { lastRuns, libraryRunsKey, lastAuthoritativeSuccess, runSummaries } from '../../../adapters/sync/runs';
+import { failAbandonedRuns, lastRuns, libraryRunsKey, lastAuthoritativeSuccess, runSummaries } from '../../../adapters/sync/runs';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
 import { fullScans, selectsOf, sortsRows } from '../../support/query-plans';
 
@@ -61,5 +61,27 @@ describe.each(STORAGE_TARGETS)('the run history on %s', (target) => {
     await t.db('sync_runs').where({ job_id: 'b', started_at: T0 + 600 * HOUR }).update({ status: 'succeeded', ended_at: T0 + 600 * HOUR + 5 });
     const ended = await libraryRunsKey(t.db, 'population');
     expect([ended === started, ended === key]).toEqual([false, false]);
+  });
+  it('finds a job\'s runs left running among the running ones, not along its history', async () => {
+    const history = Array.from({ length: 400 }, (_, h) => run('a', h, 'succeeded'));
+    for (let i = 0; i < history.length; i += 100) await t.db('sync_runs').insert(history.slice(i, i + 100));
+    await t.db('sync_runs').insert([run('a', 450, 'running'), run('b', 451, 'running')]);
+    if (target === 'mysql') await t.db.raw('analyze table `sync_runs`');
+    const updates: Array<{ sql: string; bindings: readonly unknown[] }> = [];
+    const record = (q: { sql: string; bindings?: unknown[] }) => void (/^update/i.test(q.sql) && updates.push({ sql: q.sql, bindings: q.bindings ?? [] }));
+    t.db.on('query', record);
+    try {
+      expect(await failAbandonedRuns(t.db, 'a')).toBe(1);
+    } finally {
+      t.db.off('query', record);
+    }
+    expect((await t.db('sync_runs').where({ status: 'running' }).pluck('job_id')) as string[]).toEqual(['b']);
+    expect(updates).toHaveLength(1);
+    const [u] = updates;
+    const plan =
+      target === 'sqlite'
+        ? ((await t.db.raw(`explain query plan ${u.sql}`, u.bindings as never[])) as Array<{ detail: string }>).map((r) => r.detail).join(' | ')
+        : ((await t.db.raw(`explain ${u.sql}`, u.bindings as never[])) as [Array<{ key: string | null }>])[0].map((r) => r.key ?? '-').join(' | ');
+    expect(plan).toContain('sync_runs_status_job_index');
   });
 });
