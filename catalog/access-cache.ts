@@ -13,6 +13,8 @@ import { AccessDecision, AccessResult, decideAccess } from './access';
 import { ACCESS_VERSION_SQL } from './access-version';
 
 const MAX_AGE_MS = 60_000;
+/** resolves once the current turn of the event loop is over: the calls made during it have all begun */
+const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** consumers × methods is small; the bound only keeps a flood of unknown names from growing it */
 const MAX_ENTRIES = 10_000;
 
@@ -27,14 +29,14 @@ class AccessCache {
   private readonly others = new Map<string, { value: unknown; at: number }>();
   /** the version read sent and not yet answered */
   private sent: Promise<number> | null = null;
-  /** the read that follows it, shared by the calls that arrived meanwhile */
-  private following: Promise<number> | null = null;
+  /** the read to be sent next, shared by every call that arrives before it is sent */
+  private next: Promise<number> | null = null;
 
   constructor(private readonly db: Db) {}
 
   private send(): Promise<number> {
     const read = selectRows<{ version: number | string }>(this.db, ACCESS_VERSION_SQL, []).then(([row]) => Number(row.version));
-    // Stryker disable next-line all: when the read completes no newer one can have been sent (a following read is sent only after this callback), and a stale `sent` would only make the next call wait for a read sent after it began, as it must anyway
+    // Stryker disable next-line all: when the read completes no newer one can have been sent (the next read is sent only after this callback), and a stale `sent` would only make the next call wait for a read sent after it began, as it must anyway
     const done = () => {
       // Stryker disable next-line all: see above
       if (this.sent === read) this.sent = null;
@@ -45,20 +47,22 @@ class AccessCache {
 
   /**
    * The version as read by a statement sent after this call began — so it reflects every
-   * change committed before — shared between concurrent calls: a read already on its way may
-   * have been sent earlier, so a call arriving meanwhile waits for the next one, which then
-   * serves every call that arrived during the first. Under load (MySQL, a round trip each)
-   * this is one read per round trip instead of one per call.
+   * change committed before — shared between concurrent calls. The read is sent when the
+   * current turn of the event loop ends, so the calls of one turn share it; a read already on
+   * its way may have been sent before a call began, so a call arriving meanwhile waits for the
+   * next one, sent once that one is answered. Under load this is one read per turn or per round
+   * trip instead of one per call: on MySQL a round trip each, on SQLite a read transaction each
+   * (BENCHMARKS.md, "Round 10").
    */
   private readVersion(): Promise<number> {
-    if (!this.sent) return this.send();
-    this.following ??= this.sent
+    this.next ??= (this.sent ?? Promise.resolve())
       .catch(() => undefined)
+      .then(endOfTurn)
       .then(() => {
-        this.following = null;
+        this.next = null;
         return this.send();
       });
-    return this.following;
+    return this.next;
   }
 
   /** The version read for this call; what was kept under an older one is dropped. */

@@ -1,10 +1,11 @@
 /**
- * Reads of one live row by a unique key, gathered into shared statements on MySQL. There every
- * lookup was a statement of its own, a round trip whose client-side cost (a packet written, a
- * result parsed, a pooled connection taken and given back) weighed more than the read itself
- * (BENCHMARKS.md, "Round 6"). The keys asked during one turn of the event loop are sent when
- * the turn ends (setImmediate) as one `in (…)` statement, so under load one statement serves the
- * lookups that arrived together, and a lone lookup waits only for the rest of its own turn.
+ * Reads of one live row by a unique key, gathered into shared statements. Read one by one, a
+ * statement costs more than the read itself: on MySQL a round trip (a packet written, a result
+ * parsed, a pooled connection taken and given back; BENCHMARKS.md, "Round 6"), on SQLite in
+ * WAL mode a read transaction of its own, its locks taken and released ("Round 10"). The keys
+ * asked during one turn of the event loop are sent when the turn ends (setImmediate) as one
+ * `in (…)` statement, so under load one statement serves the lookups that arrived together,
+ * and a lone lookup waits only for the rest of its own turn.
  * Each read is still sent after it was asked, so it sees every change committed before.
  */
 import type { Db } from '../../core/db';

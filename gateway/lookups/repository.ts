@@ -4,7 +4,6 @@
  * template's field names and order, values as stored.
  */
 import type { Db } from '../../core/db';
-import { isSqlite, selectRows } from '../../core/dialect';
 import { itemFields, LIBRARIES, LibraryName } from '../../core/registry';
 import { GatheredKeyReads } from './gathered-reads';
 
@@ -60,14 +59,10 @@ interface KeyRead {
   lib: LibraryName;
   column: string;
   fields: readonly string[];
-  /** portable SQL (see selectRows) for one key */
-  sql: string;
 }
 
 function byColumn(lib: LibraryName, column: string): KeyRead {
-  const fields = itemFields(lib);
-  const sql = `select ${columns(fields).join(', ')} from \`${lib}\` where \`${column}\` = ? and \`deleted\` = 0 limit 1`;
-  return { lib, column, fields, sql };
+  return { lib, column, fields: itemFields(lib) };
 }
 
 const BY_KEY = {
@@ -76,7 +71,11 @@ const BY_KEY = {
   licence: byColumn('licence', LIBRARIES.licence.key),
 };
 
-/** MySQL's gathered reads, one per store and key read (SQLite reads in-process: nothing to gather). */
+/**
+ * The gathered reads, one per store and key read. On MySQL a statement is a round trip; on
+ * SQLite in WAL mode each statement outside a transaction is a read transaction of its own,
+ * whose locks cost more than the read (BENCHMARKS.md, "Round 10"): gathering helps both.
+ */
 const gathered = new WeakMap<Db, Map<KeyRead, GatheredKeyReads>>();
 
 function gatheredReads(db: Db, by: KeyRead): GatheredKeyReads {
@@ -91,12 +90,7 @@ export class BaseLibraries {
   constructor(private readonly db: Db) {}
 
   private async oneByKey<T>(by: KeyRead, key: string): Promise<T | null> {
-    if (!isSqlite(this.db)) {
-      const row = await gatheredReads(this.db, by).read(key);
-      return row ? toRecord<T>(by.fields, row) : null;
-    }
-    // a unique key under a case-blind collation still has at most one candidate row
-    const [row] = exactly(await selectRows<Record<string, unknown>>(this.db, by.sql, [key]), { [by.column]: key });
+    const row = await gatheredReads(this.db, by).read(key);
     return row ? toRecord<T>(by.fields, row) : null;
   }
 

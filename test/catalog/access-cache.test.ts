@@ -112,6 +112,14 @@ describe.each(STORAGE_TARGETS)('access cache on %s', (target) => {
     expect(dialect.selectRows).toHaveBeenCalledTimes(3); // two version reads and one decision
   });
 
+  it('the calls made in one turn share one version read', async () => {
+    const { id } = await grantedConsumer();
+    const read = jest.spyOn(dialect, 'selectRows');
+    const answers = await Promise.all([1, 2, 3].map(() => accessForLookup(h.ctx.db, id, 'getRKZP')));
+    expect(answers.map((a) => a.ok)).toEqual([true, true, true]);
+    expect(read.mock.calls.filter(([, sql]) => sql === ACCESS_VERSION_SQL)).toHaveLength(1);
+  });
+
   it('a grant made elsewhere applies to the next call of a consumer refused before', async () => {
     const id = `cache${++n}`;
     await addConsumer(h.ctx.db, { id, name: '后获授权', methods: ['getRKZP'] });

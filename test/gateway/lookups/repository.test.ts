@@ -2,6 +2,7 @@
  * The base-library repository on each database: template field order, soft-deleted rows never
  * returned, money as a number, the cap on multi-row answers, batch names by number.
  */
+import * as dialect from '../../../core/dialect';
 import { BaseLibraries, MAX_ROWS } from '../../../gateway/lookups/repository';
 import { itemFields } from '../../../core/registry';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
@@ -31,6 +32,17 @@ describe.each(STORAGE_TARGETS)('base-library repository on %s', (target) => {
     expect(Object.keys(p!)).toEqual(itemFields('population'));
     expect(p!.XM).toBe(alive.XM);
     expect(await repo.personById(gone.GMSFZH)).toBeNull();
+  });
+
+  test('people asked for together are read by one statement, each answer its own', async () => {
+    const read = jest.spyOn(dialect, 'selectRows');
+    try {
+      const [a, g, nobody] = await Promise.all([repo.personById(alive.GMSFZH), repo.personById(gone.GMSFZH), repo.personById('110101199003070000')]);
+      expect([a?.XM, g, nobody]).toEqual([alive.XM, null, null]);
+      expect(read).toHaveBeenCalledTimes(1);
+    } finally {
+      read.mockRestore();
+    }
   });
 
   test('names by number for a batch skip deleted people and unknown numbers', async () => {
