@@ -62,6 +62,7 @@ describe.each(STORAGE_TARGETS)('the run history on %s', (target) => {
     const ended = await libraryRunsKey(t.db, 'population');
     expect([ended === started, ended === key]).toEqual([false, false]);
   });
+
   it('finds a job\'s runs left running among the running ones, not along its history', async () => {
     const history = Array.from({ length: 400 }, (_, h) => run('a', h, 'succeeded'));
     for (let i = 0; i < history.length; i += 100) await t.db('sync_runs').insert(history.slice(i, i + 100));

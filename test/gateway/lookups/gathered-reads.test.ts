@@ -7,6 +7,7 @@
 import * as dialect from '../../../core/dialect';
 import { GatheredKeyReads, MAX_KEYS_PER_STATEMENT } from '../../../gateway/lookups/gathered-reads';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
+import { fullScans } from '../../support/query-plans';
 
 const row = (gmsfzh: string, xm: string, deleted = false) => ({
   rybh: 'RY' + gmsfzh, gmsfzh, xm, synced_at: 1, deleted, deleted_at: deleted ? 1 : null, source_job: 'test',
@@ -47,6 +48,13 @@ describe.each(STORAGE_TARGETS)('gathered key reads on %s', (target) => {
     expect(statements()).toHaveLength(1);
     // five distinct keys, padded to eight with the first
     expect(statements()[0]).toEqual([number(1), number(2), number(1).toLowerCase(), number(3), number(4), number(1), number(1), number(1)]);
+  });
+
+  it('a statement finds its rows by the key\'s index, not by reading the library through', async () => {
+    await Promise.all([reads.read(number(1)), reads.read(number(2)), reads.read(number(3))]);
+    const [[, sql, bindings]] = (dialect.selectRows as jest.Mock).mock.calls as [[unknown, string, string[]]];
+    expect(bindings).toHaveLength(4); // padded to a power of two
+    expect(await fullScans(t.db, target, sql, bindings)).toEqual([]);
   });
 
   it('a read asked in a later turn goes in a statement of its own', async () => {
