@@ -75,7 +75,7 @@ async function waitListening(port: number, child: ChildProcess, deadlineMs = 600
   throw new Error(`nothing listening on ${port}`);
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const done = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -83,7 +83,7 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-interface Server {
+export interface Server {
   port: number;
   child: ChildProcess;
 }
@@ -95,10 +95,11 @@ async function startBare(kind: 'express' | 'soap'): Promise<Server> {
   return { port, child };
 }
 
-async function startGateway(env: NodeJS.ProcessEnv, profileDir?: string): Promise<Server> {
+/** `dprs serve` of this build, or of the build whose command line is `cli` */
+export async function startGateway(env: NodeJS.ProcessEnv, profileDir?: string, cli = CLI): Promise<Server> {
   const port = await freePort();
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitListening(port, child);
   return { port, child };
 }
@@ -110,12 +111,12 @@ function soapEnvelope(op: string, params: Record<string, string>): string {
   return `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:d="${SOAP_NAMESPACE}"><soap:Body><d:${op}>${inner}</d:${op}></soap:Body></soap:Envelope>`;
 }
 
-interface Sample {
+export interface Sample {
   xm: string;
   gmsfzh: string;
 }
 
-function samples(n: number): Sample[] {
+export function samples(n: number): Sample[] {
   const out: Sample[] = [];
   for (let i = 0; i < n; i++) {
     const p = person(DEFAULT_DEMO_SIZE.seed, (i * 7) % DEFAULT_DEMO_SIZE.people);
@@ -124,7 +125,7 @@ function samples(n: number): Sample[] {
   return out;
 }
 
-function jsonScript(people: Sample[], token: string): string {
+export function jsonScript(people: Sample[], token: string): string {
   return rotatingRequests(
     people.map((p) => ({
       method: 'POST',
@@ -135,7 +136,7 @@ function jsonScript(people: Sample[], token: string): string {
   );
 }
 
-function soapScript(people: Sample[], token: string): string {
+export function soapScript(people: Sample[], token: string): string {
   return rotatingRequests(
     people.map((p) => ({
       method: 'POST',
@@ -147,7 +148,7 @@ function soapScript(people: Sample[], token: string): string {
 }
 
 /** One real request first: a benchmark of error answers would measure nothing. */
-async function checkAnswers(port: number, kind: 'json' | 'soap', token: string, p: Sample): Promise<void> {
+export async function checkAnswers(port: number, kind: 'json' | 'soap', token: string, p: Sample): Promise<void> {
   const headers = { Authorization: `Bearer ${token}`, 'X-Purpose': PURPOSE };
   const r =
     kind === 'json'
@@ -164,12 +165,12 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-interface Measured extends LoadResult {
+export interface Measured extends LoadResult {
   /** the server's CPU time per answered request: unlike req/s, barely moved by other load on the machine */
   cpuUsPerRequest: number;
 }
 
-function measure(opts: HttpBenchOptions, server: Server, lua: string): Measured {
+export function measure(opts: Pick<HttpBenchOptions, 'connections' | 'seconds' | 'warmupSeconds'>, server: Server, lua: string): Measured {
   const url = `http://127.0.0.1:${server.port}`;
   runWrk({ url, connections: opts.connections, seconds: opts.warmupSeconds, lua });
   const cpuBefore = cpuSecondsOf(server.child.pid!);
@@ -207,7 +208,7 @@ interface Row {
   result: Measured;
 }
 
-async function prepareDatabase(env: NodeJS.ProcessEnv, auditRows: number): Promise<void> {
+export async function prepareDatabase(env: NodeJS.ProcessEnv, auditRows: number): Promise<void> {
   const config = loadConfig(env);
   const ctx = createContext(config);
   try {
@@ -219,9 +220,9 @@ async function prepareDatabase(env: NodeJS.ProcessEnv, auditRows: number): Promi
   }
 }
 
-export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-http-'));
-  const common: NodeJS.ProcessEnv = {
+/** What every measured gateway runs with: its data folder, fresh secrets, quiet logs, a limit never reached. */
+export function gatewayEnv(dataDir: string): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     DATA_DIR: dataDir,
     JWT_SECRET: crypto.randomBytes(32).toString('hex'),
@@ -230,6 +231,11 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
     // high enough never to refuse, so the limiter's bookkeeping is still measured
     RATE_LIMIT_PER_MINUTE: '10000000',
   };
+}
+
+export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-http-'));
+  const common = gatewayEnv(dataDir);
   const sqliteEnv = { ...common, DB_CLIENT: 'sqlite', DATABASE_URL: '' };
   opts.log(`preparing the SQLite gateway database (demo data, ${opts.auditRows} audit rows)…`);
   await prepareDatabase(sqliteEnv, opts.auditRows);

@@ -1,7 +1,7 @@
 /**
- * dprs bench [all] | http | sync | pipeline | audit: benchmarks (not tests). http and sync
- * write their figures, with the command and machine, into their own sections of BENCHMARKS.md;
- * pipeline and audit print theirs. `npm run bench` runs http, sync and the catalogue search.
+ * dprs bench [all] | http | compare | sync | pipeline | audit: benchmarks (not tests). http and
+ * sync write their figures, with the command and machine, into their own sections of
+ * BENCHMARKS.md; compare, pipeline and audit print theirs. `npm run bench` runs http, sync and the catalogue search.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { DEFAULT_AUDIT_ROWS, runHttpBench } from '../bench/http';
 import { pipelineSummary, runPipelineBench } from '../bench/pipeline';
 import { auditSummary, runAuditBench, searchSummary } from '../bench/audit';
 import { haveWrk } from '../bench/wrk';
+import { builtCli, compareSummary, runCompare } from '../bench/compare';
 import { table, writeSection } from '../bench/report';
 import { positiveInt } from './common';
 
@@ -105,6 +106,33 @@ export function registerBenchCommand(program: Command): void {
         auditRows: opts.auditRows,
       });
       process.stdout.write(md + '\n');
+    });
+
+  bench
+    .command('compare')
+    .description('two builds of the gateway under the same lookup load, alternated (wrk): medians of each and after ÷ before; prints only')
+    .requiredOption('--before <checkout>', 'a built checkout of the other revision (its dist/scripts/cli.js)')
+    .option('--after <checkout>', 'a built checkout to compare with it (default: this build)')
+    .option('--interface <kind>', 'json or soap (getRKZP)', 'soap')
+    .option('--mysql-url <url>', 'on MariaDB (a schema dprs_bench_cmp_* is made and dropped) instead of SQLite')
+    .option('--pairs <n>', 'runs of each build', positiveInt, 3)
+    .option('--seconds <n>', 'seconds per load test', positiveInt, 10)
+    .option('--audit-rows <n>', 'audit rows in the log before the runs', positiveInt, 100000)
+    .action(async (opts: { before: string; after?: string; interface: string; mysqlUrl?: string; pairs: number; seconds: number; auditRows: number }) => {
+      requireWrk();
+      if (opts.interface !== 'json' && opts.interface !== 'soap') throw new Error('--interface: json or soap');
+      const runs = await runCompare({
+        cli: { before: builtCli(opts.before), after: opts.after ? builtCli(opts.after) : path.resolve(__dirname, '..', 'cli.js') },
+        iface: opts.interface,
+        mysqlUrl: opts.mysqlUrl ?? null,
+        pairs: opts.pairs,
+        seconds: opts.seconds,
+        warmupSeconds: 3,
+        connections: 50,
+        auditRows: opts.auditRows,
+        log: (s) => process.stderr.write(s + '\n'),
+      });
+      process.stdout.write(compareSummary(runs) + '\n');
     });
 
   bench

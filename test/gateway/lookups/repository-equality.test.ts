@@ -63,7 +63,7 @@ describe.each(STORAGE_TARGETS)('base-library repository on %s', (target) => {
     expect(await repo.personById('370306199001011246')).toBeNull(); // deleted
   });
 
-  it('lookups asked together (one statement on MySQL) get the answers they get one by one', async () => {
+  it('lookups asked together (one statement) get the answers they get one by one', async () => {
     const asked = [
       () => repo.personById('11010519491231002X'), () => repo.personById('11010519491231002x'), () => repo.personById('370306199001011246'),
       () => repo.personById('370306199001011238'), () => repo.entityByCreditCode('91350100M000100Y43'), () => repo.entityByCreditCode('91350100m000100y43'),

@@ -1,0 +1,113 @@
+/**
+ * Two builds of the gateway under the same lookup load, alternated: what a change did, measured
+ * in one run. This machine's speed drifts by tens of per cent within an hour (BENCHMARKS.md), so
+ * the builds take turns — before, after, then after, before — and each build's figure is the
+ * median of its runs. The other build is a checkout of another revision, built:
+ *
+ *   git worktree add /tmp/before <rev> && ln -s "$PWD/node_modules" /tmp/before/
+ *   (cd /tmp/before && npm run build)
+ *   node dist/scripts/cli.js bench compare --before /tmp/before [--interface soap] [--mysql-url …]
+ *
+ * One database is prepared by this build (demo data, an audit log of --audit-rows rows) and each
+ * build serves it in turn, so a before build that needs other migrations cannot be compared.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../core/config';
+import { issueToken } from '../../gateway/auth/tokens';
+import { ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../demo';
+import { benchSchema } from './schema';
+import { table } from './report';
+import { checkAnswers, gatewayEnv, jsonScript, measure, Measured, prepareDatabase, samples, soapScript, startGateway, stop } from './http';
+
+export type Build = 'before' | 'after';
+
+export interface CompareOptions {
+  /** the command line (dist/scripts/cli.js) of each build */
+  cli: Record<Build, string>;
+  iface: 'json' | 'soap';
+  mysqlUrl: string | null;
+  pairs: number;
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  auditRows: number;
+  log: (line: string) => void;
+}
+
+export interface CompareRun {
+  build: Build;
+  result: Measured;
+}
+
+/** A checkout's built command line, or an error naming what is missing. */
+export function builtCli(checkout: string): string {
+  const cli = path.resolve(checkout, 'dist', 'scripts', 'cli.js');
+  if (!fs.existsSync(cli)) throw new Error(`${cli} not found: build the checkout first (npm run build in it)`);
+  return cli;
+}
+
+/** The order of the runs: pairs alternate which build goes first, so a drift favours neither. */
+export function runOrder(pairs: number): Build[] {
+  const order: Build[] = [];
+  for (let i = 0; i < pairs; i++) order.push(...(i % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const)));
+  return order;
+}
+
+export async function runCompare(opts: CompareOptions): Promise<CompareRun[]> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-compare-'));
+  const schema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `dprs_bench_cmp_${process.pid}`) : null;
+  try {
+    const env = schema ? { ...gatewayEnv(dataDir), DB_CLIENT: 'mysql', DATABASE_URL: schema.url } : { ...gatewayEnv(dataDir), DB_CLIENT: 'sqlite', DATABASE_URL: '' };
+    opts.log(`preparing the ${schema ? 'MariaDB' : 'SQLite'} gateway database (demo data, ${opts.auditRows} audit rows)…`);
+    await prepareDatabase(env, opts.auditRows);
+    const token = issueToken(loadConfig(env), DEMO_CONSUMER_ID, ALL_LOOKUPS).access_token;
+    const people = samples(1000);
+    const lua = opts.iface === 'json' ? jsonScript(people, token) : soapScript(people, token);
+    const runs: CompareRun[] = [];
+    for (const build of runOrder(opts.pairs)) {
+      const gw = await startGateway(env, undefined, opts.cli[build]);
+      try {
+        await checkAnswers(gw.port, opts.iface, token, people[0]);
+        const result = measure(opts, gw, lua);
+        opts.log(`${build.padEnd(6)}  ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerRequest.toFixed(0)} CPU µs a request`);
+        runs.push({ build, result });
+      } finally {
+        await stop(gw.child);
+      }
+    }
+    return runs;
+  } finally {
+    await schema?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Each build's runs and medians, and after ÷ before. */
+export function compareSummary(runs: readonly CompareRun[]): string {
+  const of = (build: Build) => runs.filter((r) => r.build === build).map((r) => r.result);
+  const medians = (build: Build) => {
+    const m = of(build);
+    return { rps: median(m.map((r) => r.requestsPerSec)), p99: median(m.map((r) => r.p99Ms)), cpu: median(m.map((r) => r.cpuUsPerRequest)) };
+  };
+  const list = (build: Build, pick: (r: Measured) => number, digits: number) => of(build).map((r) => pick(r).toFixed(digits)).join(' / ');
+  const before = medians('before');
+  const after = medians('after');
+  return table(
+    ['build', 'req/s (each run)', 'p99 ms (each run)', 'CPU µs a request (each run)', 'median req/s', 'median p99 ms', 'median CPU µs'],
+    [
+      ...(['before', 'after'] as const).map((b) => {
+        const m = b === 'before' ? before : after;
+        return [b, list(b, (r) => r.requestsPerSec, 0), list(b, (r) => r.p99Ms, 1), list(b, (r) => r.cpuUsPerRequest, 0), m.rps.toFixed(0), m.p99.toFixed(1), m.cpu.toFixed(0)];
+      }),
+      ['after ÷ before', '', '', '', (after.rps / before.rps).toFixed(2), (after.p99 / before.p99).toFixed(2), (after.cpu / before.cpu).toFixed(2)],
+    ],
+  );
+}
