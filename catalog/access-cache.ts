@@ -7,14 +7,13 @@
  * decides afresh. A decision also ends when a grant it rests on expires, and after MAX_AGE_MS,
  * which bounds a change made with plain SQL that did not raise the version.
  */
+import { setImmediate as turnEnded } from 'node:timers/promises';
 import type { Db } from '../core/db';
 import { selectRows } from '../core/dialect';
 import { AccessDecision, AccessResult, decideAccess } from './access';
 import { ACCESS_VERSION_SQL } from './access-version';
 
 const MAX_AGE_MS = 60_000;
-/** resolves once the current turn of the event loop is over: the calls made during it have all begun */
-const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** consumers × methods is small; the bound only keeps a flood of unknown names from growing it */
 const MAX_ENTRIES = 10_000;
 
@@ -57,7 +56,7 @@ class AccessCache {
   private readVersion(): Promise<number> {
     this.next ??= (this.sent ?? Promise.resolve())
       .catch(() => undefined)
-      .then(endOfTurn)
+      .then(() => turnEnded()) // the calls made during this turn have all begun
       .then(() => {
         this.next = null;
         return this.send();

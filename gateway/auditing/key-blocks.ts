@@ -12,6 +12,7 @@
  * built (a crash, a failed build) only means its range is read whole; verifyChain compares
  * each block with its rows, so a block edited to hide a lookup is reported.
  */
+import { setImmediate as turnEnded } from 'node:timers/promises';
 import type { Db } from '../../core/db';
 import { selectRows } from '../../core/dialect';
 
@@ -79,7 +80,7 @@ export async function buildKeyBlocks(db: Db, opts: { rows?: number; maxBlocks?: 
     await db('audit_key_blocks').insert({ first_id: firstId, last_id: lastId, prefixes }).onConflict('first_id').ignore();
     // on SQLite each statement runs on the event loop: lookups go first between blocks (an
     // existing log's backlog is hundreds of them)
-    await new Promise((resolve) => setImmediate(resolve));
+    await turnEnded();
   }
   return built;
 }

@@ -5,6 +5,7 @@
  * process's first commit, and each that completes a block of ids, start building the pending
  * key blocks (./key-blocks), after the answers.
  */
+import { setImmediate as turnEnded } from 'node:timers/promises';
 import type { Db } from '../../core/db';
 import type { AuditEntry } from './chain';
 import { appendEntries } from './store';
@@ -53,7 +54,7 @@ export class AuditWriter {
 
   private async drain(): Promise<void> {
     // let the requests of the current tick join the first batch
-    await new Promise((r) => setImmediate(r));
+    await turnEnded();
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       const stop = auditWriteDuration.startTimer();

@@ -19,7 +19,7 @@ import { issueToken } from '../../gateway/auth/tokens';
 import { ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../demo';
 import { benchSchema } from './schema';
 import { table } from './report';
-import { checkAnswers, gatewayEnv, jsonScript, measure, Measured, prepareDatabase, samples, soapScript, startGateway, stop } from './http';
+import { checkAnswers, gatewayEnv, jsonScript, measure, Measured, onStore, prepareDatabase, samples, soapScript, startGateway, stop } from './http';
 
 export type Build = 'before' | 'after';
 
@@ -59,7 +59,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareRun[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-compare-'));
   const schema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `dprs_bench_cmp_${process.pid}`) : null;
   try {
-    const env = schema ? { ...gatewayEnv(dataDir), DB_CLIENT: 'mysql', DATABASE_URL: schema.url } : { ...gatewayEnv(dataDir), DB_CLIENT: 'sqlite', DATABASE_URL: '' };
+    const env = onStore(gatewayEnv(dataDir), schema?.url ?? null);
     opts.log(`preparing the ${schema ? 'MariaDB' : 'SQLite'} gateway database (demo data, ${opts.auditRows} audit rows)…`);
     await prepareDatabase(env, opts.auditRows);
     const token = issueToken(loadConfig(env), DEMO_CONSUMER_ID, ALL_LOOKUPS).access_token;
@@ -98,16 +98,11 @@ export function compareSummary(runs: readonly CompareRun[]): string {
     return { rps: median(m.map((r) => r.requestsPerSec)), p99: median(m.map((r) => r.p99Ms)), cpu: median(m.map((r) => r.cpuUsPerRequest)) };
   };
   const list = (build: Build, pick: (r: Measured) => number, digits: number) => of(build).map((r) => pick(r).toFixed(digits)).join(' / ');
-  const before = medians('before');
-  const after = medians('after');
+  const m = { before: medians('before'), after: medians('after') };
+  const row = (b: Build) => [b, list(b, (r) => r.requestsPerSec, 0), list(b, (r) => r.p99Ms, 1), list(b, (r) => r.cpuUsPerRequest, 0), m[b].rps.toFixed(0), m[b].p99.toFixed(1), m[b].cpu.toFixed(0)];
+  const ratio = (pick: (x: (typeof m)['after']) => number) => (pick(m.after) / pick(m.before)).toFixed(2);
   return table(
     ['build', 'req/s (each run)', 'p99 ms (each run)', 'CPU µs a request (each run)', 'median req/s', 'median p99 ms', 'median CPU µs'],
-    [
-      ...(['before', 'after'] as const).map((b) => {
-        const m = b === 'before' ? before : after;
-        return [b, list(b, (r) => r.requestsPerSec, 0), list(b, (r) => r.p99Ms, 1), list(b, (r) => r.cpuUsPerRequest, 0), m.rps.toFixed(0), m.p99.toFixed(1), m.cpu.toFixed(0)];
-      }),
-      ['after ÷ before', '', '', '', (after.rps / before.rps).toFixed(2), (after.p99 / before.p99).toFixed(2), (after.cpu / before.cpu).toFixed(2)],
-    ],
+    [row('before'), row('after'), ['after ÷ before', '', '', '', ratio((x) => x.rps), ratio((x) => x.p99), ratio((x) => x.cpu)]],
   );
 }

@@ -41,7 +41,8 @@ export interface HttpBenchOptions {
 }
 
 const DIST = path.resolve(__dirname, '..'); // dist/scripts
-const CLI = path.join(DIST, 'cli.js');
+/** this build's command line */
+export const CLI = path.join(DIST, 'cli.js');
 const BARE = path.join(__dirname, 'bare-servers.js');
 const PURPOSE = encodeURIComponent('性能测试：办理户籍业务');
 /** about a year of a district's lookups (the log is kept at least 180 days) */
@@ -233,10 +234,15 @@ export function gatewayEnv(dataDir: string): NodeJS.ProcessEnv {
   };
 }
 
+/** `env` on a MariaDB schema, or on the embedded SQLite file in its data folder (url null). */
+export function onStore(env: NodeJS.ProcessEnv, mysqlUrl: string | null): NodeJS.ProcessEnv {
+  return mysqlUrl ? { ...env, DB_CLIENT: 'mysql', DATABASE_URL: mysqlUrl } : { ...env, DB_CLIENT: 'sqlite', DATABASE_URL: '' };
+}
+
 export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-http-'));
   const common = gatewayEnv(dataDir);
-  const sqliteEnv = { ...common, DB_CLIENT: 'sqlite', DATABASE_URL: '' };
+  const sqliteEnv = onStore(common, null);
   opts.log(`preparing the SQLite gateway database (demo data, ${opts.auditRows} audit rows)…`);
   await prepareDatabase(sqliteEnv, opts.auditRows);
   const token = issueToken(loadConfig(sqliteEnv), DEMO_CONSUMER_ID, ALL_LOOKUPS).access_token;
@@ -258,7 +264,7 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
   const targets: Array<{ label: string; env: NodeJS.ProcessEnv }> = [{ label: 'SQLite', env: sqliteEnv }];
   const mysqlSchema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `dprs_bench_${process.pid}`) : null;
   if (mysqlSchema) {
-    const mysqlEnv = { ...common, DB_CLIENT: 'mysql', DATABASE_URL: mysqlSchema.url };
+    const mysqlEnv = onStore(common, mysqlSchema.url);
     opts.log(`preparing the MariaDB gateway database (demo data, ${opts.auditRows} audit rows)…`);
     await prepareDatabase(mysqlEnv, opts.auditRows);
     targets.push({ label: 'MariaDB', env: mysqlEnv });

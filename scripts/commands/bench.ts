@@ -1,13 +1,14 @@
 /**
  * dprs bench [all] | http | compare | sync | pipeline | audit: benchmarks (not tests). http and
  * sync write their figures, with the command and machine, into their own sections of
- * BENCHMARKS.md; compare, pipeline and audit print theirs. `npm run bench` runs http, sync and the catalogue search.
+ * BENCHMARKS.md; compare, pipeline and audit print theirs. `npm run bench` runs http, sync and
+ * the catalogue search.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { benchSync, SyncBenchResult } from '../bench/sync';
-import { DEFAULT_AUDIT_ROWS, runHttpBench } from '../bench/http';
+import { CLI, DEFAULT_AUDIT_ROWS, runHttpBench } from '../bench/http';
 import { pipelineSummary, runPipelineBench } from '../bench/pipeline';
 import { auditSummary, runAuditBench, searchSummary } from '../bench/audit';
 import { haveWrk } from '../bench/wrk';
@@ -65,6 +66,11 @@ function runCatalogBench(): void {
   if (r.status !== 0) throw new Error('catalogue benchmark failed');
 }
 
+function lookupInterface(v: string): 'json' | 'soap' {
+  if (v !== 'json' && v !== 'soap') throw new InvalidArgumentError('应为 json 或 soap');
+  return v;
+}
+
 function requireWrk(): void {
   if (!haveWrk()) throw new Error('wrk is not installed: apt-get install -y wrk');
 }
@@ -113,16 +119,15 @@ export function registerBenchCommand(program: Command): void {
     .description('two builds of the gateway under the same lookup load, alternated (wrk): medians of each and after ÷ before; prints only')
     .requiredOption('--before <checkout>', 'a built checkout of the other revision (its dist/scripts/cli.js)')
     .option('--after <checkout>', 'a built checkout to compare with it (default: this build)')
-    .option('--interface <kind>', 'json or soap (getRKZP)', 'soap')
+    .option('--interface <kind>', 'json or soap (getRKZP)', lookupInterface, 'soap' as const)
     .option('--mysql-url <url>', 'on MariaDB (a schema dprs_bench_cmp_* is made and dropped) instead of SQLite')
     .option('--pairs <n>', 'runs of each build', positiveInt, 3)
     .option('--seconds <n>', 'seconds per load test', positiveInt, 10)
     .option('--audit-rows <n>', 'audit rows in the log before the runs', positiveInt, 100000)
-    .action(async (opts: { before: string; after?: string; interface: string; mysqlUrl?: string; pairs: number; seconds: number; auditRows: number }) => {
+    .action(async (opts: { before: string; after?: string; interface: 'json' | 'soap'; mysqlUrl?: string; pairs: number; seconds: number; auditRows: number }) => {
       requireWrk();
-      if (opts.interface !== 'json' && opts.interface !== 'soap') throw new Error('--interface: json or soap');
       const runs = await runCompare({
-        cli: { before: builtCli(opts.before), after: opts.after ? builtCli(opts.after) : path.resolve(__dirname, '..', 'cli.js') },
+        cli: { before: builtCli(opts.before), after: opts.after ? builtCli(opts.after) : CLI },
         iface: opts.interface,
         mysqlUrl: opts.mysqlUrl ?? null,
         pairs: opts.pairs,
