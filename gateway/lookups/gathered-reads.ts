@@ -3,9 +3,12 @@
  * statement costs more than the read itself: on MySQL a round trip (a packet written, a result
  * parsed, a pooled connection taken and given back; BENCHMARKS.md, "Round 6"), on SQLite in
  * WAL mode a read transaction of its own, its locks taken and released ("Round 10"). The keys
- * asked during one turn of the event loop are sent when the turn ends (setImmediate) as one
- * `in (…)` statement, so under load one statement serves the lookups that arrived together,
- * and a lone lookup waits only for the rest of its own turn.
+ * asked while the current callback and the promise continuations it set off run are sent as
+ * one `in (…)` statement once they have all run (process.nextTick: after the microtasks).
+ * Lookups ask for their row together — the continuations of the one access-version read they
+ * shared (catalog/access-cache) — so under load one statement serves them, without waiting
+ * for the turn of the event loop to end: that put a whole loop iteration, with the requests
+ * newly arrived, between a lookup's access decision and its read ("Round 11").
  * Each read is still sent after it was asked, so it sees every change committed before.
  */
 import type { Db } from '../../core/db';
@@ -43,7 +46,7 @@ export class GatheredKeyReads {
   read(key: string): Promise<Row | null> {
     return new Promise<Row | null>((resolve, reject) => {
       // Stryker disable next-line ConditionalExpression: a send per read would find the keys taken by the first: more callbacks, the same statements
-      if (this.waiting.size === 0) setImmediate(() => this.send());
+      if (this.waiting.size === 0) process.nextTick(() => this.send());
       const waiters = this.waiting.get(key);
       if (waiters) waiters.push({ resolve, reject });
       else this.waiting.set(key, [{ resolve, reject }]);

@@ -173,7 +173,7 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     if (!v.ok) expect(v.problems.map((p) => [p.fromId, p.toId])).toEqual([[4, 5]]);
   });
 
-  it('the writer commits one batch per tick up to its size, in order, and fails only the batch that failed', async () => {
+  it('the writer commits the appends made together as one batch up to its size, in order, and fails only the batch that failed', async () => {
     const append = jest.spyOn(store, 'appendEntries');
     const before = (await auditBatchSize.get()).values.find((v) => v.metricName === 'dprs_audit_batch_rows_count')?.value ?? 0;
     const w = new AuditWriter(t.db, CHAIN, 3);
@@ -194,6 +194,26 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => w.append(entry(10 + i))));
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
     expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 10 });
+  });
+
+  it('the appends of lookups answered together share a batch, begun before the turn ends', async () => {
+    const append = jest.spyOn(store, 'appendEntries');
+    const w = new AuditWriter(t.db, CHAIN);
+    // how many batches had been begun when this turn of the event loop ended
+    const batchesWhenTurnEnded = new Promise<number>((resolve) => setImmediate(() => resolve(append.mock.calls.length)));
+    // lookups go on from the read they shared, each through awaits of its own
+    const shared = Promise.resolve();
+    await Promise.all([
+      shared.then(() => w.append(entry(0))),
+      shared.then(async () => {
+        await null;
+        await null;
+        return w.append(entry(1));
+      }),
+    ]);
+    expect(append.mock.calls.map((c) => c[2].map((e) => e.requestId))).toEqual([['req-0', 'req-1']]);
+    // the commit was not held back for another loop iteration (and the requests it takes in)
+    expect(await batchesWhenTurnEnded).toBe(1);
   });
 
   it('flush waits for everything queued so far', async () => {

@@ -1,6 +1,7 @@
 /**
- * Gathered key reads (gateway/lookups/gathered-reads.ts), on each database: the keys asked in
- * one turn of the event loop share a statement, each read gets exactly its own live row, a
+ * Gathered key reads (gateway/lookups/gathered-reads.ts), on each database: the keys asked
+ * together (in one callback and the continuations it sets off) share a statement, sent before
+ * the turn of the event loop ends, each read gets exactly its own live row, a
  * statement carries at most MAX_KEYS_PER_STATEMENT keys, a failed statement fails the reads it
  * carried and no others, and every read sees what was committed before it was asked.
  */
@@ -35,7 +36,7 @@ describe.each(STORAGE_TARGETS)('gathered key reads on %s', (target) => {
 
   const name = async (read: Promise<Record<string, unknown> | null>) => (await read)?.xm ?? null;
 
-  it('keys asked in one turn share one statement, and each read gets exactly its own live row', async () => {
+  it('keys asked together share one statement, and each read gets exactly its own live row', async () => {
     const answers = await Promise.all([
       name(reads.read(number(1))),
       name(reads.read(number(2))),
@@ -50,6 +51,25 @@ describe.each(STORAGE_TARGETS)('gathered key reads on %s', (target) => {
     expect(statements()[0]).toEqual([number(1), number(2), number(1).toLowerCase(), number(3), number(4), number(1), number(1), number(1)]);
   });
 
+  it('keys asked by the continuations of one settled read share one statement, sent before the turn ends', async () => {
+    // how many statements had been sent when this turn of the event loop ended
+    const sentWhenTurnEnded = new Promise<number>((resolve) => setImmediate(() => resolve(statements().length)));
+    // lookups go on from the access-version read they shared, each through awaits of its own
+    const shared = Promise.resolve();
+    const answers = await Promise.all([
+      shared.then(() => name(reads.read(number(1)))),
+      shared.then(async () => {
+        await null;
+        await null;
+        return name(reads.read(number(2)));
+      }),
+    ]);
+    expect(answers).toEqual(['张三', '李四']);
+    expect(statements()).toEqual([[number(1), number(2)]]);
+    // sent without waiting for the loop iteration to end (and the requests it would take in)
+    expect(await sentWhenTurnEnded).toBe(1);
+  });
+
   it('a statement finds its rows by the key\'s index, not by reading the library through', async () => {
     await Promise.all([reads.read(number(1)), reads.read(number(2)), reads.read(number(3))]);
     const [[, sql, bindings]] = (dialect.selectRows as jest.Mock).mock.calls as [[unknown, string, string[]]];
@@ -57,7 +77,7 @@ describe.each(STORAGE_TARGETS)('gathered key reads on %s', (target) => {
     expect(await fullScans(t.db, target, sql, bindings)).toEqual([]);
   });
 
-  it('a read asked in a later turn goes in a statement of its own', async () => {
+  it('a read asked after the statement was sent goes in a statement of its own', async () => {
     expect(await name(reads.read(number(1)))).toBe('张三');
     expect(await name(reads.read(number(2)))).toBe('李四');
     expect(statements()).toEqual([[number(1)], [number(2)]]);
@@ -75,7 +95,7 @@ describe.each(STORAGE_TARGETS)('gathered key reads on %s', (target) => {
     expect(statements().map((b) => b.length)).toEqual([MAX_KEYS_PER_STATEMENT]);
   });
 
-  it('a failed statement fails the reads it carried, and the next turn reads again', async () => {
+  it('a failed statement fails the reads it carried, and the next read is sent again', async () => {
     (dialect.selectRows as jest.Mock).mockImplementationOnce(() => Promise.reject(new Error('connection lost')));
     const failed = [reads.read(number(1)), reads.read(number(2))];
     await expect(failed[0]).rejects.toThrow('connection lost');
