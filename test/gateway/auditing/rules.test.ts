@@ -224,6 +224,19 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     await Promise.all(pending);
     await w.flush(); // idle: returns at once
   });
+  it('close waits for the entries queued before it to be committed', async () => {
+    const commit = store.appendEntries;
+    // a commit that takes a while, as one of several round trips does on MySQL
+    jest.spyOn(store, 'appendEntries').mockImplementation(async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return commit(...args);
+    });
+    const w = new AuditWriter(t.db, CHAIN);
+    const pending = w.append(entry(0));
+    await w.close();
+    expect(Number((await t.db('audit_log').count({ n: '*' }).first())!.n)).toBe(1);
+    await pending;
+  });
   it('verifies page by page: a chain of exactly a page, or one row more, verifies whole', async () => {
     await store.appendEntries(t.db, CHAIN, Array.from({ length: 4 }, (_, i) => entry(i)));
     expect(await store.verifyChain(t.db, CHAIN, { pageSize: 2 })).toMatchObject({ ok: true, rows: 4, lastId: 4, unkeyedRows: 0, anchorsChecked: 0 });
