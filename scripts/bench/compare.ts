@@ -1,8 +1,7 @@
 /**
  * Two builds of the gateway under the same lookup load, alternated: what a change did, measured
- * in one run. This machine's speed drifts by tens of per cent within an hour (BENCHMARKS.md), so
- * the builds take turns — before, after, then after, before — and each build's figure is the
- * median of its runs. The other build is a checkout of another revision, built:
+ * in one run. The builds take turns — before, after, then after, before (./stats) — and each
+ * build's figure is the median of its runs. The other build is a checkout of another revision, built:
  *
  *   git worktree add /tmp/before <rev> && ln -s "$PWD/node_modules" /tmp/before/
  *   (cd /tmp/before && npm run build)
@@ -19,6 +18,7 @@ import { issueToken } from '../../gateway/auth/tokens';
 import { ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../demo';
 import { benchSchema } from './schema';
 import { table } from './report';
+import { alternated, median } from './stats';
 import { checkAnswers, gatewayEnv, jsonScript, measure, Measured, onStore, prepareDatabase, samples, soapScript, startGateway, stop } from './http';
 
 export type Build = 'before' | 'after';
@@ -48,13 +48,6 @@ export function builtCli(checkout: string): string {
   return cli;
 }
 
-/** The order of the runs: pairs alternate which build goes first, so a drift favours neither. */
-export function runOrder(pairs: number): Build[] {
-  const order: Build[] = [];
-  for (let i = 0; i < pairs; i++) order.push(...(i % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const)));
-  return order;
-}
-
 export async function runCompare(opts: CompareOptions): Promise<CompareRun[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-compare-'));
   const schema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `dprs_bench_cmp_${process.pid}`) : null;
@@ -66,7 +59,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareRun[]> {
     const people = samples(1000);
     const lua = opts.iface === 'json' ? jsonScript(people, token) : soapScript(people, token);
     const runs: CompareRun[] = [];
-    for (const build of runOrder(opts.pairs)) {
+    for (const build of alternated<Build>(opts.pairs, 'before', 'after')) {
       const gw = await startGateway(env, undefined, opts.cli[build]);
       try {
         await checkAnswers(gw.port, opts.iface, token, people[0]);
@@ -82,12 +75,6 @@ export async function runCompare(opts: CompareOptions): Promise<CompareRun[]> {
     await schema?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Each build's runs and medians, and after ÷ before. */

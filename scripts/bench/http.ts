@@ -4,8 +4,9 @@
  *   bare node-soap (same WSDL, canned answer)  vs  the gateway's SOAP getRKZP
  * The gateway path is the real one: token check, purpose, validation, grant check, database
  * lookup, masking/projection and a durable, hash-chained audit row. On SQLite, and on MariaDB
- * when a URL is given. Each server is its own process; wrk loads it from another. The baselines
- * run before the gateway and again after it, and the gateway is compared with their mean.
+ * when a URL is given. Each server is its own process; wrk loads it from another. Each scenario
+ * is measured in pairs — its bare server and the gateway one right after the other, which goes
+ * first alternating (./stats) — and each figure is the median of the pairs'.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -27,6 +28,7 @@ import { benchSchema } from './schema';
 import { summariseProfileDir } from './profile';
 import { fillAuditLog } from './audit';
 import { auditChainKey } from '../../gateway/auditing/chain';
+import { alternated, median } from './stats';
 
 export interface HttpBenchOptions {
   seconds: number;
@@ -38,6 +40,8 @@ export interface HttpBenchOptions {
   profileDir?: string;
   /** audit rows in each gateway's log before it is measured: lookups on a log that has served a while */
   auditRows: number;
+  /** pairs of runs (bare server, gateway) per scenario */
+  pairs: number;
 }
 
 const DIST = path.resolve(__dirname, '..'); // dist/scripts
@@ -47,6 +51,8 @@ const BARE = path.join(__dirname, 'bare-servers.js');
 const PURPOSE = encodeURIComponent('性能测试：办理户籍业务');
 /** about a year of a district's lookups (the log is kept at least 180 days) */
 export const DEFAULT_AUDIT_ROWS = 1_000_000;
+/** pairs of runs per scenario: three, so that one outlying pair does not decide the median */
+export const DEFAULT_PAIRS = 3;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -181,32 +187,61 @@ export function measure(opts: Pick<HttpBenchOptions, 'connections' | 'seconds' |
   return { ...r, cpuUsPerRequest };
 }
 
-async function measureThenStop(opts: HttpBenchOptions, server: Server, lua: string): Promise<Measured> {
-  try {
-    return measure(opts, server, lua);
-  } finally {
-    await stop(server.child);
-  }
+/** A scenario's baseline and gateway, measured one right after the other. */
+export interface Pair {
+  baseline: Measured;
+  gateway: Measured;
 }
 
-/** Two runs of one baseline as one: req/s, latencies and CPU per request averaged. */
-function meanOf(a: Measured, b: Measured): Measured {
-  const mean = (x: number, y: number) => (x + y) / 2;
+/** A scenario's figures over its pairs: each the median, the ratios the medians of the pairs' ratios. */
+export interface PairedFigures {
+  gateway: { requestsPerSec: number; p50Ms: number; p99Ms: number; cpuUsPerRequest: number };
+  baseline: { requestsPerSec: number; p99Ms: number; cpuUsPerRequest: number };
+  /** gateway ÷ baseline req/s */
+  throughputRatio: number;
+  /** gateway ÷ baseline p99 */
+  p99Ratio: number;
+  /** baseline ÷ gateway CPU per request: what the throughput ratio would be on an idle machine */
+  cpuRatio: number;
+  /** each pair's throughput ratio, in order: how far the machine moved during the measurement */
+  pairThroughputRatios: number[];
+  /** issue 15's goal: ≥ 0.6 × the baseline's throughput with p99 ≤ 2 × the baseline's */
+  met: boolean;
+}
+
+export function pairedFigures(pairs: readonly Pair[]): PairedFigures {
+  const of = (pick: (p: Pair) => number) => median(pairs.map(pick));
+  const throughputRatio = of((p) => p.gateway.requestsPerSec / p.baseline.requestsPerSec);
+  const p99Ratio = of((p) => p.gateway.p99Ms / p.baseline.p99Ms);
   return {
-    requestsPerSec: mean(a.requestsPerSec, b.requestsPerSec),
-    p50Ms: mean(a.p50Ms, b.p50Ms),
-    p99Ms: mean(a.p99Ms, b.p99Ms),
-    requests: a.requests + b.requests,
-    non2xx: a.non2xx + b.non2xx,
-    errors: a.errors + b.errors,
-    cpuUsPerRequest: mean(a.cpuUsPerRequest, b.cpuUsPerRequest),
+    gateway: { requestsPerSec: of((p) => p.gateway.requestsPerSec), p50Ms: of((p) => p.gateway.p50Ms), p99Ms: of((p) => p.gateway.p99Ms), cpuUsPerRequest: of((p) => p.gateway.cpuUsPerRequest) },
+    baseline: { requestsPerSec: of((p) => p.baseline.requestsPerSec), p99Ms: of((p) => p.baseline.p99Ms), cpuUsPerRequest: of((p) => p.baseline.cpuUsPerRequest) },
+    throughputRatio,
+    p99Ratio,
+    cpuRatio: of((p) => p.baseline.cpuUsPerRequest / p.gateway.cpuUsPerRequest),
+    pairThroughputRatios: pairs.map((p) => p.gateway.requestsPerSec / p.baseline.requestsPerSec),
+    met: throughputRatio >= 0.6 && p99Ratio <= 2,
   };
+}
+
+/** `pairs` pairs of runs of one scenario, the order alternated within each pair. */
+function measurePairs(opts: HttpBenchOptions, bare: Server, gateway: Server, lua: string): Pair[] {
+  const pairs: Pair[] = [];
+  let pending: Partial<Pair> = {};
+  for (const which of alternated(opts.pairs, 'baseline' as const, 'gateway' as const)) {
+    pending[which] = measure(opts, which === 'baseline' ? bare : gateway, lua);
+    if (pending.baseline && pending.gateway) {
+      pairs.push(pending as Pair);
+      pending = {};
+    }
+  }
+  return pairs;
 }
 
 interface Row {
   name: string;
   baseline: 'bare express' | 'bare node-soap';
-  result: Measured;
+  figures: PairedFigures;
 }
 
 export async function prepareDatabase(env: NodeJS.ProcessEnv, auditRows: number): Promise<void> {
@@ -249,103 +284,88 @@ export async function runHttpBench(opts: HttpBenchOptions): Promise<string> {
   const people = samples(1000);
   const rows: Row[] = [];
 
-  const jsonLua = jsonScript(people, token);
-  const soapLua = soapScript(people, token);
-  /** Both baselines, each from a fresh process: measured before the gateway runs and again after. */
-  const measureBaselines = async (when: string): Promise<{ json: Measured; soap: Measured }> => {
-    opts.log(`baseline (${when}): bare express…`);
-    const json = await measureThenStop(opts, await startBare('express'), jsonLua);
-    opts.log(`baseline (${when}): bare node-soap…`);
-    const soap = await measureThenStop(opts, await startBare('soap'), soapLua);
-    return { json, soap };
-  };
-  const before = await measureBaselines('before');
-
   const targets: Array<{ label: string; env: NodeJS.ProcessEnv }> = [{ label: 'SQLite', env: sqliteEnv }];
   const mysqlSchema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `dprs_bench_${process.pid}`) : null;
-  if (mysqlSchema) {
-    const mysqlEnv = onStore(common, mysqlSchema.url);
-    opts.log(`preparing the MariaDB gateway database (demo data, ${opts.auditRows} audit rows)…`);
-    await prepareDatabase(mysqlEnv, opts.auditRows);
-    targets.push({ label: 'MariaDB', env: mysqlEnv });
-  }
-
-  let baselines: { before: typeof before; after: typeof before; json: Measured; soap: Measured };
+  // the bare servers serve the whole measurement, idle while the gateway is loaded
+  const bare: Server[] = [];
   try {
+    if (mysqlSchema) {
+      const mysqlEnv = onStore(common, mysqlSchema.url);
+      opts.log(`preparing the MariaDB gateway database (demo data, ${opts.auditRows} audit rows)…`);
+      await prepareDatabase(mysqlEnv, opts.auditRows);
+      targets.push({ label: 'MariaDB', env: mysqlEnv });
+    }
+    const bareExpress = await startBare('express');
+    bare.push(bareExpress);
+    const bareSoap = await startBare('soap');
+    bare.push(bareSoap);
+    const scenarios = [
+      { kind: 'json', baseline: 'bare express', server: bareExpress, lua: jsonScript(people, token) },
+      { kind: 'soap', baseline: 'bare node-soap', server: bareSoap, lua: soapScript(people, token) },
+    ] as const;
     for (const t of targets) {
-      opts.log(`gateway on ${t.label}…`);
       const profileDir = opts.profileDir ? path.join(opts.profileDir, t.label.toLowerCase()) : undefined;
       const gw = await startGateway(t.env, profileDir);
       try {
-        await checkAnswers(gw.port, 'json', token, people[0]);
-        await checkAnswers(gw.port, 'soap', token, people[0]);
-        rows.push({ name: `JSON getRKZP, gateway on ${t.label}`, baseline: 'bare express', result: measure(opts, gw, jsonLua) });
-        rows.push({ name: `SOAP getRKZP, gateway on ${t.label}`, baseline: 'bare node-soap', result: measure(opts, gw, soapLua) });
+        for (const sc of scenarios) {
+          await checkAnswers(gw.port, sc.kind, token, people[0]);
+          const name = `${sc.kind.toUpperCase()} getRKZP, gateway on ${t.label}`;
+          opts.log(`${name} against ${sc.baseline}, ${opts.pairs} pairs…`);
+          const figures = pairedFigures(measurePairs(opts, sc.server, gw, sc.lua));
+          opts.log(`  ratios of the pairs: ${figures.pairThroughputRatios.map((r) => r.toFixed(2)).join(' / ')}`);
+          rows.push({ name, baseline: sc.baseline, figures });
+        }
       } finally {
         await stop(gw.child);
       }
       // the profile covers the JSON and SOAP runs of this gateway (written when it exits)
       if (profileDir) opts.log(summariseProfileDir(profileDir));
     }
-    // this VM's speed drifts (bare node-soap took 94 to 143 CPU µs per request within an hour):
-    // the gateway is compared with the mean of a baseline run before it and one after it
-    const after = await measureBaselines('after');
-    baselines = { before, after, json: meanOf(before.json, after.json), soap: meanOf(before.soap, after.soap) };
   } finally {
+    for (const b of bare) await stop(b.child);
     await mysqlSchema?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  const { json: bareJson, soap: bareSoapResult } = baselines;
-  const baseOf = (r: Row) => (r.baseline === 'bare express' ? bareJson : bareSoapResult);
-  const drift = (b: Measured, a: Measured) => `${a.requestsPerSec >= b.requestsPerSec ? '+' : '−'}${Math.abs((a.requestsPerSec / b.requestsPerSec - 1) * 100).toFixed(0)} %`;
-
-  const fmt = (n: number, d = 0) => n.toFixed(d);
   const md = [
     '## Lookups: gateway vs the bare stack',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}.`,
-    `Command: \`npm run bench -- http${opts.mysqlUrl ? ' --mysql-url mysql://…' : ''}\` (wrk, 1 thread, ${opts.connections} connections, ${opts.warmupSeconds} s warm-up then ${opts.seconds} s; requests rotate over 1,000 demo people).`,
+    `Command: \`npm run bench -- http${opts.mysqlUrl ? ' --mysql-url mysql://…' : ''}\` (wrk, 1 thread, ${opts.connections} connections, ${opts.warmupSeconds} s warm-up then ${opts.seconds} s a run; requests rotate over 1,000 demo people).`,
     'Each server is one Node process; wrk runs beside it on the same two cores. The gateway answers with the full path: token check (a token is verified once, then only its expiry), purpose header, validation, the access decision (the access version read from the database on every call; consumer, resource and grants read again whenever it has moved), lookup, projection, and a hash-chained audit row committed (group commit) before the answer.',
     `Each gateway's audit log holds ${opts.auditRows.toLocaleString('en-US')} rows before it is measured (key blocks built), as a gateway's that has served a while does: a cost that grows with the log shows here.`,
     '',
-    table(
-      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'baseline', 'baseline req/s', 'baseline p99 ms', 'baseline CPU µs/req', 'throughput ratio', 'p99 ratio', 'CPU ratio', 'goal met?'],
-      [
-        ...(
-          [
-            ['bare express', baselines.before.json, baselines.after.json, bareJson],
-            ['bare node-soap', baselines.before.soap, baselines.after.soap, bareSoapResult],
-          ] as const
-        ).flatMap(([name, b, a, mean]) =>
-          ([['before', b], ['after', a], ['mean: the baseline', mean]] as const).map(([when, m]) => [`${name} (${when})`, fmt(m.requestsPerSec), fmt(m.p50Ms, 2), fmt(m.p99Ms, 2), fmt(m.cpuUsPerRequest), '—', '—', '—', '—', '—', '—', '—', '—']),
-        ),
-        ...rows.map((r) => {
-          const base = baseOf(r);
-          return [
-            r.name,
-            fmt(r.result.requestsPerSec),
-            fmt(r.result.p50Ms, 2),
-            fmt(r.result.p99Ms, 2),
-            fmt(r.result.cpuUsPerRequest),
-            r.baseline,
-            fmt(base.requestsPerSec),
-            fmt(base.p99Ms, 2),
-            fmt(base.cpuUsPerRequest),
-            fmt(r.result.requestsPerSec / base.requestsPerSec, 2),
-            fmt(r.result.p99Ms / base.p99Ms, 2),
-            fmt(base.cpuUsPerRequest / r.result.cpuUsPerRequest, 2),
-            r.result.requestsPerSec / base.requestsPerSec >= 0.6 && r.result.p99Ms / base.p99Ms <= 2 ? 'yes' : 'no',
-          ];
-        }),
-      ],
-    ),
+    pairedTable(rows),
     '',
-    `Each baseline is the mean of a run before the gateway's runs and one after them (fresh processes); between the two, bare express moved ${drift(baselines.before.json, baselines.after.json)} in req/s and bare node-soap ${drift(baselines.before.soap, baselines.after.soap)} — how far this machine's speed drifted during the measurement.`,
+    `Each row is the median of ${opts.pairs} pairs of runs: the bare server and the gateway measured one right after the other, which of them goes first alternating from pair to pair, so that this machine's drift (tens of per cent within minutes) favours neither; each ratio is the median of the pairs' ratios. The bare servers run throughout, idle while the gateway is loaded. The last column shows each pair's throughput ratio: how far the verdict moved within the measurement.`,
     '',
     'CPU µs/req is the server process\'s user + system CPU time (from /proc) during the measured seconds divided by the requests answered; its ratio (baseline ÷ gateway) is what the throughput ratio would be on an otherwise idle machine where the server is CPU-bound, and moves far less than req/s when other work shares the cores.',
     '',
-    'Goals (issue 15): each gateway row ≥ 0.6 × its baseline\'s throughput with p99 ≤ 2 × the baseline\'s, on SQLite and on MariaDB; "goal met?" applies both.',
+    'Goals (issue 15): each gateway row ≥ 0.6 × its baseline\'s throughput with p99 ≤ 2 × the baseline\'s, on SQLite and on MariaDB; "goal met?" applies both to the medians.',
   ].join('\n');
   writeSection('http', md);
   return md;
+}
+
+/** The lookups table: a row per scenario, its medians beside its baseline's, the ratios and the verdict. */
+export function pairedTable(rows: ReadonlyArray<{ name: string; baseline: string; figures: PairedFigures }>): string {
+  const fmt = (n: number, d = 0) => n.toFixed(d);
+  return table(
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'baseline', 'baseline req/s', 'baseline p99 ms', 'baseline CPU µs/req', 'throughput ratio', 'p99 ratio', 'CPU ratio', 'goal met?', 'throughput ratio of each pair'],
+    rows.map(({ name, baseline, figures: f }) => [
+      name,
+      fmt(f.gateway.requestsPerSec),
+      fmt(f.gateway.p50Ms, 2),
+      fmt(f.gateway.p99Ms, 2),
+      fmt(f.gateway.cpuUsPerRequest),
+      baseline,
+      fmt(f.baseline.requestsPerSec),
+      fmt(f.baseline.p99Ms, 2),
+      fmt(f.baseline.cpuUsPerRequest),
+      fmt(f.throughputRatio, 2),
+      fmt(f.p99Ratio, 2),
+      fmt(f.cpuRatio, 2),
+      f.met ? 'yes' : 'no',
+      f.pairThroughputRatios.map((r) => fmt(r, 2)).join(' / '),
+    ]),
+  );
 }

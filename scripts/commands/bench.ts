@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { benchSync, SyncBenchResult } from '../bench/sync';
-import { CLI, DEFAULT_AUDIT_ROWS, runHttpBench } from '../bench/http';
+import { CLI, DEFAULT_AUDIT_ROWS, DEFAULT_PAIRS, runHttpBench } from '../bench/http';
 import { pipelineSummary, runPipelineBench } from '../bench/pipeline';
 import { auditSummary, runAuditBench, searchSummary } from '../bench/audit';
 import { haveWrk } from '../bench/wrk';
@@ -87,7 +87,7 @@ export function registerBenchCommand(program: Command): void {
     .action(async (opts: { mysqlUrl: string; rows: number; seconds: number }) => {
       requireWrk();
       const log = (s: string) => process.stderr.write(s + '\n');
-      process.stdout.write((await runHttpBench({ seconds: opts.seconds, warmupSeconds: 3, connections: 50, mysqlUrl: opts.mysqlUrl, log, auditRows: DEFAULT_AUDIT_ROWS })) + '\n');
+      process.stdout.write((await runHttpBench({ seconds: opts.seconds, warmupSeconds: 3, connections: 50, mysqlUrl: opts.mysqlUrl, log, auditRows: DEFAULT_AUDIT_ROWS, pairs: DEFAULT_PAIRS })) + '\n');
       process.stdout.write(syncSection(await runSyncBench(opts.mysqlUrl, opts.rows)) + '\n');
       runCatalogBench();
     });
@@ -100,7 +100,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--connections <n>', 'concurrent connections', positiveInt, 50)
     .option('--profile <dir>', 'also CPU-profile each gateway run into <dir> and print self time by package / module')
     .option('--audit-rows <n>', 'audit rows in the log before the gateway is measured (about a year of a district\'s lookups)', positiveInt, DEFAULT_AUDIT_ROWS)
-    .action(async (opts: { mysqlUrl?: string; seconds: number; connections: number; profile?: string; auditRows: number }) => {
+    .option('--pairs <n>', 'pairs of runs (bare server, gateway) per scenario; each figure the median', positiveInt, DEFAULT_PAIRS)
+    .action(async (opts: { mysqlUrl?: string; seconds: number; connections: number; profile?: string; auditRows: number; pairs: number }) => {
       requireWrk();
       const md = await runHttpBench({
         seconds: opts.seconds,
@@ -110,6 +111,7 @@ export function registerBenchCommand(program: Command): void {
         log: (s) => process.stderr.write(s + '\n'),
         profileDir: opts.profile ? path.resolve(opts.profile) : undefined,
         auditRows: opts.auditRows,
+        pairs: opts.pairs,
       });
       process.stdout.write(md + '\n');
     });

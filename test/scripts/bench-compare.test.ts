@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { builtCli, compareSummary, CompareRun, median, runOrder } from '../../scripts/bench/compare';
+import { builtCli, compareSummary, CompareRun } from '../../scripts/bench/compare';
+import { alternated, median } from '../../scripts/bench/stats';
 
 const run = (build: 'before' | 'after', requestsPerSec: number, p99Ms: number, cpuUsPerRequest: number): CompareRun => ({
   build,
@@ -15,8 +16,8 @@ const run = (build: 'before' | 'after', requestsPerSec: number, p99Ms: number, c
 
 describe('bench compare', () => {
   it('alternates which build goes first, and runs each as often', () => {
-    expect(runOrder(3)).toEqual(['before', 'after', 'after', 'before', 'before', 'after']);
-    expect(runOrder(1)).toEqual(['before', 'after']);
+    expect(alternated(3, 'before', 'after')).toEqual(['before', 'after', 'after', 'before', 'before', 'after']);
+    expect(alternated(1, 'before', 'after')).toEqual(['before', 'after']);
   });
 
   it('takes the median of an odd and of an even number of runs', () => {
