@@ -4,7 +4,7 @@
  * ratios of medians: a pair compares what ran side by side), the goal judged on those — and
  * the row written for it. The runs themselves need wrk and are the benchmark, not a test.
  */
-import { pairedFigures, pairedTable, Pair } from '../../scripts/bench/http';
+import { benchCommand, DEFAULT_AUDIT_ROWS, pairedFigures, pairedTable, Pair } from '../../scripts/bench/http';
 
 const run = (requestsPerSec: number, p99Ms: number, cpuUsPerRequest: number) => ({ requestsPerSec, p99Ms, cpuUsPerRequest, p50Ms: p99Ms / 4, requests: 1000, non2xx: 0, errors: 0 });
 const pair = (baseline: [number, number, number], gateway: [number, number, number]): Pair => ({ baseline: run(...baseline), gateway: run(...gateway) });
@@ -37,5 +37,11 @@ describe('bench http: a scenario measured in pairs', () => {
     const out = pairedTable([{ name: 'SOAP getRKZP, gateway on SQLite', baseline: 'bare node-soap', figures: pairedFigures(drifting) }]);
     const row = out.split('\n').find((l) => l.startsWith('| SOAP'));
     expect(row).toBe('| SOAP getRKZP, gateway on SQLite | 4400 | 6.25 | 25.00 | 210 | bare node-soap | 8000 | 12.00 | 125 | 0.60 | 2.08 | 0.61 | no | 0.62 / 0.60 / 0.55 |');
+  });
+
+  it('names the command with the options that decided the figures, and no account', () => {
+    const opts = { mysqlUrl: 'mysql://dprs:secret@127.0.0.1:3306/dprs', seconds: 10, connections: 50, pairs: 3, auditRows: DEFAULT_AUDIT_ROWS };
+    expect(benchCommand(opts)).toBe('node dist/scripts/cli.js bench http --mysql-url mysql://… --seconds 10 --connections 50 --pairs 3');
+    expect(benchCommand({ ...opts, mysqlUrl: null, auditRows: 1000 })).toBe('node dist/scripts/cli.js bench http --seconds 10 --connections 50 --pairs 3 --audit-rows 1000');
   });
 });
