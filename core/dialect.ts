@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { ensurePrivateDir, ensurePrivateFile } from './files';
 import { dbErrorKind } from './db-errors';
-import { holdPayload, loadDataField, payloadStream, releasePayload } from './local-infile';
+import { holdPayload, loadDataPayload, payloadStream, releasePayload } from './local-infile';
 
 export type Db = Knex;
 
@@ -194,9 +194,7 @@ export function multiRowInsert(db: Knex, table: string, columns: readonly string
  */
 async function loadRows(trx: Knex.Transaction, table: string, columns: readonly string[], values: unknown[]): Promise<boolean> {
   const rows = values.length / columns.length;
-  let text = '';
-  for (let i = 0; i < values.length; i++) text += loadDataField(values[i]) + ((i + 1) % columns.length === 0 ? '\n' : '\t');
-  const name = holdPayload(Buffer.from(text, 'utf8'));
+  const name = holdPayload(loadDataPayload(values, columns.length));
   try {
     await trx.raw('savepoint dprs_load');
     const [result] = (await trx.raw(

@@ -7,7 +7,7 @@
  */
 import knexFactory, { Knex } from 'knex';
 import { insertNewRows, knexConfig } from '../../core/dialect';
-import { holdPayload, loadDataField, releasePayload } from '../../core/local-infile';
+import { holdPayload, loadDataField, loadDataPayload, releasePayload } from '../../core/local-infile';
 import { openKnex } from '../../core/db';
 import { freshDatabase, STORAGE_TARGETS, Target, TestDatabase } from '../support/databases';
 
@@ -137,5 +137,22 @@ if (STORAGE_TARGETS.includes('mysql')) {
 describe('loadDataField', () => {
   it('writes NULL, booleans and the three special characters as LOAD DATA reads them', () => {
     expect([null, undefined, true, false, 12, 'a\\b', 'a\tb', 'a\nb', '\\N', 'plain'].map(loadDataField)).toEqual(['\\N', '\\N', '1', '0', '12', 'a\\\\b', 'a\\tb', 'a\\nb', '\\\\N', 'plain']);
+  });
+});
+
+describe('loadDataPayload', () => {
+  it('writes each row as its fields joined by tabs, ending in a newline, in UTF-8', () => {
+    const payload = loadDataPayload(['1', '周村区', null, '2', 'a\tb', true], 3);
+    expect(payload.toString('utf8')).toBe('1\t周村区\t\\N\n2\ta\\tb\t1\n');
+  });
+
+  it('holds rows larger than its first buffer, every byte in place', () => {
+    // 3,000 rows of ~700 UTF-8 bytes: several times the buffer it starts with
+    const values: string[] = [];
+    for (let i = 0; i < 3000; i++) values.push(String(i), '丝绸路'.repeat(75) + i, 'x'.repeat(i % 300));
+    const expected = Array.from({ length: 3000 }, (_, i) => `${values[3 * i]}\t${values[3 * i + 1]}\t${values[3 * i + 2]}\n`).join('');
+    const payload = loadDataPayload(values, 3);
+    expect(payload.length).toBe(Buffer.byteLength(expected));
+    expect(payload.toString('utf8')).toBe(expected);
   });
 });
