@@ -68,12 +68,13 @@ export function prepare(job: Job, rows: SourceRow[]): { good: Prepared[]; reject
   const mine = jobColumns(job);
   // a job filling items of records it does not own deletes no record: a flag clears its items
   const fillsItems = !ownsRecords(job, job.library) && !isVerificationSource(job);
+  const mapping = Object.entries(job.columns);
   const good: Prepared[] = [];
   const rejects: Reject[] = [];
   for (const raw of rows) {
     // only the mapped columns: a column the job does not map is never written, not even as null
     const business: TargetRow = {};
-    for (const [src, dst] of Object.entries(job.columns)) business[dst] = normalise(raw[src]);
+    for (const [src, dst] of mapping) business[dst] = normalise(raw[src]);
     for (const col of mine) {
       const v = business[col.name];
       // an empty text in a number or 是否 column is no value: null on both databases (MariaDB would refuse '')
@@ -239,38 +240,33 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   for (const part of chunks(movers.map((g) => g.pk), batchRowsFor(trx, 1, 1000))) await trx(lib.table).whereIn(lib.pk, part).update({ deleted: true });
   const moving = new Set(movers.map((g) => g.pk));
 
-  // the business object is ours (built by prepare): add the bookkeeping in place, no copies
-  const toRow = (g: Prepared) => {
-    const row: Record<string, unknown> = g.business;
-    row.source_job = job.id;
-    row.src_updated_at = g.srcTime;
-    row.synced_at = now;
-    row.row_hash = g.hash;
-    row.deleted = g.deleted;
-    row.deleted_at = g.deleted ? now : null;
-    // Stryker disable next-line ConditionalExpression: seen_run is read only by a full run's sweep, which compares it with its own run id: an incremental run's id there is as unseen as none
-    if (full) row.seen_run = runId;
-    return row;
-  };
   const written = (g: Prepared) => {
     counters.written++;
     if (g.deleted && wasLive(g.pk)) counters.deleted++;
     // Stryker disable next-line ConditionalExpression: a null on either side of < compares false anyway
     if (opts.driftBefore && g.srcTime !== null && g.srcTime < opts.driftBefore) counters.drift++;
   };
+  /** a record written whole, as the library now holds it, for the 校核 after the write */
+  const asWritten = (g: Prepared): LibraryRecord => (g.deleted ? { ...g.business, deleted: true } : g.business);
   // the columns every row is written with, and on a known key updated (the job's own and the bookkeeping)
   const mine = jobColumns(job);
   const merge = [...mine.map((c) => c.name), 'source_job', 'src_updated_at', 'synced_at', 'row_hash', 'deleted', 'deleted_at', ...(full ? ['seen_run'] : [])];
+  // a row's values in `merge` order. Read from the business object, never added to it: an object
+  // given seven more properties by computed names turns into a dictionary, which cost a first
+  // load of 1 M people ~1 CPU µs a row (BENCHMARKS.md, Round 12)
+  const valuesOf = (g: Prepared, values: unknown[]) => {
+    for (const c of mine) values.push(g.business[c.name]);
+    values.push(job.id, g.srcTime, now, g.hash, g.deleted, g.deleted ? now : null);
+    // Stryker disable next-line ConditionalExpression: seen_run is read only by a full run's sweep, which compares it with its own run id: an incremental run's id there is as unseen as none
+    if (full) values.push(runId);
+  };
   const per = batchRowsFor(trx, merge.length, job.batchSize);
   // new keys are plainly inserted: a unique clash then fails instead of MySQL's ON DUPLICATE
   // KEY merging the row into whichever row holds the value; only known keys are upserted.
   // Resolves false when the rows must go in one by one (see insertNewRows).
   const write = async (part: Prepared[], fresh: boolean): Promise<boolean> => {
     const values: unknown[] = [];
-    for (const g of part) {
-      const row = toRow(g);
-      for (const c of merge) values.push(row[c]);
-    }
+    for (const g of part) valuesOf(g, values);
     // a single row is written plainly, so that its failure is an error naming the cause
     if (fresh && part.length > 1) return insertNewRows(trx, lib.table, merge, values);
     await multiRowInsert(trx, lib.table, merge, values, fresh ? undefined : { key: lib.pk, merge });
@@ -290,7 +286,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
       }
       if (whole) {
         part.forEach(written);
-        if (fresh || mapsEveryItem) for (const g of part) writtenWhole.set(g.pk, g.business);
+        if (fresh || mapsEveryItem) for (const g of part) writtenWhole.set(g.pk, asWritten(g));
         continue;
       }
       for (const g of part) {
@@ -299,7 +295,7 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
           const isNew = fresh && !(await trx(lib.table).where(lib.pk, g.pk).first(lib.pk));
           await write([g], isNew);
           written(g);
-          if (isNew || mapsEveryItem) writtenWhole.set(g.pk, g.business);
+          if (isNew || mapsEveryItem) writtenWhole.set(g.pk, asWritten(g));
         } catch (rowErr) {
           if (abortsTransaction(rowErr)) throw rowErr;
           rejects.push({ pk: g.pk, reason: writeFailureReason(rowErr), raw: g.raw });
