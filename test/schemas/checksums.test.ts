@@ -26,6 +26,24 @@ describe('GB 11643 公民身份号码', () => {
     expect(checkIdNumber(id)).toBe(reason);
   });
 
+  it.each([
+    ['20000229', true], // a leap year by the 400-year rule
+    ['19000229', false], // not one by the 100-year rule
+    ['20240229', true],
+    ['20230229', false],
+    ['19490431', false],
+    ['19491231', true],
+    ['19490132', false],
+    ['19491301', false],
+    ['19490001', false],
+    ['19490100', false],
+    ['18500101', true],
+    ['18491231', false],
+  ])('takes the birth date %s as a calendar day: %s', (date, valid) => {
+    const first17 = `110105${date}002`;
+    expect(checkIdNumber(first17 + idCheckChar(first17))).toBe(valid ? null : '公民身份号码出生日期错误');
+  });
+
   it('normalises a 15-digit legacy number by inserting 19 and appending the check character', () => {
     expect(normaliseLegacyId('110105491231002')).toBe('11010519491231002X');
     expect(parseIdNumber('110105491231002')).toEqual({ value: '11010519491231002X' });
