@@ -11,6 +11,7 @@ import { targetOf } from '../../../adapters/sync/targets';
 import { baseLibrary } from '../../../catalog/libraries';
 import { BatchOptions, writeBatch } from '../../../adapters/sync/write';
 import { RunCounters, zeroCounters } from '../../../adapters/sync/runs';
+import { saveSourceValues } from '../../../adapters/verification/store';
 import { entity, person } from '../../../scripts/demo/records';
 import { freshDatabase, STORAGE_TARGETS, TestDatabase } from '../../support/databases';
 
@@ -239,13 +240,15 @@ describe.each(STORAGE_TARGETS)('writeBatch on %s', (target) => {
       expect(await live()).toEqual(new Map([[P[2].RYBH, P[0].GMSFZH], [P[3].RYBH, P[1].GMSFZH]]));
     });
 
-    it('a first load compares what it inserted as written: a live record that breaks a rule is flagged, a deleted or refused one is not', async () => {
+    it('a first load compares what it inserted as written: a live record that breaks a rule is flagged, a deleted or refused one is not, nor compared with a 校核源', async () => {
       const checked = parseJob(
         { id: 'ga', source: { csv: '/tmp/none.csv' }, target: 'population', key: 'RYBH', columns: { RYBH: 'rybh', SFZH: 'gmsfzh', XM: 'xm', CSRQ: 'csrq' }, deleteFlag: { column: 'DEL', value: 1 } },
         targetOf(baseLibrary('population')),
       );
       const born = (i: number, csrq: string, over: SourceRow = {}) => ({ ...row(i), CSRQ: csrq, ...over });
       const first = { full: true, targetWasEmpty: true, runId: 1 };
+      // a 校核源 says otherwise of 1's name: 1 is written deleted, so nothing is compared with it
+      await saveSourceValues(t.db, 'population', [{ jobId: 'mz', recordKey: P[1].RYBH, item: 'xm', value: '别的名字' }], 1);
       // 0 breaks the rule, 1 too but is flagged deleted, 2 agrees with its number
       expect(await put([born(0, '19000101'), born(1, '19000102', { DEL: 1 }), born(2, P[2].CSRQ)], first, checked)).toMatchObject({ written: 3, rejected: 0 });
       // a later batch of the same load: 3 claims person 2's number (refused), 4 breaks the rule
