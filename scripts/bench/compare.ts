@@ -77,19 +77,32 @@ export async function runCompare(opts: CompareOptions): Promise<CompareRun[]> {
   }
 }
 
+/** One figure of a run, as the comparison table shows it. */
+export interface Figure<R> {
+  label: string;
+  of: (run: R) => number;
+  digits: number;
+}
+
+/**
+ * Two builds' runs side by side: for each figure every run's value, in the order run, then each
+ * build's median and after ÷ before of the medians.
+ */
+export function buildsTable<R>(runs: ReadonlyArray<{ build: Build; result: R }>, figures: ReadonlyArray<Figure<R>>): string {
+  const of = (build: Build) => runs.filter((r) => r.build === build).map((r) => r.result);
+  const medianOf = (build: Build, f: Figure<R>) => median(of(build).map(f.of));
+  const row = (b: Build) => [b, ...figures.map((f) => of(b).map((r) => f.of(r).toFixed(f.digits)).join(' / ')), ...figures.map((f) => medianOf(b, f).toFixed(f.digits))];
+  return table(
+    ['build', ...figures.map((f) => `${f.label} (each run)`), ...figures.map((f) => `median ${f.label}`)],
+    [row('before'), row('after'), ['after ÷ before', ...figures.map(() => ''), ...figures.map((f) => (medianOf('after', f) / medianOf('before', f)).toFixed(2))]],
+  );
+}
+
 /** Each build's runs and medians, and after ÷ before. */
 export function compareSummary(runs: readonly CompareRun[]): string {
-  const of = (build: Build) => runs.filter((r) => r.build === build).map((r) => r.result);
-  const medians = (build: Build) => {
-    const m = of(build);
-    return { rps: median(m.map((r) => r.requestsPerSec)), p99: median(m.map((r) => r.p99Ms)), cpu: median(m.map((r) => r.cpuUsPerRequest)) };
-  };
-  const list = (build: Build, pick: (r: Measured) => number, digits: number) => of(build).map((r) => pick(r).toFixed(digits)).join(' / ');
-  const m = { before: medians('before'), after: medians('after') };
-  const row = (b: Build) => [b, list(b, (r) => r.requestsPerSec, 0), list(b, (r) => r.p99Ms, 1), list(b, (r) => r.cpuUsPerRequest, 0), m[b].rps.toFixed(0), m[b].p99.toFixed(1), m[b].cpu.toFixed(0)];
-  const ratio = (pick: (x: (typeof m)['after']) => number) => (pick(m.after) / pick(m.before)).toFixed(2);
-  return table(
-    ['build', 'req/s (each run)', 'p99 ms (each run)', 'CPU µs a request (each run)', 'median req/s', 'median p99 ms', 'median CPU µs'],
-    [row('before'), row('after'), ['after ÷ before', '', '', '', ratio((x) => x.rps), ratio((x) => x.p99), ratio((x) => x.cpu)]],
-  );
+  return buildsTable(runs, [
+    { label: 'req/s', of: (r) => r.requestsPerSec, digits: 0 },
+    { label: 'p99 ms', of: (r) => r.p99Ms, digits: 1 },
+    { label: 'CPU µs a request', of: (r) => r.cpuUsPerRequest, digits: 0 },
+  ]);
 }

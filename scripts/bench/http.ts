@@ -168,7 +168,7 @@ export async function checkAnswers(port: number, kind: 'json' | 'soap', token: s
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux)
   return (Number(fields[11]) + Number(fields[12])) / 100;

@@ -17,6 +17,7 @@ import { migrate } from '../app/migrations';
 import { createFrontendTables, fillFrontend, FRONTEND_TABLES } from '../demo/frontend';
 import { saveJob } from '../../adapters/sync/jobs';
 import { demoJobs } from '../demo/jobs';
+import { cpuSecondsOf } from './http';
 
 export interface SyncBenchResult {
   rows: number;
@@ -40,19 +41,29 @@ function withDb(url: string, db: string): string {
   return u.toString();
 }
 
-/** Runs `dprs sync run` as a child; peak RSS is the kernel's high-water mark, polled. */
-function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakKb: number; out: string }> {
+export interface ChildRun {
+  seconds: number;
+  peakKb: number;
+  /** user + system CPU, as last polled (up to 0.1 s before the end) */
+  cpuSeconds: number;
+  out: string;
+}
+
+/** Runs `dprs sync run` of the build whose command line is `cli` as a child; peak RSS (the kernel's high-water mark) and CPU polled. */
+export function runChild(args: string[], env: NodeJS.ProcessEnv, cli = CLI): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let peakKb = 0;
+    let cpuSeconds = 0;
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const poll = setInterval(() => {
       try {
         const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        cpuSeconds = cpuSecondsOf(child.pid!);
       } catch {
         /* exited */
       }
@@ -61,7 +72,7 @@ function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: nu
       clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       if (code !== 0) reject(new Error(`sync run exited ${code}: ${out.slice(-500)}`));
-      else resolve({ seconds, peakKb, out });
+      else resolve({ seconds, peakKb, cpuSeconds, out });
     });
   });
 }
@@ -77,7 +88,20 @@ async function serverCache(db: Knex, tables: [string, string][]): Promise<SyncBe
   return { bufferPoolMb: Math.round(Number(pool.size) / 2 ** 20), tablesMb: Math.round(bytes / 2 ** 20) };
 }
 
-export async function benchSync(adminUrl: string, rows: number, log: (s: string) => void): Promise<SyncBenchResult> {
+/** The bench's sync job: the demo's population job, reading the bench's source schema. */
+export const BENCH_JOB = 'bench-population';
+
+export interface SyncBenchSetUp {
+  names: { src: string; gw: string; dump: string };
+  src: Knex;
+  gw: Knex;
+  /** the environment a `dprs sync run` child runs in */
+  env: NodeJS.ProcessEnv;
+  buildSeconds: number;
+}
+
+/** Rebuilds the bench's schemas: `rows` people in the source, a migrated gateway schema holding the bench's job. */
+export async function setUpSyncBench(adminUrl: string, rows: number, log: (s: string) => void): Promise<SyncBenchSetUp> {
   const names = { src: 'dprs_bench_src', gw: 'dprs_bench_gw', dump: 'dprs_bench_dump' };
   const admin = openKnex({ client: 'mysql', url: adminUrl, poolMax: 1 });
   for (const db of Object.values(names)) {
@@ -101,15 +125,20 @@ export async function benchSync(adminUrl: string, rows: number, log: (s: string)
   const def = demoJobs('unused').find((j) => j.target === 'population')!;
   await saveJob(gw, {
     ...def,
-    id: 'bench-population',
+    id: BENCH_JOB,
     source: { client: 'mysql2', connection: withDb(adminUrl, names.src), table: FRONTEND_TABLES.population },
     batchSize: 1000,
     schedule: undefined,
   });
   const env = { ...process.env, DB_CLIENT: 'mysql', DATABASE_URL: gwUrl, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-')), LOG_LEVEL: 'warn' };
+  return { names, src, gw, env, buildSeconds };
+}
+
+export async function benchSync(adminUrl: string, rows: number, log: (s: string) => void): Promise<SyncBenchResult> {
+  const { names, src, gw, env, buildSeconds } = await setUpSyncBench(adminUrl, rows, log);
 
   log('full sync …');
-  const full = await runChild(['sync', 'run', 'bench-population', '--full'], env);
+  const full = await runChild(['sync', 'run', BENCH_JOB, '--full'], env);
   log(full.out.trim());
 
   const changed = Math.floor(rows / 100);
@@ -119,10 +148,10 @@ export async function benchSync(adminUrl: string, rows: number, log: (s: string)
     `UPDATE ${FRONTEND_TABLES.population} SET HJD = CONCAT('山东省淄博市周村区丝绸路街道', RYBH), GXSJ = NOW(6) - INTERVAL 5 SECOND WHERE MOD(CAST(SUBSTRING(RYBH, 3) AS UNSIGNED), 100) = 0`,
   );
   log('incremental sync …');
-  const incr = await runChild(['sync', 'run', 'bench-population'], env);
+  const incr = await runChild(['sync', 'run', BENCH_JOB], env);
   log(incr.out.trim());
   const rowsRead = Number(/读出 (\d+)/.exec(incr.out)?.[1] ?? 0);
-  const [fullRun, incrRun] = (await gw('sync_runs').where({ job_id: 'bench-population' }).orderBy('id').select('started_at', 'ended_at')).map(
+  const [fullRun, incrRun] = (await gw('sync_runs').where({ job_id: BENCH_JOB }).orderBy('id').select('started_at', 'ended_at')).map(
     (r: { started_at: number | string; ended_at: number | string }) => (Number(r.ended_at) - Number(r.started_at)) / 1000,
   );
   const server = await serverCache(gw, [

@@ -1,8 +1,8 @@
 /**
- * dprs bench [all] | http | compare | sync | pipeline | audit: benchmarks (not tests). http and
- * sync write their figures, with the command and machine, into their own sections of
- * BENCHMARKS.md; compare, pipeline and audit print theirs. `npm run bench` runs http, sync and
- * the catalogue search.
+ * dprs bench [all] | http | compare | sync | sync-compare | pipeline | audit: benchmarks (not
+ * tests). http and sync write their figures, with the command and machine, into their own
+ * sections of BENCHMARKS.md; compare, sync-compare, pipeline and audit print theirs. `npm run
+ * bench` runs http, sync and the catalogue search.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { pipelineSummary, runPipelineBench } from '../bench/pipeline';
 import { auditSummary, runAuditBench, searchSummary } from '../bench/audit';
 import { haveWrk } from '../bench/wrk';
 import { builtCli, compareSummary, runCompare } from '../bench/compare';
+import { runSyncCompare, syncCompareSummary } from '../bench/sync-compare';
 import { table, writeSection } from '../bench/report';
 import { positiveInt } from './common';
 
@@ -140,6 +141,25 @@ export function registerBenchCommand(program: Command): void {
         log: (s) => process.stderr.write(s + '\n'),
       });
       process.stdout.write(compareSummary(runs) + '\n');
+    });
+
+  bench
+    .command('sync-compare')
+    .description('two builds\' first loads of one source (MariaDB → MariaDB, the library emptied before each), alternated: medians of each and after ÷ before; prints only')
+    .requiredOption('--before <checkout>', 'a built checkout of the other revision (its dist/scripts/cli.js)')
+    .option('--after <checkout>', 'a built checkout to compare with it (default: this build)')
+    .requiredOption('--mysql-url <url>', 'a MariaDB account that may create dprs_bench_* schemas', process.env.MYSQL_URL)
+    .option('--rows <n>', 'people in the source table', positiveInt, 1000000)
+    .option('--pairs <n>', 'runs of each build', positiveInt, 3)
+    .action(async (opts: { before: string; after?: string; mysqlUrl: string; rows: number; pairs: number }) => {
+      const runs = await runSyncCompare({
+        adminUrl: opts.mysqlUrl,
+        rows: opts.rows,
+        pairs: opts.pairs,
+        cli: { before: builtCli(opts.before), after: opts.after ? builtCli(opts.after) : CLI },
+        log: (s) => process.stderr.write(s + '\n'),
+      });
+      process.stdout.write(syncCompareSummary(runs) + '\n');
     });
 
   bench

@@ -1,13 +1,15 @@
 /**
- * `dprs bench compare` (scripts/bench/compare.ts), the parts that decide its figures: the order
- * of the runs (alternated, so a drift of the machine favours neither build), the medians and
- * the after ÷ before line, and a checkout that was not built named as such.
+ * `dprs bench compare` and `bench sync-compare` (scripts/bench/compare.ts, sync-compare.ts), the
+ * parts that decide their figures: the order of the runs (alternated, so a drift of the machine
+ * favours neither build), the medians and the after ÷ before line, and a checkout that was not
+ * built named as such.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { builtCli, compareSummary, CompareRun } from '../../scripts/bench/compare';
 import { alternated, median } from '../../scripts/bench/stats';
+import { SyncCompareRun, syncCompareSummary } from '../../scripts/bench/sync-compare';
 
 const run = (build: 'before' | 'after', requestsPerSec: number, p99Ms: number, cpuUsPerRequest: number): CompareRun => ({
   build,
@@ -43,5 +45,21 @@ describe('bench compare', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('bench sync-compare', () => {
+  const load = (build: 'before' | 'after', seconds: number, cpuSeconds: number, peakRssMb: number): SyncCompareRun => ({
+    build,
+    result: { seconds, runSeconds: seconds - 0.5, cpuSeconds, peakRssMb },
+  });
+
+  it('prints each first load, each build\'s medians and after ÷ before', () => {
+    const out = syncCompareSummary([load('before', 25.5, 20, 190), load('after', 23.2, 16.5, 180), load('after', 23, 17, 178), load('before', 24.1, 19, 186)]);
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('| build | s (each run) | run s (each run) | CPU s (each run) | peak RSS MB (each run) | median s | median run s | median CPU s | median peak RSS MB |');
+    expect(lines.find((l) => l.startsWith('| before'))).toBe('| before | 25.5 / 24.1 | 25.0 / 23.6 | 20.0 / 19.0 | 190 / 186 | 24.8 | 24.3 | 19.5 | 188 |');
+    expect(lines.find((l) => l.startsWith('| after |'))).toBe('| after | 23.2 / 23.0 | 22.7 / 22.5 | 16.5 / 17.0 | 180 / 178 | 23.1 | 22.6 | 16.8 | 179 |');
+    expect(lines.find((l) => l.startsWith('| after ÷ before'))).toBe('| after ÷ before |  |  |  |  | 0.93 | 0.93 | 0.86 | 0.95 |');
   });
 });
