@@ -7,9 +7,10 @@
  * re-reading is safe. Each batch commits with its watermark in one transaction, and the
  * watermark never moves backwards; a batch's rejects do not hold it back.
  */
-import type { Cursor } from '../sources';
+import type { Cursor, SourceRow } from '../sources';
 import type { RunContext } from './context';
-import { writeBatch } from './write';
+import { allowsConcurrentTransactions } from '../../core/dialect';
+import { warmStoredRows, worthWarming, writeBatch } from './write';
 import { compareCursors, FUTURE_TOLERANCE_SECONDS, getUpperBound, getWatermark, incrementalStart, likeSource, setUpperBound, setWatermark, shiftTimeText } from './watermarks';
 import { addCounters, zeroCounters } from './runs';
 
@@ -23,36 +24,58 @@ export async function runIncremental(rc: RunContext): Promise<'done' | 'needs-fu
   counters.future = await reader.countAfter(shiftTimeText(upper, job.delaySeconds + FUTURE_TOLERANCE_SECONDS));
   let cursor: Cursor = incrementalStart(stored, job.lookbackSeconds, await getUpperBound(db, job.id));
   const time = job.updateTime!;
-  let pending = reader.pageAfter(cursor, upper, job.batchSize);
-  for (;;) {
-    const rows = await pending;
-    if (rows.length === 0) break;
-    const last = rows[rows.length - 1];
-    cursor = { t: String(last[time]), k: job.keys.map((k) => last[k]) };
-    // the next page is read while this one is written (a short page is the last); the
-    // watermark still commits in order
-    // Stryker disable next-line ConditionalExpression: reading after a short page reads one empty page, nothing else
-    if (rows.length === job.batchSize) {
-      pending = reader.pageAfter(cursor, upper, job.batchSize);
-      pending.catch(() => undefined); // surfaced when awaited
+  // on MySQL a page's stored rows are warmed as soon as it arrives, beside the write of the page
+  // before (warmStoredRows), once a batch's own read has shown the library is not in the buffer
+  // pool (worthWarming, decided as the page is asked for: by the batch before the one being
+  // written); a failed warming only leaves the pages to the batch's own read
+  const warming = new Set<Promise<void>>();
+  let lastRead: { keys: number; ms: number } | null = null;
+  const storedRead = (keys: number, ms: number) => (lastRead = { keys, ms });
+  const read = (from: Cursor): Promise<SourceRow[]> => {
+    const page = reader.pageAfter(from, upper, job.batchSize);
+    if (allowsConcurrentTransactions(db) && worthWarming(lastRead)) {
+      page.then((rows) => {
+        const w = warmStoredRows(db, job, rows).catch(() => undefined);
+        warming.add(w);
+        void w.then(() => warming.delete(w));
+      }, () => undefined);
     }
-    // the watermark never moves back: a page re-read inside the look-back may end before it
-    // (pages come in cursor order, so a page past the stored watermark is past every earlier page)
-    // Stryker disable next-line EqualityOperator: at an equal cursor, writing it again changes nothing
-    const advances = compareCursors(cursor, stored) > 0;
-    const c = zeroCounters();
-    await db.transaction(async (trx) => {
-      await rc.step('write');
-      // Stryker disable next-line BooleanLiteral: seen_run matters only to a full run's sweep, which compares it with its own run
-      await writeBatch(trx, { job, runId, full: false, reader }, rows, c);
-      await rc.step('written');
-      if (advances) await setWatermark(trx, job.id, cursor);
-      await rc.step('watermarked');
-    });
-    addCounters(counters, c);
-    await rc.step('committed');
-    await rc.checkpoint();
-    if (rows.length < job.batchSize) break;
+    return page;
+  };
+  try {
+    let pending = read(cursor);
+    for (;;) {
+      const rows = await pending;
+      if (rows.length === 0) break;
+      const last = rows[rows.length - 1];
+      cursor = { t: String(last[time]), k: job.keys.map((k) => last[k]) };
+      // the next page is read while this one is written (a short page is the last); the
+      // watermark still commits in order
+      // Stryker disable next-line ConditionalExpression: reading after a short page reads one empty page, nothing else
+      if (rows.length === job.batchSize) {
+        pending = read(cursor);
+        pending.catch(() => undefined); // surfaced when awaited
+      }
+      // the watermark never moves back: a page re-read inside the look-back may end before it
+      // (pages come in cursor order, so a page past the stored watermark is past every earlier page)
+      // Stryker disable next-line EqualityOperator: at an equal cursor, writing it again changes nothing
+      const advances = compareCursors(cursor, stored) > 0;
+      const c = zeroCounters();
+      await db.transaction(async (trx) => {
+        await rc.step('write');
+        // Stryker disable next-line BooleanLiteral: seen_run matters only to a full run's sweep, which compares it with its own run
+        await writeBatch(trx, { job, runId, full: false, reader, storedRead }, rows, c);
+        await rc.step('written');
+        if (advances) await setWatermark(trx, job.id, cursor);
+        await rc.step('watermarked');
+      });
+      addCounters(counters, c);
+      await rc.step('committed');
+      await rc.checkpoint();
+      if (rows.length < job.batchSize) break;
+    }
+  } finally {
+    await Promise.all(warming);
   }
   // everything up to `upper` has been read: the next run need not look back before upper − look-back
   await setUpperBound(db, job.id, upper);

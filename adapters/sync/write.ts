@@ -139,6 +139,8 @@ export interface BatchOptions {
   /** a full run: the incremental watermark's time when it began; rows it changes that are
    * stamped earlier were missed by the incremental runs (漂移) */
   driftBefore?: string | null;
+  /** told how long the batch's read of its stored rows took */
+  storedRead?: (keys: number, ms: number) => void;
 }
 
 /** Adds valid rows to the batch (a key repeated, as in a CSV file, keeps its last version). */
@@ -149,6 +151,38 @@ function admit(job: Job, rows: SourceRow[], batch: Map<string, Prepared>, reject
     batch.set(g.pk, g);
   }
   rejects.push(...bad);
+}
+
+/** Statements side by side that warm a page's stored rows (see warmStoredRows). */
+export const WARM_READS = 4;
+
+/**
+ * Whether a page's stored rows are worth warming, by how long the last batch's read of its own
+ * took: pages read from disk took ~180 µs a key here, pages in the buffer pool 6–20 µs, and
+ * warming them there cost a warm run ~12 % (BENCHMARKS.md, Round 12). Before any read: no.
+ */
+export function worthWarming(lastRead: { keys: number; ms: number } | null): boolean {
+  return lastRead !== null && lastRead.ms >= lastRead.keys * COLD_READ_MS_PER_KEY;
+}
+
+/** Between a key read from the buffer pool and one read from disk. */
+const COLD_READ_MS_PER_KEY = 0.05;
+
+/**
+ * Brings the library pages of the records these source rows name into MySQL's buffer pool:
+ * WARM_READS statements at once on pooled connections, outside any transaction. An incremental
+ * run's records lie scattered over the library, and where the buffer pool does not hold it the
+ * batch's own read — one statement — fetched their pages one after another: four fifths of a
+ * batch's time (BENCHMARKS.md, Round 12). Started as the page arrives, beside the write of the
+ * page before, these reads decide nothing: the batch reads its rows again in its transaction.
+ */
+export async function warmStoredRows(pool: Knex, job: Job, rows: SourceRow[]): Promise<void> {
+  // Stryker disable next-line ConditionalExpression: warming for a 校核源 only reads pages its batch never reads
+  if (isVerificationSource(job)) return;
+  const keyCol = keyColumnOf(job);
+  const keys = rows.map((r) => normalise(r[keyCol])).filter((k): k is string => k !== null);
+  const lib = job.library;
+  await Promise.all(chunks(keys, Math.ceil(keys.length / WARM_READS)).map((part) => pool(lib.table).select(lib.pk).whereIn(lib.pk, part)));
 }
 
 async function loadStored(trx: Knex.Transaction, job: Job, keys: string[], existing: Map<string, Stored>): Promise<void> {
@@ -195,7 +229,11 @@ export async function writeBatch(trx: Knex.Transaction, opts: BatchOptions, rows
   // what is stored now, to count unchanged rows and skip rewriting them
   const existing = new Map<string, Stored>();
   // Stryker disable next-line ConditionalExpression: looking keys up in a library that was empty only costs the lookup (a key written meanwhile is then upserted, as the row-by-row retry would)
-  if (!opts.targetWasEmpty) await loadStored(trx, job, [...batch.keys()], existing);
+  if (!opts.targetWasEmpty) {
+    const started = performance.now();
+    await loadStored(trx, job, [...batch.keys()], existing);
+    opts.storedRead?.(batch.size, performance.now() - started);
+  }
   const gone = await settleUniqueValues(trx, opts, batch, existing, rejects, counters);
 
   // Stryker disable next-line ArrayDeclaration: an extra key in seen marks no row (no row has it)

@@ -3,13 +3,15 @@
  * source × gateway database pair: a full run sweeps only its own job's rows; every error
  * limit holds exactly at its boundary, and the final check comes before the sweep and the
  * watermark; the watermark commits with its batch and never moves backwards, whichever step
- * of a batch fails. Deterministic versions of what the crash suite finds by chance.
+ * of a batch fails. Deterministic versions of what the crash suite finds by chance. And what an
+ * incremental run reads beside its batches on MariaDB: its pages' stored rows, outside them.
  */
 import { FRONTEND_TABLES } from '../../../scripts/demo/frontend';
 import { sourceTime } from '../../../scripts/demo/records';
 import type { BatchStep, RunContext } from '../../../adapters/sync/context';
 import { MIN_ROWS_FOR_PERCENT, SyncEngine } from '../../../adapters/sync/engine';
 import { runIncremental } from '../../../adapters/sync/incremental';
+import { WARM_READS, worthWarming } from '../../../adapters/sync/write';
 import { Job, removeJob, saveJob } from '../../../adapters/sync/jobs';
 import { RunMode, zeroCounters } from '../../../adapters/sync/runs';
 import { compareCursors, FUTURE_TOLERANCE_SECONDS, getWatermark, setWatermark, shiftTimeText } from '../../../adapters/sync/watermarks';
@@ -199,6 +201,38 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
       expect(read).toBe(6);
       expect(atSweep).toBe(0);
       expect(Math.max(...ahead)).toBeLessThanOrEqual(gatewayTarget === 'sqlite' ? 0 : 1);
+    });
+  });
+
+  describe("an incremental run's reads beside its batches", () => {
+    it("on MariaDB warms a page's stored rows outside the batches' transactions, WARM_READS statements a page, once a batch's read was slow; on SQLite reads nothing more", async () => {
+      await fe.insertPeople(0, 300);
+      const job = await setup({ batchSize: 100, lookbackSeconds: 0 });
+      await run(job, 'full');
+      const changed = Array.from({ length: 250 }, (_, i) => key(i + 1));
+      await fe.db(P).whereIn('RYBH', changed).update({ GXSJ: t(500), HJD: '周村区新地址' });
+      const warmed: string[][] = [];
+      const seen = (q: { sql: string; bindings?: unknown[]; __knexTxId?: string }) => {
+        if (!q.__knexTxId && /^select `rybh` from `population` where `rybh` in /.test(q.sql)) warmed.push((q.bindings ?? []).map(String));
+      };
+      // every read "takes" a second: each batch's read of its stored rows looks like one from disk
+      let clock = 0;
+      const slow = jest.spyOn(performance, 'now').mockImplementation(() => (clock += 1000));
+      gw.db.on('query', seen);
+      try {
+        expect(await run(job, 'incr')).toMatchObject({ status: 'succeeded', read: 250, written: 250 });
+      } finally {
+        gw.db.off('query', seen);
+        slow.mockRestore();
+      }
+      if (gatewayTarget === 'sqlite') {
+        expect(warmed).toEqual([]);
+      } else {
+        // pages 1 and 2 are asked for before any batch has read; page 3 (50) after batch 1's slow read
+        expect(warmed.map((w) => w.length)).toEqual([13, 13, 13, 11]);
+        expect(warmed.flat().sort()).toEqual(changed.slice(200));
+      }
+      await expectConverged(fe.db, gw.db);
     });
   });
 
@@ -430,5 +464,17 @@ describe.each(PAIRS)('sync rules from %s into %s', (sourceTarget, gatewayTarget)
       expect(counters).toEqual(zeroCounters());
       expect(await liveCount()).toBe(0);
     });
+  });
+});
+
+describe('warming the next page of an incremental run', () => {
+  it.each([
+    ['before any read', null, false],
+    ['after a read from disk (~180 µs a key)', { keys: 1000, ms: 180 }, true],
+    ['at 50 µs a key', { keys: 1000, ms: 50 }, true],
+    ['just under 50 µs a key', { keys: 1000, ms: 49.9 }, false],
+    ['after a read from the buffer pool (~10 µs a key)', { keys: 1000, ms: 10 }, false],
+  ])('warms the next page %s: %s', (_, lastRead, expected) => {
+    expect(worthWarming(lastRead)).toBe(expected);
   });
 });
