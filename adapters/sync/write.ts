@@ -175,10 +175,9 @@ const COLD_READ_MS_PER_KEY = 0.05;
  * batch's own read — one statement — fetched their pages one after another: four fifths of a
  * batch's time (BENCHMARKS.md, Round 12). Started as the page arrives, beside the write of the
  * page before, these reads decide nothing: the batch reads its rows again in its transaction.
+ * (A 校核源's batches read no stored rows, so nothing ever shows them worth warming.)
  */
 export async function warmStoredRows(pool: Knex, job: Job, rows: SourceRow[]): Promise<void> {
-  // Stryker disable next-line ConditionalExpression: warming for a 校核源 only reads pages its batch never reads
-  if (isVerificationSource(job)) return;
   const keyCol = keyColumnOf(job);
   const keys = rows.map((r) => normalise(r[keyCol])).filter((k): k is string => k !== null);
   const lib = job.library;
