@@ -179,7 +179,7 @@ const COLD_READ_MS_PER_KEY = 0.05;
  */
 export async function warmStoredRows(pool: Knex, job: Job, rows: SourceRow[]): Promise<void> {
   const keyCol = keyColumnOf(job);
-  const keys = rows.map((r) => normalise(r[keyCol])).filter((k): k is string => k !== null);
+  const keys = rows.map((r) => normalise(r[keyCol])); // a row without a key warms nothing (in (null) matches no row)
   const lib = job.library;
   await Promise.all(chunks(keys, Math.ceil(keys.length / WARM_READS)).map((part) => pool(lib.table).select(lib.pk).whereIn(lib.pk, part)));
 }
