@@ -28,16 +28,14 @@ export async function runIncremental(rc: RunContext): Promise<'done' | 'needs-fu
   // before (warmStoredRows), once a batch's own read has shown the library is not in the buffer
   // pool (worthWarming, decided as the page is asked for: by the batch before the one being
   // written); a failed warming only leaves the pages to the batch's own read
-  const warming = new Set<Promise<void>>();
+  const warming: Promise<void>[] = [];
   let lastRead: { keys: number; ms: number } | null = null;
   const storedRead = (keys: number, ms: number) => (lastRead = { keys, ms });
   const read = (from: Cursor): Promise<SourceRow[]> => {
     const page = reader.pageAfter(from, upper, job.batchSize);
     if (allowsConcurrentTransactions(db) && worthWarming(lastRead)) {
       page.then((rows) => {
-        const w = warmStoredRows(db, job, rows).catch(() => undefined);
-        warming.add(w);
-        void w.then(() => warming.delete(w));
+        warming.push(warmStoredRows(db, job, rows).catch(() => undefined));
         // Stryker disable next-line ArrowFunction: the page's failure is the loop's to report, when it awaits the page
       }, () => undefined);
     }

@@ -29,6 +29,7 @@ import { summariseProfileDir } from './profile';
 import { fillAuditLog } from './audit';
 import { auditChainKey } from '../../gateway/auditing/chain';
 import { alternated, median } from './stats';
+import { cpuSecondsOf } from './proc';
 
 export interface HttpBenchOptions {
   seconds: number;
@@ -165,13 +166,6 @@ export async function checkAnswers(port: number, kind: 'json' | 'soap', token: s
       : await fetch(`http://127.0.0.1:${port}${SOAP_PATH}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/xml; charset=utf-8' }, body: soapEnvelope('getRKZP', { ...p }) });
   const text = await r.text();
   if (r.status !== 200 || !text.includes(p.gmsfzh)) throw new Error(`${kind} check failed: HTTP ${r.status} ${text.slice(0, 200)}`);
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-export function cpuSecondsOf(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux)
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export interface Measured extends LoadResult {

@@ -1,5 +1,6 @@
 /**
- * What the lookup benchmarks share in deciding their figures. This machine's speed drifts by
+ * What the benchmarks that set two things against each other (bench http, compare,
+ * sync-compare) share in deciding their figures. This machine's speed drifts by
  * tens of per cent within minutes (BENCHMARKS.md), so two things measured against each other
  * take turns — A, B, then B, A — and a figure is the median of its runs.
  */

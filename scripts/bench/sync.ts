@@ -17,7 +17,7 @@ import { migrate } from '../app/migrations';
 import { createFrontendTables, fillFrontend, FRONTEND_TABLES } from '../demo/frontend';
 import { saveJob } from '../../adapters/sync/jobs';
 import { demoJobs } from '../demo/jobs';
-import { cpuSecondsOf } from './http';
+import { cpuSecondsOf, peakRssKbOf } from './proc';
 
 export interface SyncBenchResult {
   rows: number;
@@ -61,8 +61,7 @@ export function runChild(args: string[], env: NodeJS.ProcessEnv, cli = CLI): Pro
     child.stderr.on('data', (d) => (out += d));
     const poll = setInterval(() => {
       try {
-        const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        peakKb = Math.max(peakKb, peakRssKbOf(child.pid!));
         cpuSeconds = cpuSecondsOf(child.pid!);
       } catch {
         /* exited */
