@@ -313,19 +313,27 @@ export interface SyncStatements {
 
 /**
  * SQLite only: runs `work` as one immediate transaction on the connection, synchronously, its
- * statements prepared once and run without knex — when no transaction is open on the
- * connection. Otherwise, and on MySQL, answers undefined and the caller goes through knex.
+ * statements prepared once and run without knex. While a transaction through knex holds the
+ * connection (a sync batch, a catalogue edit), it waits for it, as knex's own queries do. On
+ * MySQL, and inside a transaction, answers undefined: the caller goes its own way.
  * Nothing else can use the connection while it runs (better-sqlite3 is synchronous).
  */
 export async function syncTransaction<T>(db: Knex, work: (sql: SyncStatements) => T): Promise<{ value: T } | undefined> {
   if (!isSqlite(db) || (db as Knex.Transaction).isTransaction) return undefined;
   const conn = await sqliteHandle(db);
-  if (conn.inTransaction) return undefined;
   const sql: SyncStatements = {
     get: <R>(s: string, b: readonly unknown[]) => conn.prepare(s).get(...b.map((v) => sqliteValue(v as Knex.Value))) as R | undefined,
     run: (s, b) => void conn.prepare(s).run(...b.map((v) => sqliteValue(v as Knex.Value))),
   };
-  return { value: conn.transaction(() => work(sql)).immediate() };
+  const run = () => ({ value: conn.transaction(() => work(sql)).immediate() });
+  if (!conn.inTransaction) return run();
+  const client = db.client as unknown as PoolClient;
+  const held = await client.acquireConnection();
+  try {
+    return run();
+  } finally {
+    await client.releaseConnection(held);
+  }
 }
 
 /** Statements run inside directTransaction (portable SQL, as for selectRows). */

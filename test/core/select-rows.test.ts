@@ -97,11 +97,21 @@ describe.each(STORAGE_TARGETS)('syncTransaction on %s', (target) => {
     expect(await t.db('st_probe').orderBy('id').pluck('name')).toEqual(['甲']);
   });
 
-  it('declines while a transaction is open on the connection, so the caller waits for it through knex', async () => {
+  it('declines inside a transaction; while one is open on the connection, runs once it has ended', async () => {
+    let ran = false;
+    let waiting: Promise<{ value: number } | undefined> | undefined;
     await t.db.transaction(async (tx) => {
       expect(await syncTransaction(tx, () => 1)).toBeUndefined();
-      expect(await syncTransaction(t.db, () => 1)).toBeUndefined();
+      await tx('st_probe').insert({ id: 10, name: '事务中' });
+      waiting = syncTransaction(t.db, (sql) => {
+        ran = true;
+        return sql.get<{ n: number }>('select count(*) as `n` from `st_probe` where `id` = ?', [10])?.n ?? -1;
+      });
+      await new Promise((r) => setTimeout(r, 30));
+      // SQLite's one connection is the open transaction's until it ends
+      if (target === 'sqlite') expect(ran).toBe(false);
     });
+    expect(await waiting).toEqual(target === 'mysql' ? undefined : { value: 1 });
   });
 });
 

@@ -86,6 +86,27 @@ describe.each(STORAGE_TARGETS)('audit chain on %s', (target) => {
     }
   });
 
+  it('appends while another transaction is open on the database (a sync batch, a catalogue edit), once it ends', async () => {
+    await appendEntries(t.db, CHAIN, [entry(1)]); // the connection in use, as in a serving gateway
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let begun!: () => void;
+    const inside = new Promise<void>((resolve) => (begun = resolve));
+    const other = t.db.transaction(async (trx) => {
+      await trx('audit_chain').select('id');
+      begun();
+      await held;
+    });
+    await inside;
+    const appended = appendEntries(t.db, CHAIN, [entry(2)]);
+    // the other transaction is still open: the append waits for it (SQLite's one writer) or runs beside it
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await other;
+    expect((await appended).map((r) => Number(r.id))).toEqual([2]);
+    expect(await verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 2 });
+  });
+
   it('fails the waiting requests when the batch cannot be written', async () => {
     const w = new AuditWriter(t.db, CHAIN);
     await t.db.schema.renameTable('audit_log', 'audit_log_gone');
