@@ -88,11 +88,24 @@ const HEAD_SQL = 'select `last_id`, `last_hash` from `audit_chain` where `id` = 
 const UPDATE_HEAD_SQL = 'update `audit_chain` set `last_id` = ?, `last_hash` = ?, `updated_at` = ? where `id` = ?';
 
 /** Appends entries, in order, as one transaction. Resolves once they are committed. */
-export async function appendEntries(db: Db, chainKey: Buffer, entries: AuditEntry[]): Promise<AuditRow[]> {
-  if (entries.length === 0) return [];
+export function appendEntries(db: Db, chainKey: Buffer, entries: AuditEntry[]): Promise<AuditRow[]> {
+  return appendWhenLocked(db, chainKey, () => entries);
+}
+
+/**
+ * Appends, as one transaction, the entries `take` gives once the chain's head is locked —
+ * called once, also when the transaction is retried — and resolves once they are committed.
+ * On MySQL a transaction can so wait at the lock while the one before it commits and take
+ * everything that arrived meanwhile (./writer).
+ */
+export async function appendWhenLocked(db: Db, chainKey: Buffer, take: () => AuditEntry[]): Promise<AuditRow[]> {
+  let taken: AuditEntry[] | undefined;
+  const entriesOnce = () => (taken ??= take());
   // SQLite: the batch as one synchronous transaction, statements prepared once, no knex (its
   // query building was a sixth of a lookup's CPU); the writer lock stands for the head lock
   const direct = await syncTransaction(db, (sql) => {
+    const entries = entriesOnce();
+    if (entries.length === 0) return [];
     const head = existingHead(sql.get<Head>(HEAD_SQL, [HEAD_ID]));
     const next = chainAfter(head, entries, chainKey);
     const insert = insertRowSql('audit_log', Object.keys(next.rows[0]));
@@ -105,6 +118,8 @@ export async function appendEntries(db: Db, chainKey: Buffer, entries: AuditEntr
   // MySQL: the same statements without knex, the head row locked until the commit
   return withDeadlockRetry(() => directTransaction(db, async (sql) => {
     const head = existingHead((await sql.rows<Head>(`${HEAD_SQL} for update`, [HEAD_ID]))[0]);
+    const entries = entriesOnce();
+    if (entries.length === 0) return [];
     const next = chainAfter(head, entries, chainKey);
     const columns = Object.keys(next.rows[0]);
     const batch = batchRowsFor(db, columns.length);

@@ -173,12 +173,29 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     if (!v.ok) expect(v.problems.map((p) => [p.fromId, p.toId])).toEqual([[4, 5]]);
   });
 
+  /** The writer's transactions, each as the request ids it took once it held the lock; `during` runs right after a take. */
+  function recordTakes(during?: (call: number) => void): { batches: string[][]; begun: () => number } {
+    const real = store.appendWhenLocked;
+    const batches: string[][] = [];
+    let calls = 0;
+    jest.spyOn(store, 'appendWhenLocked').mockImplementation((db, key, take) => {
+      const call = ++calls;
+      return real(db, key, () => {
+        const entries = take();
+        batches.push(entries.map((e) => e.requestId));
+        during?.(call);
+        return entries;
+      });
+    });
+    return { batches, begun: () => calls };
+  }
+
   it('the writer commits the appends made together as one batch up to its size, in order, and fails only the batch that failed', async () => {
-    const append = jest.spyOn(store, 'appendEntries');
+    const takes = recordTakes();
     const before = (await auditBatchSize.get()).values.find((v) => v.metricName === 'dprs_audit_batch_rows_count')?.value ?? 0;
     const w = new AuditWriter(t.db, CHAIN, 3);
     await Promise.all(Array.from({ length: 7 }, (_, i) => w.append(entry(i))));
-    expect(append.mock.calls.map((c) => c[2].map((e) => e.requestId))).toEqual([['req-0', 'req-1', 'req-2'], ['req-3', 'req-4', 'req-5'], ['req-6']]);
+    expect(takes.batches).toEqual([['req-0', 'req-1', 'req-2'], ['req-3', 'req-4', 'req-5'], ['req-6']]);
     const after = (await auditBatchSize.get()).values.find((v) => v.metricName === 'dprs_audit_batch_rows_count')?.value ?? 0;
     expect(after - before).toBe(3);
     expect((await t.db('audit_log').orderBy('id')).map((r) => r.request_id)).toEqual(Array.from({ length: 7 }, (_, i) => `req-${i}`));
@@ -187,8 +204,9 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     await w.append(entry(7));
     expect(Number((await t.db('audit_log').count({ n: '*' }).first())!.n)).toBe(8);
 
-    // the first batch fails, the second (queued while it was written) is committed
-    append.mockImplementationOnce(async () => {
+    // the first transaction fails before it takes anything: the batch it would have taken
+    // fails, the rest (queued behind it) is committed
+    (store.appendWhenLocked as jest.Mock).mockImplementationOnce(async () => {
       throw new Error('injected');
     });
     const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => w.append(entry(10 + i))));
@@ -197,10 +215,10 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
   });
 
   it('the appends of lookups answered together share a batch, begun before the turn ends', async () => {
-    const append = jest.spyOn(store, 'appendEntries');
+    const takes = recordTakes();
     const w = new AuditWriter(t.db, CHAIN);
-    // how many batches had been begun when this turn of the event loop ended
-    const batchesWhenTurnEnded = new Promise<number>((resolve) => setImmediate(() => resolve(append.mock.calls.length)));
+    // how many transactions had been begun when this turn of the event loop ended
+    const begunWhenTurnEnded = new Promise<number>((resolve) => setImmediate(() => resolve(takes.begun())));
     // lookups go on from the read they shared, each through awaits of its own
     const shared = Promise.resolve();
     await Promise.all([
@@ -211,9 +229,9 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
         return w.append(entry(1));
       }),
     ]);
-    expect(append.mock.calls.map((c) => c[2].map((e) => e.requestId))).toEqual([['req-0', 'req-1']]);
+    expect(takes.batches).toEqual([['req-0', 'req-1']]);
     // the commit was not held back for another loop iteration (and the requests it takes in)
-    expect(await batchesWhenTurnEnded).toBe(1);
+    expect(await begunWhenTurnEnded).toBe(1);
   });
 
   it('flush waits for everything queued so far', async () => {
@@ -472,23 +490,59 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     expect(await store.verifyChain(t.db, CHAIN, { anchors: [forged] })).toMatchObject({ ok: false, problems: [{ position: 0, fromId: 3, toId: 4 }] });
   });
 
-  it('the writer starts the next batch only once the one being committed is done', async () => {
-    const real = store.appendEntries;
-    const log: string[] = [];
-    let n = 0;
-    jest.spyOn(store, 'appendEntries').mockImplementation(async (db, key, entries) => {
-      const call = ++n;
-      log.push(`start ${call}: ${entries.length}`);
-      if (call === 1) await new Promise((r) => setTimeout(r, 50));
-      const out = await real(db, key, entries);
-      log.push(`end ${call}`);
-      return out;
+  it('a transaction takes what arrived while it waited for the head lock', async () => {
+    const takes = recordTakes();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    // another process's append holds the lock (on SQLite, the one writer)
+    const other = t.db.transaction(async (trx) => {
+      await dialect.lockRowsForUpdate(trx, trx('audit_chain').where({ id: 1 }).first());
+      await trx('audit_chain').where({ id: 1 }).update({ updated_at: 1 });
+      locked();
+      await held;
     });
+    await holding;
     const w = new AuditWriter(t.db, CHAIN);
     const first = [0, 1, 2].map((i) => w.append(entry(i)));
-    await new Promise((r) => setTimeout(r, 10)); // the first batch is being committed
-    const second = [3, 4].map((i) => w.append(entry(i)));
-    await Promise.all([...first, ...second]);
-    expect(log).toEqual(['start 1: 3', 'end 1', 'start 2: 2', 'end 2']);
+    await new Promise((r) => setTimeout(r, 30)); // the writer's transaction waits for the lock
+    const later = [3, 4].map((i) => w.append(entry(i)));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(takes.batches).toEqual([]);
+    release();
+    await other;
+    await Promise.all([...first, ...later]);
+    expect(takes.batches).toEqual([['req-0', 'req-1', 'req-2', 'req-3', 'req-4']]);
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 5 });
+  });
+
+  it('the next batch waits at the lock while one commits (MySQL), or begins once it is done (SQLite)', async () => {
+    const log: string[] = [];
+    const w = new AuditWriter(t.db, CHAIN);
+    let later: Array<Promise<void>> = [];
+    const real = store.appendWhenLocked;
+    let calls = 0;
+    jest.spyOn(store, 'appendWhenLocked').mockImplementation(async (db, key, take) => {
+      const call = ++calls;
+      log.push(`begin ${call}`);
+      const rows = await real(db, key, () => {
+        const entries = take();
+        log.push(`take ${call}: ${entries.map((e) => e.requestId).join(' ')}`);
+        // appends arriving while this batch is being committed
+        if (call === 1) later = [3, 4].map((i) => w.append(entry(i)));
+        return entries;
+      });
+      log.push(`end ${call}`);
+      return rows;
+    });
+    await Promise.all([0, 1, 2].map((i) => w.append(entry(i))));
+    await Promise.all(later);
+    const order = ['take 1: req-0 req-1 req-2', 'take 2: req-3 req-4'];
+    expect(log.filter((l) => l.startsWith('take'))).toEqual(order);
+    // MySQL: the second transaction was begun before the first ended; SQLite: after
+    expect(log.indexOf('begin 2') < log.indexOf('end 1')).toBe(target === 'mysql');
+    expect((await t.db('audit_log').orderBy('id')).map((r) => r.request_id)).toEqual(['req-0', 'req-1', 'req-2', 'req-3', 'req-4']);
+    expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 5 });
   });
 });
