@@ -8,6 +8,7 @@ import { STORAGE_TARGETS } from '../support/databases';
 import type { TestContext } from '../support/context';
 import { testGateway, TestGateway } from '../support/gateway';
 import { Fixtures, postJson } from '../support/lookups';
+import * as auditStore from '../../gateway/auditing/store';
 
 const LEAK = /\n\s*at |\.ts:\d|\.js:\d|node_modules|select |insert into|population|audit_log|SQLITE|ER_/i;
 
@@ -51,6 +52,27 @@ describe.each(STORAGE_TARGETS)('lookup failures and logs on %s', (target) => {
     }
     const rows = await ctx.db('audit_log').where({ result_code: '500' });
     expect(rows).toHaveLength(2);
+  });
+
+  it('a lookup whose audit row comes while another transaction is open (a sync batch into the library) is answered once it ends', async () => {
+    const real = auditStore.appendWhenLocked;
+    let opened: Promise<void> | undefined;
+    jest.spyOn(auditStore, 'appendWhenLocked').mockImplementationOnce(async (db, key, take) => {
+      // a batch begins between the lookup's reads and its audit row, and holds the database a while
+      let begun!: () => void;
+      const inside = new Promise<void>((resolve) => (begun = resolve));
+      opened = ctx.db.transaction(async (trx) => {
+        await trx('population').where({ RYBH: fx.alice.rybh }).update({ synced_at: Date.now() });
+        begun();
+        await new Promise((r) => setTimeout(r, 50));
+      });
+      await inside;
+      return real(db, key, take);
+    });
+    const r = await postJson(base, 'getRKZP', { xm: fx.alice.xm, gmsfzh: fx.alice.gmsfzh }, headers);
+    await opened;
+    expect(opened).toBeDefined();
+    expect([r.status, r.body.result_code]).toEqual([200, '200']);
   });
 
   it('an unwritable audit table over SOAP → 500 envelope and no data', async () => {
