@@ -67,8 +67,13 @@ function operationOf(parsed: XmlObject): string | null {
 const UNAUTHENTICATED_SCAN_BYTES = 64 * 1024;
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-/** node-soap's escaping of a text value, in one pass (every JSON answer has quotes to escape) */
-const xmlText = (s: string) => s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
+const RARE_IN_ANSWERS = /[&<>']/;
+/**
+ * node-soap's escaping of a text value. Every JSON answer is full of quotes and seldom holds
+ * anything else to escape: the quotes alone by replaceAll, without a callback per match,
+ * took a 600-character answer from 5.7 to 3.2 µs (scratch, BENCHMARKS.md "Round 13").
+ */
+const xmlText = (s: string) => (RARE_IN_ANSWERS.test(s) ? s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]) : s.replaceAll('"', '&quot;'));
 
 /** An operation's answer, byte for byte as node-soap writes it (test/gateway/soap/soap.test.ts compares). */
 export function soapAnswerXml(operation: string, envelope: unknown): string {

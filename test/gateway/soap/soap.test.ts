@@ -230,6 +230,8 @@ describe('answers byte for byte as node-soap would', () => {
   const envelopesToAnswer = [
     { msg: '操作成功', result_code: '200', data: [{ XM: '孔军', HJD: '山东省淄博市周村区 <新建路> & "287号" \'甲\'' }] },
     { msg: '参数错误：gmsfzh 公民身份号码校验位错误', result_code: '400', data: [] },
+    // each character but the quote alone: the escaping takes its longer way for any of them
+    ...["O'Neil", 'A&B', '<甲', '乙>'].map((XM) => ({ msg: '操作成功', result_code: '200', data: [{ XM }] })),
   ];
 
   it.each([...operations.keys()])('%s', async (op) => {
