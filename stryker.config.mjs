@@ -61,7 +61,7 @@ export const MODULES = {
     // store.ts up to lookupsOfKey: appending, verifying, pruning, who looked a key up (not the call statistics),
     // and the key blocks that answer it
     // (its MySQL append — the deadlock retry, lines 60-70, and lines 118-134 — is the next module's: SQLite never reaches it)
-    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts', 'gateway/auditing/key-blocks.ts', 'gateway/auditing/store.ts:1-59', 'gateway/auditing/store.ts:71-117', 'gateway/auditing/store.ts:135-303', 'core/dialect.ts:314-341'],
+    mutate: ['gateway/auditing/chain.ts', 'gateway/auditing/writer.ts', 'gateway/auditing/key-blocks.ts', 'gateway/auditing/store.ts:1-59', 'gateway/auditing/store.ts:71-117', 'gateway/auditing/store.ts:135-303', 'core/dialect.ts:314-342'],
     tests: ['test/gateway/auditing/*.test.ts', 'test/gateway/security/audit-integrity.test.ts', 'test/core/select-rows.test.ts'],
     narrow: {
       'gateway/auditing/writer.ts': ['test/gateway/auditing/*.test.ts'],
@@ -70,7 +70,7 @@ export const MODULES = {
   // the audit append as it runs on MySQL (its statements without knex: dialect.directTransaction and mysqlStatement):
   // only MariaDB reaches it, so this module keeps MYSQL_URL (set it) where the others clear it
   'audit-append-mysql': {
-    mutate: ['gateway/auditing/store.ts:60-70', 'gateway/auditing/store.ts:118-134', 'core/dialect.ts:251-254', 'core/dialect.ts:354-376', 'gateway/auditing/writer.ts:42-42', 'gateway/auditing/writer.ts:70-73'],
+    mutate: ['gateway/auditing/store.ts:60-70', 'gateway/auditing/store.ts:118-134', 'core/dialect.ts:251-254', 'core/dialect.ts:355-377', 'gateway/auditing/writer.ts:42-42', 'gateway/auditing/writer.ts:70-73'],
     tests: ['test/gateway/auditing/rules.test.ts', 'test/gateway/auditing/chain.test.ts', 'test/core/select-rows.test.ts'],
     mysql: true,
   },
