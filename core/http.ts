@@ -44,10 +44,11 @@ export function pathOf(url: string | undefined): string {
 
 /**
  * A request's id, and its logger (a child carrying the id) made when a handler first asks for
- * it — most requests never log. A class: an object literal with a getter, or a getter defined
- * on each request, put new accessors in old space for every request, through which each
- * request's objects outlived the young-generation collections — promoted, ~2 MB every 25 ms
- * under load, and a fifth of a SOAP lookup's CPU (BENCHMARKS.md, "Round 13").
+ * it — most requests never log. A class: an object literal with a getter gave every request an
+ * accessor of its own (a dictionary-mode object; a getter defined on each request, a hidden
+ * class of its own), and with it each request's objects outlived the young-generation
+ * collections — promoted, ~2 MB every 25 ms under load, and a fifth of a SOAP lookup's CPU
+ * (BENCHMARKS.md, "Round 13").
  */
 class Scope implements RequestScope {
   private child: Logger | undefined;

@@ -173,21 +173,28 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
     if (!v.ok) expect(v.problems.map((p) => [p.fromId, p.toId])).toEqual([[4, 5]]);
   });
 
-  /** The writer's transactions, each as the request ids it took once it held the lock; `during` runs right after a take. */
-  function recordTakes(during?: (call: number) => void): { batches: string[][]; begun: () => number } {
+  /**
+   * The writer's transactions: each as the request ids it took once it held the lock, and when
+   * each began and ended (`begin N`, `end N`); `during` runs right after a take.
+   */
+  function recordTakes(during?: (call: number) => void): { batches: string[][]; log: string[]; begun: () => number } {
     const real = store.appendWhenLocked;
     const batches: string[][] = [];
+    const log: string[] = [];
     let calls = 0;
-    jest.spyOn(store, 'appendWhenLocked').mockImplementation((db, key, take) => {
+    jest.spyOn(store, 'appendWhenLocked').mockImplementation(async (db, key, take) => {
       const call = ++calls;
-      return real(db, key, () => {
+      log.push(`begin ${call}`);
+      const rows = await real(db, key, () => {
         const entries = take();
         batches.push(entries.map((e) => e.requestId));
         during?.(call);
         return entries;
       });
+      log.push(`end ${call}`);
+      return rows;
     });
-    return { batches, begun: () => calls };
+    return { batches, log, begun: () => calls };
   }
 
   it('the writer commits the appends made together as one batch up to its size, in order, and fails only the batch that failed', async () => {
@@ -518,30 +525,17 @@ describe.each(STORAGE_TARGETS)('the chain on %s', (target) => {
   });
 
   it('the next batch waits at the lock while one commits (MySQL), or begins once it is done (SQLite)', async () => {
-    const log: string[] = [];
     const w = new AuditWriter(t.db, CHAIN);
     let later: Array<Promise<void>> = [];
-    const real = store.appendWhenLocked;
-    let calls = 0;
-    jest.spyOn(store, 'appendWhenLocked').mockImplementation(async (db, key, take) => {
-      const call = ++calls;
-      log.push(`begin ${call}`);
-      const rows = await real(db, key, () => {
-        const entries = take();
-        log.push(`take ${call}: ${entries.map((e) => e.requestId).join(' ')}`);
-        // appends arriving while this batch is being committed
-        if (call === 1) later = [3, 4].map((i) => w.append(entry(i)));
-        return entries;
-      });
-      log.push(`end ${call}`);
-      return rows;
+    // appends arriving while the first batch is being committed
+    const takes = recordTakes((call) => {
+      if (call === 1) later = [3, 4].map((i) => w.append(entry(i)));
     });
     await Promise.all([0, 1, 2].map((i) => w.append(entry(i))));
     await Promise.all(later);
-    const order = ['take 1: req-0 req-1 req-2', 'take 2: req-3 req-4'];
-    expect(log.filter((l) => l.startsWith('take'))).toEqual(order);
+    expect(takes.batches).toEqual([['req-0', 'req-1', 'req-2'], ['req-3', 'req-4']]);
     // MySQL: the second transaction was begun before the first ended; SQLite: after
-    expect(log.indexOf('begin 2') < log.indexOf('end 1')).toBe(target === 'mysql');
+    expect(takes.log.indexOf('begin 2') < takes.log.indexOf('end 1')).toBe(target === 'mysql');
     expect((await t.db('audit_log').orderBy('id')).map((r) => r.request_id)).toEqual(['req-0', 'req-1', 'req-2', 'req-3', 'req-4']);
     expect(await store.verifyChain(t.db, CHAIN)).toMatchObject({ ok: true, rows: 5 });
   });
