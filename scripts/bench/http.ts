@@ -98,18 +98,18 @@ export interface Server {
   child: ChildProcess;
 }
 
-async function startBare(kind: 'express' | 'soap'): Promise<Server> {
+export async function startBare(kind: 'express' | 'soap'): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, [BARE, kind, String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitListening(port, child);
   return { port, child };
 }
 
-/** `dprs serve` of this build, or of the build whose command line is `cli` */
-export async function startGateway(env: NodeJS.ProcessEnv, profileDir?: string, cli = CLI): Promise<Server> {
+/** `dprs serve` of this build, or of the build whose command line is `cli` (or another script serving as it does, with `args`) */
+export async function startGateway(env: NodeJS.ProcessEnv, profileDir?: string, cli = CLI, args: readonly string[] = ['serve']): Promise<Server> {
   const port = await freePort();
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, cli, ...args], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitListening(port, child);
   return { port, child };
 }

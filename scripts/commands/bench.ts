@@ -1,7 +1,8 @@
 /**
- * dprs bench [all] | http | compare | sync | sync-compare | pipeline | audit: benchmarks (not
- * tests). http and sync write their figures, with the command and machine, into their own
- * sections of BENCHMARKS.md; compare, sync-compare, pipeline and audit print theirs. `npm run
+ * dprs bench [all] | http | compare | audit-wait | sync | sync-compare | pipeline | audit:
+ * benchmarks (not tests). http and sync write their figures, with the command and machine, into
+ * their own sections of BENCHMARKS.md; compare, audit-wait, sync-compare, pipeline and audit
+ * print theirs. `npm run
  * bench` runs http, sync and the catalogue search.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { pipelineSummary, runPipelineBench } from '../bench/pipeline';
 import { auditSummary, runAuditBench, searchSummary } from '../bench/audit';
 import { haveWrk } from '../bench/wrk';
 import { builtCli, compareSummary, runCompare } from '../bench/compare';
+import { auditWaitSummary, runAuditWait } from '../bench/audit-wait';
 import { runSyncCompare, syncCompareSummary } from '../bench/sync-compare';
 import { table, writeSection } from '../bench/report';
 import { positiveInt } from './common';
@@ -70,6 +72,12 @@ function runCatalogBench(): void {
 function lookupInterface(v: string): 'json' | 'soap' {
   if (v !== 'json' && v !== 'soap') throw new InvalidArgumentError('应为 json 或 soap');
   return v;
+}
+
+/** "0,1,2,4": milliseconds, each a whole number */
+function waitList(v: string): number[] {
+  if (!/^\d+(,\d+)*$/.test(v)) throw new InvalidArgumentError('应为以逗号分隔的毫秒数，如 0,1,2,4');
+  return [...new Set(v.split(',').map(Number))];
 }
 
 function requireWrk(): void {
@@ -141,6 +149,31 @@ export function registerBenchCommand(program: Command): void {
         log: (s) => process.stderr.write(s + '\n'),
       });
       process.stdout.write(compareSummary(runs) + '\n');
+    });
+
+  bench
+    .command('audit-wait')
+    .description('what the wait for the audit\'s commit costs: bare node-soap (or express), the gateway, and the gateway with a timer of each length in place of its audit commit (0: no audit), in turns (wrk); prints only')
+    .option('--interface <kind>', 'json or soap (getRKZP)', lookupInterface, 'soap' as const)
+    .option('--mysql-url <url>', 'on MariaDB (a schema dprs_bench_wait_* is made and dropped) instead of SQLite')
+    .option('--waits <ms,…>', 'timers in place of the audit\'s commit, in ms (0: no audit)', waitList, [0, 1, 2, 4])
+    .option('--rounds <n>', 'rounds: each arm runs twice a round, forwards and backwards', positiveInt, 1)
+    .option('--seconds <n>', 'seconds per load test', positiveInt, 12)
+    .option('--audit-rows <n>', 'audit rows in the log before the runs', positiveInt, 100000)
+    .action(async (opts: { interface: 'json' | 'soap'; mysqlUrl?: string; waits: number[]; rounds: number; seconds: number; auditRows: number }) => {
+      requireWrk();
+      const runs = await runAuditWait({
+        iface: opts.interface,
+        mysqlUrl: opts.mysqlUrl ?? null,
+        waits: opts.waits,
+        rounds: opts.rounds,
+        seconds: opts.seconds,
+        warmupSeconds: 2,
+        connections: 50,
+        auditRows: opts.auditRows,
+        log: (s) => process.stderr.write(s + '\n'),
+      });
+      process.stdout.write(auditWaitSummary(runs) + '\n');
     });
 
   bench
