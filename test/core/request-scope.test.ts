@@ -1,8 +1,8 @@
 /**
  * What every request gets (core/http.ts beginRequest, requestBasics): its id and a logger made
  * on first use. The logger is a getter on a prototype, never an accessor of each request's own:
- * an accessor per request lived in old space and kept every request's objects through the
- * young-generation collections (BENCHMARKS.md, "Round 13").
+ * with an accessor per request, every request's objects were promoted by the young-generation
+ * collections (BENCHMARKS.md, "Round 13": observed; why, in V8, inferred).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
