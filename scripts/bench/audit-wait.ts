@@ -5,16 +5,10 @@
  * database only). The arms take turns — bare, each arm, then the same backwards — round after
  * round, and each figure is the median of an arm's runs (./stats). BENCHMARKS.md, "Round 14".
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../core/config';
-import { issueToken } from '../../gateway/auth/tokens';
-import { ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../demo';
-import { benchSchema } from './schema';
 import { table } from './report';
 import { median } from './stats';
-import { checkAnswers, gatewayEnv, jsonScript, measure, Measured, onStore, prepareDatabase, samples, Server, soapScript, startBare, startGateway, stop } from './http';
+import { checkAnswers, measure, Measured, Server, startBare, startGateway, stop, withLookupLoad } from './http';
 
 const WAIT_SERVER = path.join(__dirname, 'audit-wait-server.js');
 
@@ -48,15 +42,7 @@ export function armOrder(rounds: number, arms: readonly string[]): string[] {
 }
 
 export async function runAuditWait(opts: AuditWaitOptions): Promise<ArmRun[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-wait-'));
-  const schema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `dprs_bench_wait_${process.pid}`) : null;
-  try {
-    const env = onStore(gatewayEnv(dataDir), schema?.url ?? null);
-    opts.log(`preparing the ${schema ? 'MariaDB' : 'SQLite'} gateway database (demo data, ${opts.auditRows} audit rows)…`);
-    await prepareDatabase(env, opts.auditRows);
-    const token = issueToken(loadConfig(env), DEMO_CONSUMER_ID, ALL_LOOKUPS).access_token;
-    const people = samples(1000);
-    const lua = opts.iface === 'json' ? jsonScript(people, token) : soapScript(people, token);
+  return withLookupLoad({ ...opts, schemaPrefix: 'dprs_bench_wait' }, async ({ env, token, person, lua }) => {
     const start = (arm: string): Promise<Server> => {
       if (arm === BARE) return startBare(opts.iface === 'json' ? 'express' : 'soap');
       if (arm === GATEWAY) return startGateway(env);
@@ -67,7 +53,7 @@ export async function runAuditWait(opts: AuditWaitOptions): Promise<ArmRun[]> {
     for (const arm of armOrder(opts.rounds, [BARE, GATEWAY, ...opts.waits.map(waitArm)])) {
       const server = await start(arm);
       try {
-        if (arm !== BARE) await checkAnswers(server.port, opts.iface, token, people[0]);
+        if (arm !== BARE) await checkAnswers(server.port, opts.iface, token, person);
         const result = measure(opts, server, lua);
         opts.log(`${arm.padEnd(24)} ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerRequest.toFixed(0)} CPU µs a request`);
         runs.push({ arm, result });
@@ -76,10 +62,7 @@ export async function runAuditWait(opts: AuditWaitOptions): Promise<ArmRun[]> {
       }
     }
     return runs;
-  } finally {
-    await schema?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Each arm's runs and medians, and its median throughput ÷ the bare server's. */

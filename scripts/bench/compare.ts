@@ -11,15 +11,10 @@
  * build serves it in turn, so a before build that needs other migrations cannot be compared.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../core/config';
-import { issueToken } from '../../gateway/auth/tokens';
-import { ALL_LOOKUPS, DEMO_CONSUMER_ID } from '../demo';
-import { benchSchema } from './schema';
 import { table } from './report';
 import { alternated, median } from './stats';
-import { checkAnswers, gatewayEnv, jsonScript, measure, Measured, onStore, prepareDatabase, samples, soapScript, startGateway, stop } from './http';
+import { checkAnswers, measure, Measured, startGateway, stop, withLookupLoad } from './http';
 
 export type Build = 'before' | 'after';
 
@@ -49,20 +44,12 @@ export function builtCli(checkout: string): string {
 }
 
 export async function runCompare(opts: CompareOptions): Promise<CompareRun[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dprs-bench-compare-'));
-  const schema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `dprs_bench_cmp_${process.pid}`) : null;
-  try {
-    const env = onStore(gatewayEnv(dataDir), schema?.url ?? null);
-    opts.log(`preparing the ${schema ? 'MariaDB' : 'SQLite'} gateway database (demo data, ${opts.auditRows} audit rows)…`);
-    await prepareDatabase(env, opts.auditRows);
-    const token = issueToken(loadConfig(env), DEMO_CONSUMER_ID, ALL_LOOKUPS).access_token;
-    const people = samples(1000);
-    const lua = opts.iface === 'json' ? jsonScript(people, token) : soapScript(people, token);
+  return withLookupLoad({ ...opts, schemaPrefix: 'dprs_bench_cmp' }, async ({ env, token, person, lua }) => {
     const runs: CompareRun[] = [];
     for (const build of alternated<Build>(opts.pairs, 'before', 'after')) {
       const gw = await startGateway(env, undefined, opts.cli[build]);
       try {
-        await checkAnswers(gw.port, opts.iface, token, people[0]);
+        await checkAnswers(gw.port, opts.iface, token, person);
         const result = measure(opts, gw, lua);
         opts.log(`${build.padEnd(6)}  ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerRequest.toFixed(0)} CPU µs a request`);
         runs.push({ build, result });
@@ -71,10 +58,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareRun[]> {
       }
     }
     return runs;
-  } finally {
-    await schema?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** One figure of a run, as the comparison table shows it. */

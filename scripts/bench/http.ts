@@ -252,6 +252,40 @@ export async function prepareDatabase(env: NodeJS.ProcessEnv, auditRows: number)
   }
 }
 
+/** A prepared gateway database and the load to put on it: what `bench compare` and `bench audit-wait` measure their servers with. */
+export interface LookupLoad {
+  env: NodeJS.ProcessEnv;
+  token: string;
+  /** the first of the people the load asks for, for checkAnswers */
+  person: Sample;
+  /** the wrk script: the lookups rotating over 1,000 demo people */
+  lua: string;
+}
+
+/**
+ * Runs `fn` over a fresh gateway database — on a schema `<prefix>_<pid>` made and dropped on
+ * MariaDB, or in a temporary folder on SQLite — holding the demo data and `auditRows` audit rows.
+ */
+export async function withLookupLoad<T>(
+  opts: { iface: 'json' | 'soap'; mysqlUrl: string | null; auditRows: number; schemaPrefix: string; log: (line: string) => void },
+  fn: (load: LookupLoad) => Promise<T>,
+): Promise<T> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${opts.schemaPrefix.replace(/_/g, '-')}-`));
+  const schema = opts.mysqlUrl ? await benchSchema(opts.mysqlUrl, `${opts.schemaPrefix}_${process.pid}`) : null;
+  try {
+    const env = onStore(gatewayEnv(dataDir), schema?.url ?? null);
+    opts.log(`preparing the ${schema ? 'MariaDB' : 'SQLite'} gateway database (demo data, ${opts.auditRows} audit rows)…`);
+    await prepareDatabase(env, opts.auditRows);
+    const token = issueToken(loadConfig(env), DEMO_CONSUMER_ID, ALL_LOOKUPS).access_token;
+    const people = samples(1000);
+    const lua = opts.iface === 'json' ? jsonScript(people, token) : soapScript(people, token);
+    return await fn({ env, token, person: people[0], lua });
+  } finally {
+    await schema?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** What every measured gateway runs with: its data folder, fresh secrets, quiet logs, a limit never reached. */
 export function gatewayEnv(dataDir: string): NodeJS.ProcessEnv {
   return {
