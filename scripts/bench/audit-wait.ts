@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { table } from './report';
 import { median } from './stats';
-import { checkAnswers, measure, Measured, Server, startBare, startGateway, stop, withLookupLoad } from './http';
+import { Measured, measureInTurns, Server, startBare, startGateway, withLookupLoad } from './http';
 
 const WAIT_SERVER = path.join(__dirname, 'audit-wait-server.js');
 
@@ -42,26 +42,16 @@ export function armOrder(rounds: number, arms: readonly string[]): string[] {
 }
 
 export async function runAuditWait(opts: AuditWaitOptions): Promise<ArmRun[]> {
-  return withLookupLoad({ ...opts, schemaPrefix: 'dprs_bench_wait' }, async ({ env, token, person, lua }) => {
+  return withLookupLoad({ ...opts, schemaPrefix: 'dprs_bench_wait' }, async (load) => {
     const start = (arm: string): Promise<Server> => {
       if (arm === BARE) return startBare(opts.iface === 'json' ? 'express' : 'soap');
-      if (arm === GATEWAY) return startGateway(env);
+      if (arm === GATEWAY) return startGateway(load.env);
       const ms = opts.waits.find((w) => waitArm(w) === arm)!;
-      return startGateway(env, undefined, WAIT_SERVER, [String(ms)]);
+      return startGateway(load.env, undefined, WAIT_SERVER, [String(ms)]);
     };
-    const runs: ArmRun[] = [];
-    for (const arm of armOrder(opts.rounds, [BARE, GATEWAY, ...opts.waits.map(waitArm)])) {
-      const server = await start(arm);
-      try {
-        if (arm !== BARE) await checkAnswers(server.port, opts.iface, token, person);
-        const result = measure(opts, server, lua);
-        opts.log(`${arm.padEnd(24)} ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerRequest.toFixed(0)} CPU µs a request`);
-        runs.push({ arm, result });
-      } finally {
-        await stop(server.child);
-      }
-    }
-    return runs;
+    const order = armOrder(opts.rounds, [BARE, GATEWAY, ...opts.waits.map(waitArm)]);
+    const runs = await measureInTurns(order, start, load, { ...opts, isBare: (arm) => arm === BARE });
+    return runs.map(({ key, result }) => ({ arm: key, result }));
   });
 }
 

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { table } from './report';
 import { alternated, median } from './stats';
-import { checkAnswers, measure, Measured, startGateway, stop, withLookupLoad } from './http';
+import { Measured, measureInTurns, startGateway, withLookupLoad } from './http';
 
 export type Build = 'before' | 'after';
 
@@ -44,20 +44,10 @@ export function builtCli(checkout: string): string {
 }
 
 export async function runCompare(opts: CompareOptions): Promise<CompareRun[]> {
-  return withLookupLoad({ ...opts, schemaPrefix: 'dprs_bench_cmp' }, async ({ env, token, person, lua }) => {
-    const runs: CompareRun[] = [];
-    for (const build of alternated<Build>(opts.pairs, 'before', 'after')) {
-      const gw = await startGateway(env, undefined, opts.cli[build]);
-      try {
-        await checkAnswers(gw.port, opts.iface, token, person);
-        const result = measure(opts, gw, lua);
-        opts.log(`${build.padEnd(6)}  ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerRequest.toFixed(0)} CPU µs a request`);
-        runs.push({ build, result });
-      } finally {
-        await stop(gw.child);
-      }
-    }
-    return runs;
+  return withLookupLoad({ ...opts, schemaPrefix: 'dprs_bench_cmp' }, async (load) => {
+    const order = alternated<Build>(opts.pairs, 'before', 'after');
+    const runs = await measureInTurns(order, (build) => startGateway(load.env, undefined, opts.cli[build]), load, opts);
+    return runs.map(({ key, result }) => ({ build: key, result }));
   });
 }
 

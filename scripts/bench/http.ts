@@ -286,6 +286,32 @@ export async function withLookupLoad<T>(
   }
 }
 
+/**
+ * Each server of `order` in turn: started, its answer checked (a benchmark of error answers
+ * would measure nothing; the bare servers answer canned text), loaded, and stopped.
+ */
+export async function measureInTurns<K extends string>(
+  order: readonly K[],
+  start: (key: K) => Promise<Server>,
+  load: LookupLoad,
+  opts: Pick<HttpBenchOptions, 'connections' | 'seconds' | 'warmupSeconds' | 'log'> & { iface: 'json' | 'soap'; isBare?: (key: K) => boolean },
+): Promise<Array<{ key: K; result: Measured }>> {
+  const runs: Array<{ key: K; result: Measured }> = [];
+  const width = Math.max(...order.map((k) => k.length));
+  for (const key of order) {
+    const server = await start(key);
+    try {
+      if (!opts.isBare?.(key)) await checkAnswers(server.port, opts.iface, load.token, load.person);
+      const result = measure(opts, server, load.lua);
+      opts.log(`${key.padEnd(width)}  ${result.requestsPerSec.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerRequest.toFixed(0)} CPU µs a request`);
+      runs.push({ key, result });
+    } finally {
+      await stop(server.child);
+    }
+  }
+  return runs;
+}
+
 /** What every measured gateway runs with: its data folder, fresh secrets, quiet logs, a limit never reached. */
 export function gatewayEnv(dataDir: string): NodeJS.ProcessEnv {
   return {
